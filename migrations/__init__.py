@@ -1,0 +1,1 @@
+"""Alembic migration histories: the server's (``server/``) and, later, the terminal's."""

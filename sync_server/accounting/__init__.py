@@ -1,0 +1,1 @@
+"""Chart of accounts, journals that must balance, balances, bank accounts (schema ``acct``)."""

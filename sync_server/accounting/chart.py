@@ -1,0 +1,31 @@
+"""The default chart of accounts every new org starts with.
+
+``system_key`` is how postings find an account whatever the org renamed or renumbered it to.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+
+class DefaultAccount(NamedTuple):
+    code: str
+    name: str
+    type: str
+    system_key: str | None
+
+
+DEFAULT_CHART: Final = (
+    DefaultAccount("1000", "Cash on hand", "asset", "cash"),
+    DefaultAccount("1010", "Bank", "asset", "bank"),
+    DefaultAccount("1100", "Card clearing", "asset", "card_clearing"),
+    DefaultAccount("1200", "Inventory", "asset", "inventory"),
+    DefaultAccount("2100", "Tax payable", "liability", "tax_payable"),
+    DefaultAccount("3000", "Owner's equity", "equity", "equity"),
+    DefaultAccount("4000", "Sales revenue", "revenue", "sales_revenue"),
+    DefaultAccount("4900", "Sales refunds", "revenue", "sales_refunds"),
+    DefaultAccount("5000", "Cost of goods sold", "expense", "cogs"),
+    DefaultAccount("5900", "Cash over/short", "expense", "cash_over_short"),
+)
+
+SYSTEM_KEYS: Final = frozenset(a.system_key for a in DEFAULT_CHART if a.system_key)

@@ -1,0 +1,142 @@
+"""Queries on the ``acct`` tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from sync_server.accounting.models import Account, Balance, Journal, JournalLine
+
+
+def accounts(db_session: Session, *, org_id: uuid.UUID) -> Sequence[Account]:
+    return db_session.scalars(
+        select(Account).where(Account.org_id == org_id).order_by(Account.code)
+    ).all()
+
+
+def accounts_by_system_key(db_session: Session, *, org_id: uuid.UUID) -> dict[str, Account]:
+    rows = db_session.scalars(
+        select(Account).where(Account.org_id == org_id, Account.system_key.is_not(None))
+    )
+    return {a.system_key: a for a in rows if a.system_key}
+
+
+def account(db_session: Session, *, org_id: uuid.UUID, account_id: uuid.UUID) -> Account | None:
+    return db_session.get(Account, (org_id, account_id))
+
+
+def account_code_taken(db_session: Session, *, org_id: uuid.UUID, code: str) -> bool:
+    found = db_session.scalar(
+        select(Account.id).where(Account.org_id == org_id, Account.code == code)
+    )
+    return found is not None
+
+
+def add_to_balances(
+    db_session: Session,
+    *,
+    org_id: uuid.UUID,
+    period: dt.date,
+    moves: dict[uuid.UUID, tuple[Decimal, Decimal]],
+) -> None:
+    """Move each account's monthly debit/credit totals in one statement (concurrency-safe)."""
+    if not moves:
+        return
+    stmt = insert(Balance).values(
+        [
+            {"org_id": org_id, "account_id": acc, "period": period, "debit": d, "credit": c}
+            for acc, (d, c) in sorted(moves.items())
+        ]
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Balance.org_id, Balance.account_id, Balance.period],
+        set_={
+            "debit": Balance.debit + stmt.excluded.debit,
+            "credit": Balance.credit + stmt.excluded.credit,
+        },
+    )
+    db_session.execute(stmt)
+
+
+def journals(
+    db_session: Session,
+    *,
+    org_id: uuid.UUID,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    source_type: str | None,
+    limit: int,
+    offset: int,
+) -> Sequence[Journal]:
+    q = select(Journal).where(Journal.org_id == org_id)
+    if date_from is not None:
+        q = q.where(Journal.entry_date >= date_from)
+    if date_to is not None:
+        q = q.where(Journal.entry_date <= date_to)
+    if source_type is not None:
+        q = q.where(Journal.source_type == source_type)
+    q = q.order_by(Journal.entry_date.desc(), Journal.posted_at.desc(), Journal.id)
+    return db_session.scalars(q.limit(limit).offset(offset)).all()
+
+
+def journal(db_session: Session, *, org_id: uuid.UUID, journal_id: uuid.UUID) -> Journal | None:
+    return db_session.get(Journal, (org_id, journal_id))
+
+
+def journal_by_source(
+    db_session: Session, *, org_id: uuid.UUID, source_type: str, source_id: uuid.UUID
+) -> Journal | None:
+    return db_session.scalars(
+        select(Journal).where(
+            Journal.org_id == org_id,
+            Journal.source_type == source_type,
+            Journal.source_id == source_id,
+        )
+    ).first()
+
+
+def lines_of(
+    db_session: Session, *, org_id: uuid.UUID, journal_ids: Sequence[uuid.UUID]
+) -> Sequence[JournalLine]:
+    if not journal_ids:
+        return []
+    return db_session.scalars(
+        select(JournalLine)
+        .where(JournalLine.org_id == org_id, JournalLine.journal_id.in_(journal_ids))
+        .order_by(JournalLine.journal_id, JournalLine.line_no)
+    ).all()
+
+
+def trial_balance(
+    db_session: Session, *, org_id: uuid.UUID, as_of: dt.date | None
+) -> Sequence[tuple[Account, Decimal, Decimal]]:
+    """Σ debits and Σ credits per account from the journal lines up to ``as_of``."""
+    sums = (
+        select(
+            JournalLine.account_id,
+            func.coalesce(func.sum(JournalLine.debit), 0).label("debit"),
+            func.coalesce(func.sum(JournalLine.credit), 0).label("credit"),
+        )
+        .join(
+            Journal,
+            (Journal.org_id == JournalLine.org_id) & (Journal.id == JournalLine.journal_id),
+        )
+        .where(JournalLine.org_id == org_id)
+        .group_by(JournalLine.account_id)
+    )
+    if as_of is not None:
+        sums = sums.where(Journal.entry_date <= as_of)
+    sub = sums.subquery()
+    rows = db_session.execute(
+        select(Account, sub.c.debit, sub.c.credit)
+        .join(sub, sub.c.account_id == Account.id)
+        .where(Account.org_id == org_id)
+        .order_by(Account.code)
+    ).all()
+    return [(a, Decimal(d), Decimal(c)) for a, d, c in rows]

@@ -1,0 +1,225 @@
+"""Posting journals (they always balance) and reading the books.
+
+``post_journal`` stages a journal inside the caller's transaction, so a sale and its journal
+commit together; the route-level functions here commit their own work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from sync_server.accounting import repository
+from sync_server.accounting.chart import DEFAULT_CHART
+from sync_server.accounting.models import Account, Journal, JournalLine
+from sync_server.accounting.schemas import (
+    AccountCreate,
+    AccountRead,
+    JournalCreate,
+    JournalLineRead,
+    JournalRead,
+    TrialBalance,
+    TrialBalanceRow,
+)
+from sync_server.errors import Conflict, NotFound, Unprocessable
+
+ZERO = Decimal(0)
+
+
+class UnbalancedJournal(Unprocessable):
+    code = "journal_unbalanced"
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    account_id: uuid.UUID
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    memo: str | None = None
+
+
+def seed_default_chart(*, db_session: Session, org_id: uuid.UUID) -> None:
+    for acc in DEFAULT_CHART:
+        db_session.add(
+            Account(
+                org_id=org_id,
+                code=acc.code,
+                name=acc.name,
+                type=acc.type,
+                system_key=acc.system_key,
+            )
+        )
+    db_session.flush()
+
+
+def post_journal(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    entry_date: dt.date,
+    memo: str,
+    source_type: str,
+    source_id: uuid.UUID | None,
+    postings: Sequence[Posting],
+    created_by: uuid.UUID | None = None,
+) -> Journal:
+    """Stage a balanced journal and move the monthly balances. Never commits.
+
+    Zero postings are dropped; what is left must balance to the cent or nothing is written.
+    """
+    lines = [p for p in postings if p.debit != 0 or p.credit != 0]
+    for p in lines:
+        if p.debit < 0 or p.credit < 0 or (p.debit != 0 and p.credit != 0):
+            raise UnbalancedJournal("Each journal line is a positive debit or a positive credit")
+    debit = sum((p.debit for p in lines), ZERO)
+    credit = sum((p.credit for p in lines), ZERO)
+    if debit != credit or not lines:
+        raise UnbalancedJournal(
+            f"Debits ({debit}) must equal credits ({credit}) and not be zero",
+            details={"debit": str(debit), "credit": str(credit)},
+        )
+    known = {a.id for a in repository.accounts(db_session, org_id=org_id)}
+    unknown = sorted({str(p.account_id) for p in lines if p.account_id not in known})
+    if unknown:
+        raise NotFound("Unknown account in journal", code="account_not_found", details=unknown)
+
+    journal = Journal(
+        org_id=org_id,
+        id=uuid.uuid4(),
+        entry_date=entry_date,
+        memo=memo,
+        source_type=source_type,
+        source_id=source_id,
+        created_by=created_by,
+    )
+    db_session.add(journal)
+    db_session.flush()
+    moves: dict[uuid.UUID, tuple[Decimal, Decimal]] = {}
+    for n, p in enumerate(lines, start=1):
+        db_session.add(
+            JournalLine(
+                org_id=org_id,
+                journal_id=journal.id,
+                line_no=n,
+                account_id=p.account_id,
+                debit=p.debit,
+                credit=p.credit,
+                memo=p.memo,
+            )
+        )
+        d, c = moves.get(p.account_id, (ZERO, ZERO))
+        moves[p.account_id] = (d + p.debit, c + p.credit)
+    db_session.flush()
+    repository.add_to_balances(
+        db_session, org_id=org_id, period=entry_date.replace(day=1), moves=moves
+    )
+    return journal
+
+
+def list_accounts(*, db_session: Session, org_id: uuid.UUID) -> list[AccountRead]:
+    return [AccountRead.model_validate(a) for a in repository.accounts(db_session, org_id=org_id)]
+
+
+def create_account(*, db_session: Session, org_id: uuid.UUID, data: AccountCreate) -> AccountRead:
+    if repository.account_code_taken(db_session, org_id=org_id, code=data.code):
+        raise Conflict(f"Account code {data.code} is already used", code="account_code_taken")
+    if data.parent_id is not None and not repository.account(
+        db_session, org_id=org_id, account_id=data.parent_id
+    ):
+        raise NotFound("Parent account not found", code="account_not_found")
+    acc = Account(org_id=org_id, **data.model_dump())
+    db_session.add(acc)
+    db_session.commit()
+    return AccountRead.model_validate(acc)
+
+
+def _read(journal: Journal, lines: Sequence[JournalLine]) -> JournalRead:
+    return JournalRead(
+        id=journal.id,
+        entry_date=journal.entry_date,
+        memo=journal.memo,
+        source_type=journal.source_type,
+        source_id=journal.source_id,
+        posted_at=journal.posted_at,
+        lines=[JournalLineRead.model_validate(line) for line in lines],
+        total=sum((line.debit for line in lines), ZERO),
+    )
+
+
+def create_manual_journal(
+    *, db_session: Session, org_id: uuid.UUID, user_id: uuid.UUID, data: JournalCreate
+) -> JournalRead:
+    journal = post_journal(
+        db_session=db_session,
+        org_id=org_id,
+        entry_date=data.entry_date,
+        memo=data.memo,
+        source_type="manual",
+        source_id=None,
+        created_by=user_id,
+        postings=[Posting(ln.account_id, ln.debit, ln.credit, ln.memo) for ln in data.lines],
+    )
+    db_session.commit()
+    return get_journal(db_session=db_session, org_id=org_id, journal_id=journal.id)
+
+
+def get_journal(*, db_session: Session, org_id: uuid.UUID, journal_id: uuid.UUID) -> JournalRead:
+    journal = repository.journal(db_session, org_id=org_id, journal_id=journal_id)
+    if journal is None:
+        raise NotFound("Journal not found")
+    return _read(journal, repository.lines_of(db_session, org_id=org_id, journal_ids=[journal.id]))
+
+
+def list_journals(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    source_type: str | None,
+    limit: int,
+    offset: int,
+) -> list[JournalRead]:
+    journals = repository.journals(
+        db_session,
+        org_id=org_id,
+        date_from=date_from,
+        date_to=date_to,
+        source_type=source_type,
+        limit=limit,
+        offset=offset,
+    )
+    lines = repository.lines_of(db_session, org_id=org_id, journal_ids=[j.id for j in journals])
+    by_journal: dict[uuid.UUID, list[JournalLine]] = {}
+    for line in lines:
+        by_journal.setdefault(line.journal_id, []).append(line)
+    return [_read(j, by_journal.get(j.id, [])) for j in journals]
+
+
+def trial_balance(*, db_session: Session, org_id: uuid.UUID, as_of: dt.date | None) -> TrialBalance:
+    rows = [
+        TrialBalanceRow(
+            account_id=a.id,
+            code=a.code,
+            name=a.name,
+            type=a.type,
+            debit=d,
+            credit=c,
+            balance=d - c,
+        )
+        for a, d, c in repository.trial_balance(db_session, org_id=org_id, as_of=as_of)
+    ]
+    total_debit = sum((r.debit for r in rows), ZERO)
+    total_credit = sum((r.credit for r in rows), ZERO)
+    return TrialBalance(
+        as_of=as_of,
+        rows=rows,
+        total_debit=total_debit,
+        total_credit=total_credit,
+        balanced=total_debit == total_credit,
+    )

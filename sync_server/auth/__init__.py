@@ -1,0 +1,1 @@
+"""Authentication (JWT over argon2-hashed passwords) and role-based permissions."""

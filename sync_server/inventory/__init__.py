@@ -1,0 +1,1 @@
+"""Items and their barcodes and taxes, locations, the stock ledger (schema ``inv``)."""

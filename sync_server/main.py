@@ -1,0 +1,83 @@
+"""The FastAPI application factory and the ``arcoiris-sync-server`` entry point."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.accounting.router import router as accounting_router
+from sync_server.auth.router import router as auth_router
+from sync_server.config import Settings, get_settings
+from sync_server.db import make_engine, make_session_factory
+from sync_server.errors import install_error_handlers
+from sync_server.inventory.router import router as inventory_router
+from sync_server.middleware import BodySizeLimit
+from sync_server.org.router import router as org_router
+from sync_server.pos.router import router as pos_router
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "0.1.0"
+
+
+def create_app(
+    settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    """Build the app. Tests pass a session factory bound to their own transaction."""
+    settings = settings or get_settings()
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings))
+    app = FastAPI(
+        title="Arcoiris POS sync server",
+        version=API_VERSION,
+        description="HQ's API: catalog, staff, stock, sales, books. Every org-scoped request "
+        "carries X-Org-ID.",
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    @app.get("/health", tags=["health"])
+    def health() -> JSONResponse:
+        """Answers without auth; 503 when the database does not answer (load balancers)."""
+        body: dict[str, Any] = {"status": "ok", "version": API_VERSION, "database": "ok"}
+        with session_factory() as session:
+            try:
+                session.execute(text("SELECT 1"))
+            except Exception as exc:  # a health check reports, it does not raise
+                logger.warning("health check: database unreachable: %s", type(exc).__name__)
+                body.update(status="degraded", database="unreachable")
+                return JSONResponse(body, status_code=503)
+        return JSONResponse(body)
+
+    for router in (auth_router, org_router, inventory_router, pos_router, accounting_router):
+        app.include_router(router)
+    return app
+
+
+def run() -> None:
+    """``arcoiris-sync-server``: serve on $HOST:$PORT (default 127.0.0.1:8000)."""
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="Run the Arcoiris POS sync server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    uvicorn.run(
+        "sync_server.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+    )

@@ -1,0 +1,10 @@
+"""Every server model, imported in one place so the metadata is complete (Alembic, tests)."""
+
+from arcoiris_shared.db import tables as mirrored
+from arcoiris_shared.db.base import Base
+from sync_server.accounting import models as accounting
+from sync_server.org import models as org
+
+metadata = Base.metadata
+
+__all__ = ["Base", "accounting", "metadata", "mirrored", "org"]

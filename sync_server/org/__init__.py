@@ -1,0 +1,1 @@
+"""Organizations, users, their roles in each org, and per-org settings (schema ``core``)."""

@@ -1,0 +1,1 @@
+"""Customers, tax rates, terminals, and the sales HQ receives (schema ``pos``)."""

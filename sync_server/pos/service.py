@@ -1,0 +1,178 @@
+"""Customers, tax rates and terminals (managed at HQ), and reading the sales that arrived."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.db.pos import Customer, TaxRate, Terminal
+from sync_server.errors import Conflict, NotFound, Unprocessable
+from sync_server.inventory import service as inventory_service
+from sync_server.pos import repository
+from sync_server.pos.schemas import (
+    CustomerCreate,
+    CustomerRead,
+    CustomerUpdate,
+    PaymentRead,
+    SaleDetail,
+    SaleLineRead,
+    SaleRead,
+    SaleTaxRead,
+    TaxRateCreate,
+    TaxRateRead,
+    TaxRateUpdate,
+    TerminalCreate,
+    TerminalRead,
+    TerminalUpdate,
+)
+
+
+def _apply(obj: Any, changes: dict[str, Any], not_null: frozenset[str]) -> None:
+    nulls = sorted(k for k, v in changes.items() if v is None and k in not_null)
+    if nulls:
+        raise Unprocessable("These fields cannot be null", details=nulls)
+    for field, value in changes.items():
+        setattr(obj, field, value)
+
+
+def create_customer(
+    *, db_session: Session, org_id: uuid.UUID, data: CustomerCreate
+) -> CustomerRead:
+    customer = Customer(org_id=org_id, **data.model_dump())
+    if customer.email:
+        customer.email = customer.email.lower()
+    db_session.add(customer)
+    db_session.commit()
+    return CustomerRead.model_validate(customer)
+
+
+def _customer(db_session: Session, org_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+    customer = repository.customer(db_session, org_id=org_id, customer_id=customer_id)
+    if customer is None:
+        raise NotFound("Customer not found", code="customer_not_found")
+    return customer
+
+
+def get_customer(
+    *, db_session: Session, org_id: uuid.UUID, customer_id: uuid.UUID
+) -> CustomerRead:
+    return CustomerRead.model_validate(_customer(db_session, org_id, customer_id))
+
+
+def update_customer(
+    *, db_session: Session, org_id: uuid.UUID, customer_id: uuid.UUID, data: CustomerUpdate
+) -> CustomerRead:
+    customer = _customer(db_session, org_id, customer_id)
+    _apply(customer, data.model_dump(exclude_unset=True), frozenset({"name", "is_active"}))
+    customer.updated_at = utcnow()
+    db_session.commit()
+    return CustomerRead.model_validate(customer)
+
+
+def list_customers(
+    *, db_session: Session, org_id: uuid.UUID, q: str | None, limit: int, offset: int
+) -> list[CustomerRead]:
+    rows = repository.customers(db_session, org_id=org_id, q=q, limit=limit, offset=offset)
+    return [CustomerRead.model_validate(c) for c in rows]
+
+
+def create_tax_rate(*, db_session: Session, org_id: uuid.UUID, data: TaxRateCreate) -> TaxRateRead:
+    if repository.tax_code_taken(db_session, org_id=org_id, code=data.code):
+        raise Conflict(f"Tax code {data.code} already exists", code="tax_code_taken")
+    rate = TaxRate(org_id=org_id, **data.model_dump())
+    db_session.add(rate)
+    db_session.commit()
+    return TaxRateRead.model_validate(rate)
+
+
+def update_tax_rate(
+    *, db_session: Session, org_id: uuid.UUID, tax_rate_id: uuid.UUID, data: TaxRateUpdate
+) -> TaxRateRead:
+    rate = repository.tax_rate(db_session, org_id=org_id, tax_rate_id=tax_rate_id)
+    if rate is None:
+        raise NotFound("Tax rate not found", code="tax_rate_not_found")
+    # Past sales keep the rate they were charged (a snapshot on each line), so a rate may change.
+    _apply(rate, data.model_dump(exclude_unset=True), frozenset({"name", "rate", "is_active"}))
+    db_session.commit()
+    return TaxRateRead.model_validate(rate)
+
+
+def list_tax_rates(*, db_session: Session, org_id: uuid.UUID) -> list[TaxRateRead]:
+    return [TaxRateRead.model_validate(r) for r in repository.tax_rates(db_session, org_id=org_id)]
+
+
+def create_terminal(
+    *, db_session: Session, org_id: uuid.UUID, data: TerminalCreate
+) -> TerminalRead:
+    loc = inventory_service.get_location(
+        db_session=db_session, org_id=org_id, location_id=data.location_id
+    )
+    if loc.kind != "store":
+        raise Unprocessable("Terminals stand in stores, not warehouses", code="not_a_store")
+    if repository.terminal_code_taken(db_session, org_id=org_id, code=data.code):
+        raise Conflict(f"Terminal code {data.code} already exists", code="terminal_code_taken")
+    terminal = Terminal(org_id=org_id, **data.model_dump())
+    db_session.add(terminal)
+    db_session.commit()
+    return TerminalRead.model_validate(terminal)
+
+
+def update_terminal(
+    *, db_session: Session, org_id: uuid.UUID, terminal_id: uuid.UUID, data: TerminalUpdate
+) -> TerminalRead:
+    terminal = repository.terminal(db_session, org_id=org_id, terminal_id=terminal_id)
+    if terminal is None:
+        raise NotFound("Terminal not found", code="terminal_not_found")
+    _apply(terminal, data.model_dump(exclude_unset=True), frozenset({"name", "status"}))
+    db_session.commit()
+    return TerminalRead.model_validate(terminal)
+
+
+def list_terminals(
+    *, db_session: Session, org_id: uuid.UUID, limit: int, offset: int
+) -> list[TerminalRead]:
+    rows = repository.terminals(db_session, org_id=org_id, limit=limit, offset=offset)
+    return [TerminalRead.model_validate(t) for t in rows]
+
+
+def list_sales(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    terminal_id: uuid.UUID | None,
+    location_id: uuid.UUID | None,
+    kind: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int,
+    offset: int,
+) -> list[SaleRead]:
+    rows = repository.sales(
+        db_session,
+        org_id=org_id,
+        terminal_id=terminal_id,
+        location_id=location_id,
+        kind=kind,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+    return [SaleRead.model_validate(s) for s in rows]
+
+
+def get_sale(*, db_session: Session, org_id: uuid.UUID, sale_id: uuid.UUID) -> SaleDetail:
+    sale = repository.sale(db_session, org_id=org_id, sale_id=sale_id)
+    if sale is None:
+        raise NotFound("Sale not found", code="sale_not_found")
+    lines, payments, taxes = repository.sale_parts(db_session, org_id=org_id, sale_id=sale_id)
+    return SaleDetail(
+        **SaleRead.model_validate(sale).model_dump(),
+        lines=[SaleLineRead.model_validate(x) for x in lines],
+        payments=[PaymentRead.model_validate(x) for x in payments],
+        taxes=[SaleTaxRead.model_validate(x) for x in taxes],
+    )
