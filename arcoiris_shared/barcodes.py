@@ -32,9 +32,9 @@ def validate_barcode(code: str) -> str:
     """Return the barcode, stripped, or raise ``InvalidBarcode`` saying what is wrong."""
     code = code.strip()
     if not _SHAPE.match(code):
-        raise InvalidBarcode(
-            "a barcode is 1-32 letters, digits or . - _ / with no spaces"
-        )
+        raise InvalidBarcode("a barcode is 1-32 letters, digits or . - _ / with no spaces")
     if is_gtin_shaped(code) and not ean.is_valid(code):
-        raise InvalidBarcode(f"{code} fails the GTIN check digit (expected {gtin_check_digit(code[:-1])})")
+        raise InvalidBarcode(
+            f"{code} fails the GTIN check digit (expected {gtin_check_digit(code[:-1])})"
+        )
     return code

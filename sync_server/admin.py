@@ -15,9 +15,11 @@ import getpass
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from sync_server.config import Settings
@@ -88,11 +90,17 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             )
             print(f"created user {user.id} <{user.email}>")
         if args.org_id:
-            import uuid
+            from sync_server.org.models import Organization
 
+            try:
+                org_id = uuid.UUID(args.org_id)
+            except ValueError:
+                raise SystemExit(f"error: --org-id {args.org_id!r} is not a UUID") from None
+            if session.get(Organization, org_id) is None:
+                raise SystemExit(f"error: no organization {org_id}")
             org_service.stage_membership(
                 db_session=session,
-                org_id=uuid.UUID(args.org_id),
+                org_id=org_id,
                 user=user,
                 role=data.role,
                 pin=data.pin,
@@ -108,7 +116,10 @@ def cmd_create_org(args: argparse.Namespace) -> int:
     from sync_server.org.schemas import OrgCreate
 
     data = OrgCreate(
-        name=args.name, slug=args.slug, currency=args.currency, locale=args.locale,
+        name=args.name,
+        slug=args.slug,
+        currency=args.currency,
+        locale=args.locale,
         timezone=args.timezone,
     )
     with _session(_settings(args)) as session:
@@ -180,6 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except AppError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"error: cannot reach the database: {exc.orig}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        # An operator gets one line; the detail goes to the log at debug level.
+        logger.debug("database error", exc_info=exc)
+        print(f"error: the database refused the change ({type(exc).__name__})", file=sys.stderr)
         return 1
     return code
 

@@ -93,7 +93,10 @@ def seed_demo(*, db_session: Session, items: int = 3_000, opening_qty: int = 24)
         db_session.add(tax)
         rates[code] = tax
     store = Location(
-        org_id=org_id, code="MAIN", name="Arcoiris Market - Centro", kind="store",
+        org_id=org_id,
+        code="MAIN",
+        name="Arcoiris Market - Centro",
+        kind="store",
         address="Calle Mayor 1, Madrid",
     )
     warehouse = Location(org_id=org_id, code="WH1", name="Central warehouse", kind="warehouse")
@@ -123,10 +126,19 @@ def seed_demo(*, db_session: Session, items: int = 3_000, opening_qty: int = 24)
         qty = Decimal(opening_qty) if not d.weighed else Decimal("12.500")
         batch_items.append(
             {
-                "org_id": org_id, "id": item_id, "sku": d.sku, "name": d.name,
-                "category": d.category, "unit": d.unit, "price": d.price, "cost": d.cost,
-                "tracked": True, "weighed": d.weighed, "is_active": True,
-                "created_at": now, "updated_at": now,
+                "org_id": org_id,
+                "id": item_id,
+                "sku": d.sku,
+                "name": d.name,
+                "category": d.category,
+                "unit": d.unit,
+                "price": d.price,
+                "cost": d.cost,
+                "tracked": True,
+                "weighed": d.weighed,
+                "is_active": True,
+                "created_at": now,
+                "updated_at": now,
             }
         )
         batch_codes.append({"org_id": org_id, "item_id": item_id, "barcode": d.barcode})
@@ -135,10 +147,18 @@ def seed_demo(*, db_session: Session, items: int = 3_000, opening_qty: int = 24)
         )
         batch_moves.append(
             {
-                "org_id": org_id, "id": uuid.uuid4(), "item_id": item_id,
-                "location_id": store.id, "quantity": qty, "unit_cost": d.cost,
-                "reason": "opening", "source_type": "demo", "source_id": None,
-                "terminal_id": None, "note": "Opening stock", "occurred_at": now,
+                "org_id": org_id,
+                "id": uuid.uuid4(),
+                "item_id": item_id,
+                "location_id": store.id,
+                "quantity": qty,
+                "unit_cost": d.cost,
+                "reason": "opening",
+                "source_type": "demo",
+                "source_id": None,
+                "terminal_id": None,
+                "note": "Opening stock",
+                "occurred_at": now,
                 "created_at": now,
             }
         )
@@ -151,16 +171,24 @@ def seed_demo(*, db_session: Session, items: int = 3_000, opening_qty: int = 24)
     today = dt.date.today()
     capital = Decimal("10000.00")
     accounting_service.post_journal(
-        db_session=db_session, org_id=org_id, entry_date=today, memo="Owner's capital",
-        source_type="opening", source_id=uuid.uuid5(org_id, "capital"),
+        db_session=db_session,
+        org_id=org_id,
+        entry_date=today,
+        memo="Owner's capital",
+        source_type="opening",
+        source_id=uuid.uuid5(org_id, "capital"),
         postings=[
             accounting_service.Posting(accounts["bank"].id, debit=capital),
             accounting_service.Posting(accounts["equity"].id, credit=capital),
         ],
     )
     accounting_service.post_journal(
-        db_session=db_session, org_id=org_id, entry_date=today, memo="Opening stock",
-        source_type="opening", source_id=uuid.uuid5(org_id, "stock"),
+        db_session=db_session,
+        org_id=org_id,
+        entry_date=today,
+        memo="Opening stock",
+        source_type="opening",
+        source_id=uuid.uuid5(org_id, "stock"),
         postings=[
             accounting_service.Posting(accounts["inventory"].id, debit=stock_value),
             accounting_service.Posting(accounts["equity"].id, credit=stock_value),

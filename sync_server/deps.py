@@ -119,4 +119,3 @@ def require(permission: Permission) -> Callable[[OrgContext], OrgContext]:
         return ctx
 
     return check
-

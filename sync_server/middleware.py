@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync_server.errors import PayloadTooLarge, error_response
+from sync_server.errors import error_response
 
 
 class BodySizeLimit:
-    """413 for a declared ``Content-Length`` over the limit, or a chunked body that grows past it."""
+    """413 for a declared ``Content-Length`` over the limit, or a streamed body that outgrows it."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -25,27 +25,41 @@ class BodySizeLimit:
             except ValueError:
                 too_big = False
             if too_big:
-                response = error_response(
-                    413,
-                    "payload_too_large",
-                    f"Request body exceeds {self.max_bytes} bytes",
-                    {"max_bytes": self.max_bytes},
-                )
-                await response(scope, receive, send)
+                await self._refuse(scope, receive, send)
                 return
 
         seen = 0
+        refused = False
+        started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 has gone out; whatever the app says next is dropped
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise PayloadTooLarge(
-                        f"Request body exceeds {self.max_bytes} bytes",
-                        details={"max_bytes": self.max_bytes},
-                    )
+                if seen > self.max_bytes and not started:
+                    # Answer now and tell the app the client left: it stops reading.
+                    refused = True
+                    await self._refuse(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counting_receive, send)
+        await self.app(scope, counting_receive, guarded_send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413,
+            "payload_too_large",
+            f"Request body exceeds {self.max_bytes} bytes",
+            {"max_bytes": self.max_bytes},
+        )
+        await response(scope, receive, send)

@@ -71,15 +71,15 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return self
 
 
-def Money() -> ExactDecimal:  # noqa: N802 - reads as a column type at the call site
+def Money() -> ExactDecimal:
     return ExactDecimal(MONEY_PRECISION, MONEY_SCALE)
 
 
-def Quantity() -> ExactDecimal:  # noqa: N802
+def Quantity() -> ExactDecimal:
     return ExactDecimal(QTY_PRECISION, QTY_SCALE)
 
 
-def Rate() -> ExactDecimal:  # noqa: N802
+def Rate() -> ExactDecimal:
     return ExactDecimal(RATE_PRECISION, RATE_SCALE)
 
 
@@ -115,6 +115,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def JsonDoc() -> TypeEngine[Any]:  # noqa: N802
+def JsonDoc() -> TypeEngine[Any]:
     """JSONB on PostgreSQL, JSON text elsewhere."""
     return JSON().with_variant(JSONB(), "postgresql")

@@ -30,7 +30,7 @@ class UserRead(OutModel):
 
 class TokenResponse(OutModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     user: UserRead
     memberships: list[MembershipRead]

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sync_server.config import Settings
 
+
 def _make_hasher() -> PasswordHasher:
     # The test suite hashes hundreds of passwords; it opts into argon2's cheapest profile.
     # Production never sets this variable, and a hash made either way verifies either way.

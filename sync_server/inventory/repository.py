@@ -121,9 +121,7 @@ def replace_barcodes(
 def replace_taxes(
     db_session: Session, *, org_id: uuid.UUID, item_id: uuid.UUID, rate_ids: Sequence[uuid.UUID]
 ) -> None:
-    db_session.execute(
-        delete(ItemTax).where(ItemTax.org_id == org_id, ItemTax.item_id == item_id)
-    )
+    db_session.execute(delete(ItemTax).where(ItemTax.org_id == org_id, ItemTax.item_id == item_id))
     if rate_ids:
         db_session.execute(
             insert(ItemTax),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import AwareDatetime
 from fastapi import APIRouter, Depends, Path, Query, Response, status
+from pydantic import AwareDatetime
 
 from arcoiris_shared.enums import MovementReason
 from sync_server.auth.permissions import Permission
@@ -95,7 +95,9 @@ def list_locations(ctx: CatalogReader, session: SessionDep, paging: Paging) -> P
 
 
 @router.post("/locations", status_code=status.HTTP_201_CREATED)
-def create_location(body: LocationCreate, ctx: LocationsWriter, session: SessionDep) -> LocationRead:
+def create_location(
+    body: LocationCreate, ctx: LocationsWriter, session: SessionDep
+) -> LocationRead:
     return service.create_location(db_session=session, org_id=ctx.org_id, data=body)
 
 

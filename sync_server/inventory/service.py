@@ -115,9 +115,9 @@ def update_item(
     nulls = sorted(k for k, v in changes.items() if v is None and k in _NOT_NULL_ITEM_FIELDS)
     if nulls:
         raise Unprocessable("These fields cannot be null", details=nulls)
-    if "sku" in changes and changes["sku"] != item.sku:
-        if repository.item_by_sku(db_session, org_id=org_id, sku=changes["sku"]) is not None:
-            raise Conflict(f"SKU {changes['sku']} already exists", code="sku_taken")
+    new_sku = changes.get("sku", item.sku)
+    if new_sku != item.sku and repository.item_by_sku(db_session, org_id=org_id, sku=new_sku):
+        raise Conflict(f"SKU {new_sku} already exists", code="sku_taken")
     barcodes = changes.pop("barcodes", None)
     rate_ids = changes.pop("tax_rate_ids", None)
     weighed = changes.get("weighed", item.weighed)

@@ -30,9 +30,7 @@ def memberships_of_user(
     return [(m, o) for m, o in rows]
 
 
-def membership(
-    db_session: Session, *, org_id: uuid.UUID, user_id: uuid.UUID
-) -> UserOrgRole | None:
+def membership(db_session: Session, *, org_id: uuid.UUID, user_id: uuid.UUID) -> UserOrgRole | None:
     return db_session.get(UserOrgRole, (org_id, user_id))
 
 

@@ -54,7 +54,8 @@ def _check_timezone(value: str) -> str:
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    # "Ana's Shop" -> "anas-shop": apostrophes join, everything else separates.
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['\u2019]", "", name.lower())).strip("-")
     return slug[:60] or "org"
 
 
@@ -113,12 +114,14 @@ class OrgSettings(InModel):
         Decimal | None, Field(gt=0, le=100, max_digits=7, decimal_places=4)
     ] = None
     # Discounts above this share of a line or sale need a manager's PIN at the till.
-    discount_limit_percent: Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)] = (
-        Decimal("10")
-    )
+    discount_limit_percent: Annotated[
+        Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)
+    ] = Decimal("10")
     idle_lock_seconds: Annotated[int, Field(ge=15, le=86_400)] = 300
     receipt_header: Annotated[str, StringConstraints(max_length=500)] = ""
-    receipt_footer: Annotated[str, StringConstraints(max_length=500)] = "Thank you for shopping with us"
+    receipt_footer: Annotated[str, StringConstraints(max_length=500)] = (
+        "Thank you for shopping with us"
+    )
     no_receipt_returns: Literal["manager", "nobody"] = "manager"
 
 

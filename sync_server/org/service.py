@@ -154,9 +154,7 @@ def add_member(*, db_session: Session, ctx: OrgContext, data: MemberCreate) -> M
     user = repository.user_by_email(db_session, email=data.email)
     if user is None:
         if data.password is None:
-            raise Unprocessable(
-                "A new user needs a password", details=[{"field": "body.password"}]
-            )
+            raise Unprocessable("A new user needs a password", details=[{"field": "body.password"}])
         user = stage_user(
             db_session=db_session,
             email=data.email,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import AwareDatetime
 from fastapi import APIRouter, Depends, Query, status
+from pydantic import AwareDatetime
 
 from arcoiris_shared.enums import SaleKind
 from sync_server.auth.permissions import Permission
@@ -57,7 +57,9 @@ def list_customers(
 
 
 @router.post("/customers", status_code=status.HTTP_201_CREATED)
-def create_customer(body: CustomerCreate, ctx: CustomersWriter, session: SessionDep) -> CustomerRead:
+def create_customer(
+    body: CustomerCreate, ctx: CustomersWriter, session: SessionDep
+) -> CustomerRead:
     return service.create_customer(db_session=session, org_id=ctx.org_id, data=body)
 
 
@@ -103,7 +105,9 @@ def list_terminals(ctx: TerminalsReader, session: SessionDep, paging: Paging) ->
 
 
 @router.post("/terminals", status_code=status.HTTP_201_CREATED)
-def create_terminal(body: TerminalCreate, ctx: TerminalsWriter, session: SessionDep) -> TerminalRead:
+def create_terminal(
+    body: TerminalCreate, ctx: TerminalsWriter, session: SessionDep
+) -> TerminalRead:
     return service.create_terminal(db_session=session, org_id=ctx.org_id, data=body)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, StringConstraints
 
-from sync_server.schemas import Code, InModel, LongName, Name, OutModel, RateIn
+from sync_server.schemas import InModel, LongName, Name, OutModel, RateIn
 
 Phone = Annotated[str, StringConstraints(pattern=r"^[0-9+()\-. ]{3,32}$")]
 TaxId = Annotated[str, StringConstraints(min_length=1, max_length=32)]

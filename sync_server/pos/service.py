@@ -57,9 +57,7 @@ def _customer(db_session: Session, org_id: uuid.UUID, customer_id: uuid.UUID) ->
     return customer
 
 
-def get_customer(
-    *, db_session: Session, org_id: uuid.UUID, customer_id: uuid.UUID
-) -> CustomerRead:
+def get_customer(*, db_session: Session, org_id: uuid.UUID, customer_id: uuid.UUID) -> CustomerRead:
     return CustomerRead.model_validate(_customer(db_session, org_id, customer_id))
 
 

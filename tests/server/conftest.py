@@ -7,6 +7,7 @@ The database is named ``arcoiris_test_<random>`` on the server ``DATABASE_URL`` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import uuid
@@ -27,7 +28,9 @@ SECRET = "test-secret-" + "x" * 40
 
 
 def _server_url() -> str:
-    return Settings(database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)).sqlalchemy_url
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    ).sqlalchemy_url
 
 
 @pytest.fixture(scope="session")
@@ -142,12 +145,12 @@ class OrgWorld:
     ids: dict[str, Any] = field(default_factory=dict)
 
 
-
 def _signup(client: TestClient, session: Session, email: str, password: str) -> uuid.UUID:
     from sync_server.org.service import stage_user
 
-    user = stage_user(db_session=session, email=email, full_name=email.split("@")[0].title(),
-                      password=password)
+    user = stage_user(
+        db_session=session, email=email, full_name=email.split("@")[0].title(), password=password
+    )
     session.commit()
     return user.id
 
@@ -179,51 +182,132 @@ def build_world(client: TestClient, session: Session, label: str) -> OrgWorld:
     members = {}
     for role in ("manager", "cashier"):
         email = f"{role}-{label}@{label}.example"
-        m = _ok(client.post("/api/org/users", headers=h, json={
-            "email": email, "full_name": f"{role} {label}", "role": role,
-            "password": password, "pin": "1234"}))
-        members[role] = Actor(uuid.UUID(m["user_id"]), email, password, role,
-                              _login(client, email, password), org_id)
+        m = _ok(
+            client.post(
+                "/api/org/users",
+                headers=h,
+                json={
+                    "email": email,
+                    "full_name": f"{role} {label}",
+                    "role": role,
+                    "password": password,
+                    "pin": "1234",
+                },
+            )
+        )
+        members[role] = Actor(
+            uuid.UUID(m["user_id"]), email, password, role, _login(client, email, password), org_id
+        )
 
-    rate = _ok(client.post("/api/pos/tax-rates", headers=h,
-                           json={"code": "STD", "name": "Standard", "rate": "21"}))
-    loc = _ok(client.post("/api/inventory/locations", headers=h,
-                          json={"code": "MAIN", "name": f"Main store {label}"}))
-    item = _ok(client.post("/api/inventory/items", headers=h, json={
-        "sku": f"SKU-{label}-1", "name": f"Secret item of {label}", "price": "2.50",
-        "cost": "1.00", "barcodes": ["4006381333931" if label == "a" else "5901234123457"],
-        "tax_rate_ids": [rate["id"]]}))
-    customer = _ok(client.post("/api/pos/customers", headers=h,
-                               json={"name": f"Customer of {label}", "email": f"c@{label}.example"}))
-    terminal = _ok(client.post("/api/pos/terminals", headers=h,
-                               json={"code": "T01", "name": "Till 1", "location_id": loc["id"]}))
-    _ok(client.post("/api/inventory/stock-movements", headers=h, json={
-        "item_id": item["id"], "location_id": loc["id"], "reason": "receipt",
-        "quantity": "10", "unit_cost": "1.00"}))
+    rate = _ok(
+        client.post(
+            "/api/pos/tax-rates", headers=h, json={"code": "STD", "name": "Standard", "rate": "21"}
+        )
+    )
+    loc = _ok(
+        client.post(
+            "/api/inventory/locations",
+            headers=h,
+            json={"code": "MAIN", "name": f"Main store {label}"},
+        )
+    )
+    item = _ok(
+        client.post(
+            "/api/inventory/items",
+            headers=h,
+            json={
+                "sku": f"SKU-{label}-1",
+                "name": f"Secret item of {label}",
+                "price": "2.50",
+                "cost": "1.00",
+                "barcodes": ["4006381333931" if label == "a" else "5901234123457"],
+                "tax_rate_ids": [rate["id"]],
+            },
+        )
+    )
+    customer = _ok(
+        client.post(
+            "/api/pos/customers",
+            headers=h,
+            json={"name": f"Customer of {label}", "email": f"c@{label}.example"},
+        )
+    )
+    terminal = _ok(
+        client.post(
+            "/api/pos/terminals",
+            headers=h,
+            json={"code": "T01", "name": "Till 1", "location_id": loc["id"]},
+        )
+    )
+    _ok(
+        client.post(
+            "/api/inventory/stock-movements",
+            headers=h,
+            json={
+                "item_id": item["id"],
+                "location_id": loc["id"],
+                "reason": "receipt",
+                "quantity": "10",
+                "unit_cost": "1.00",
+            },
+        )
+    )
     accounts = _ok(client.get("/api/accounting/accounts", headers=h), 200)
     by_key = {a["system_key"]: a["id"] for a in accounts}
-    journal = _ok(client.post("/api/accounting/journals", headers=h, json={
-        "entry_date": "2026-11-01", "memo": f"Capital {label}",
-        "lines": [{"account_id": by_key["bank"], "debit": "100.00"},
-                  {"account_id": by_key["equity"], "credit": "100.00"}]}))
-    sale_id = insert_sale(session, org_id=org_id, terminal_id=uuid.UUID(terminal["id"]),
-                          location_id=uuid.UUID(loc["id"]), item_id=uuid.UUID(item["id"]),
-                          cashier_id=members["cashier"].user_id, sku=item["sku"])
+    journal = _ok(
+        client.post(
+            "/api/accounting/journals",
+            headers=h,
+            json={
+                "entry_date": "2026-11-01",
+                "memo": f"Capital {label}",
+                "lines": [
+                    {"account_id": by_key["bank"], "debit": "100.00"},
+                    {"account_id": by_key["equity"], "credit": "100.00"},
+                ],
+            },
+        )
+    )
+    sale_id = insert_sale(
+        session,
+        org_id=org_id,
+        terminal_id=uuid.UUID(terminal["id"]),
+        location_id=uuid.UUID(loc["id"]),
+        item_id=uuid.UUID(item["id"]),
+        cashier_id=members["cashier"].user_id,
+        sku=item["sku"],
+    )
     return OrgWorld(
-        org_id=org_id, owner=owner, manager=members["manager"], cashier=members["cashier"],
+        org_id=org_id,
+        owner=owner,
+        manager=members["manager"],
+        cashier=members["cashier"],
         ids={
-            "item_id": item["id"], "location_id": loc["id"], "tax_rate_id": rate["id"],
-            "customer_id": customer["id"], "terminal_id": terminal["id"],
-            "journal_id": journal["id"], "sale_id": str(sale_id),
-            "user_id": str(members["cashier"].user_id), "barcode": item["barcodes"][0],
-            "account_id": by_key["bank"], "sku": item["sku"],
+            "item_id": item["id"],
+            "location_id": loc["id"],
+            "tax_rate_id": rate["id"],
+            "customer_id": customer["id"],
+            "terminal_id": terminal["id"],
+            "journal_id": journal["id"],
+            "sale_id": str(sale_id),
+            "user_id": str(members["cashier"].user_id),
+            "barcode": item["barcodes"][0],
+            "account_id": by_key["bank"],
+            "sku": item["sku"],
         },
     )
 
 
-def insert_sale(session: Session, *, org_id: uuid.UUID, terminal_id: uuid.UUID,
-                location_id: uuid.UUID, item_id: uuid.UUID, cashier_id: uuid.UUID,
-                sku: str) -> uuid.UUID:
+def insert_sale(
+    session: Session,
+    *,
+    org_id: uuid.UUID,
+    terminal_id: uuid.UUID,
+    location_id: uuid.UUID,
+    item_id: uuid.UUID,
+    cashier_id: uuid.UUID,
+    sku: str,
+) -> uuid.UUID:
     """A completed sale as the sync engine will store it (issue 4 adds the ingest)."""
     import datetime as dt
     from decimal import Decimal as D
@@ -232,21 +316,68 @@ def insert_sale(session: Session, *, org_id: uuid.UUID, terminal_id: uuid.UUID,
 
     sale_id = uuid.uuid4()
     now = dt.datetime.now(dt.UTC)
-    session.add(Sale(
-        org_id=org_id, id=sale_id, kind="sale", terminal_id=terminal_id, location_id=location_id,
-        receipt_no=1, receipt_code="T01-000001", cashier_id=cashier_id, currency="EUR",
-        prices_include_tax=True, gross=D("5.00"), discount_total=D("0"), net=D("4.13"),
-        tax_total=D("0.87"), total=D("5.00"), occurred_at=now))
+    session.add(
+        Sale(
+            org_id=org_id,
+            id=sale_id,
+            kind="sale",
+            terminal_id=terminal_id,
+            location_id=location_id,
+            receipt_no=1,
+            receipt_code="T01-000001",
+            cashier_id=cashier_id,
+            currency="EUR",
+            prices_include_tax=True,
+            gross=D("5.00"),
+            discount_total=D("0"),
+            net=D("4.13"),
+            tax_total=D("0.87"),
+            total=D("5.00"),
+            occurred_at=now,
+        )
+    )
     session.flush()
-    session.add(SaleLine(
-        org_id=org_id, sale_id=sale_id, line_no=1, item_id=item_id, sku=sku, name="Item",
-        quantity=D("2"), unit_price=D("2.50"), gross=D("5.00"), net=D("4.13"), tax=D("0.87"),
-        total=D("5.00"), unit_cost=D("1.00"),
-        taxes=[{"code": "STD", "rate": "21", "base": "4.13", "amount": "0.87"}]))
-    session.add(SaleTax(org_id=org_id, sale_id=sale_id, tax_code="STD", tax_name="Standard",
-                        rate=D("21"), base=D("4.13"), amount=D("0.87")))
-    session.add(Payment(org_id=org_id, sale_id=sale_id, payment_no=1, method="cash",
-                        amount=D("5.00"), tendered=D("10.00"), change=D("5.00"), occurred_at=now))
+    session.add(
+        SaleLine(
+            org_id=org_id,
+            sale_id=sale_id,
+            line_no=1,
+            item_id=item_id,
+            sku=sku,
+            name="Item",
+            quantity=D("2"),
+            unit_price=D("2.50"),
+            gross=D("5.00"),
+            net=D("4.13"),
+            tax=D("0.87"),
+            total=D("5.00"),
+            unit_cost=D("1.00"),
+            taxes=[{"code": "STD", "rate": "21", "base": "4.13", "amount": "0.87"}],
+        )
+    )
+    session.add(
+        SaleTax(
+            org_id=org_id,
+            sale_id=sale_id,
+            tax_code="STD",
+            tax_name="Standard",
+            rate=D("21"),
+            base=D("4.13"),
+            amount=D("0.87"),
+        )
+    )
+    session.add(
+        Payment(
+            org_id=org_id,
+            sale_id=sale_id,
+            payment_no=1,
+            method="cash",
+            amount=D("5.00"),
+            tendered=D("10.00"),
+            change=D("5.00"),
+            occurred_at=now,
+        )
+    )
     session.commit()
     return sale_id
 
@@ -260,11 +391,25 @@ def worlds(engine: Engine, settings: Settings) -> dict[str, OrgWorld]:
         return {label: build_world(c, session, label) for label in ("a", "b")}
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def world_a(worlds: dict[str, OrgWorld]) -> OrgWorld:
     return worlds["a"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def world_b(worlds: dict[str, OrgWorld]) -> OrgWorld:
     return worlds["b"]
+
+
+@contextlib.contextmanager
+def rolled_back(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory whose work is all rolled back: one per hypothesis example."""
+    conn = engine.connect()
+    trans = conn.begin()
+    try:
+        yield sessionmaker(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+    finally:
+        trans.rollback()
+        conn.close()

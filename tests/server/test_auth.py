@@ -17,7 +17,8 @@ def test_health_answers_without_auth(client):
 
 def test_login_returns_token_and_memberships(client, world_a: OrgWorld):
     r = client.post(
-        "/api/auth/login", json={"email": world_a.owner.email.upper(), "password": "correct horse battery"}
+        "/api/auth/login",
+        json={"email": world_a.owner.email.upper(), "password": "correct horse battery"},
     )
     assert r.status_code == 200, r.text
     body = r.json()

@@ -1,0 +1,63 @@
+# Arcoiris POS. Two set-up commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/arcoiris
+export DATABASE_URL
+
+.PHONY: run test check lint format typecheck imports server bench screenshots dist clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the demo. Until the till lands (issue 3) this is the sync server with the demo org.
+run: $(STAMP)
+	$(BIN)/arcoiris-admin init-db
+	$(BIN)/arcoiris-admin seed-demo
+	$(BIN)/arcoiris-sync-server --host 127.0.0.1 --port 8000
+
+## test: lint, types and import contracts, then the whole suite.
+test: check
+	$(BIN)/python -m pytest
+
+check: $(STAMP) lint typecheck imports
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy arcoiris_shared arcoiris_desktop sync_server
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+## server: the sync server on DATABASE_URL (created and migrated if missing).
+server: $(STAMP)
+	$(BIN)/arcoiris-admin init-db
+	$(BIN)/arcoiris-sync-server --host 127.0.0.1 --port 8000
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+screenshots: $(STAMP)
+	@echo "The terminal's screens arrive with issue 3; nothing to render yet."
+
+dist: $(STAMP)
+	$(BIN)/python -m pip wheel --no-deps -w dist .
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis

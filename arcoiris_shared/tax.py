@@ -1,0 +1,492 @@
+"""Sale totals: discounts, taxes and totals of a sale, the same on the terminal and server.
+
+The terminal computes a sale with :func:`compute_sale_totals`; the server recomputes it
+from the same inputs and checks that it gets the same figures. Both therefore depend on
+these rules, and the tests in ``tests/shared/test_tax.py`` defend them:
+
+* **Grid.** Every amount in the result is on the currency's minor-unit grid and carries
+  exactly its number of decimals. All rounding goes through :mod:`arcoiris_shared.money`
+  with the sale's :class:`~arcoiris_shared.money.RoundingMode` (default HALF_UP).
+  Intermediate values are exact fractions; nothing is rounded twice.
+* **Gross.** A line's gross is ``round(quantity * unit_price)``. Quantities may be
+  fractional (weighed goods) and negative (refunds).
+* **Discounts** are amounts in the pricing basis (tax-inclusive amounts when prices
+  include tax) and are given as magnitudes (never negative), rounded to the minor unit.
+  They always shrink an amount toward zero, so a refund line keeps the discount of the
+  sale it reverses with the same positive ``discount``. The line discount comes off the
+  line's gross first; then the sale discount is apportioned across the lines in
+  proportion to their discounted amounts by largest remainder, so the shares add up
+  exactly to it (ties go to the earlier line, so line order matters and both sides must
+  use the same). A discount larger than what it applies to is a ``ValueError``, as is a
+  sale discount on a sale that mixes sold and refunded lines.
+* **Exclusive pricing.** net = the discounted amount; each rate's tax is
+  ``round(net * rate / 100)``; total = net + the taxes.
+* **Inclusive pricing.** total = the discounted amount exactly (the shelf price is what
+  the customer pays). Each rate's tax is ``round(total * rate / (100 + sum of the line's
+  rates))`` and net = total - the taxes, so nothing drifts by a cent.
+* **Several rates on a line** each apply to the same net base; they never compound.
+  Each rate is rounded on its own, so with UP rounding an inclusive line worth a few
+  minor units that carries several rates can owe more tax than its price (a negative
+  net); the invariants below still hold.
+* **PER_LINE** rounds each line's tax for each rate, as above. **PER_RECEIPT** adds up
+  the exact (unrounded) taxes of each rate over the receipt (exclusive: the sum of nets
+  times the rate; inclusive: the sum of inclusive amounts of the lines with each rate
+  set, taken out of those amounts) and rounds that once; the rounded tax is then
+  allocated back to the lines by largest remainder, so each line still carries its tax
+  (refunds need it) and each line's tax is within one minor unit of its exact value.
+* **Invariants in every mode.** total = sum of line totals; tax_total = sum of line
+  taxes = sum of the summary amounts; net + tax_total = total; for each line
+  total = net + tax and gross - line_discount - sale_discount = the pricing-basis amount
+  (total when prices include tax, net otherwise); discount_total = the signed sale
+  discount + the line discounts.
+* **Refunds.** Every step rounds symmetrically about zero, so a sale whose quantities
+  are all negated (same prices, discounts and rates) gives the exact negatives of every
+  amount. Reported discounts, taxes and nets of refund lines are negative.
+* **Tax summary.** One row per tax code, sorted by code: base = the sum of the nets of
+  the lines carrying that rate, amount = the sum of their taxes for it. A line carrying
+  two rates counts in both bases. Lines without rates are untaxed and have no row. A code
+  must mean the same rate and name on every line.
+
+:func:`refund_share` gives the amounts to pay back for part of an already-computed line,
+proportionally, so that successive partial refunds add up exactly to the original line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from arcoiris_shared.money import (
+    RoundingMode,
+    apportion,
+    currency_exponent,
+    exact_decimal,
+    from_minor_units,
+    round_quotient,
+    to_minor_units,
+)
+
+__all__ = [
+    "LineInput",
+    "LineTax",
+    "LineTotals",
+    "SaleTotals",
+    "TaxRate",
+    "TaxRounding",
+    "TaxSummary",
+    "compute_sale_totals",
+    "refund_share",
+]
+
+_HUNDRED = Fraction(100)
+
+
+def _set_decimals(obj: object, *names: str) -> None:
+    # Frozen dataclasses: object.__setattr__ is the sanctioned way to normalise fields
+    # (ints become Decimals) during __post_init__.
+    for name in names:
+        object.__setattr__(obj, name, exact_decimal(getattr(obj, name), name))
+
+
+def _check_str(value: object, what: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRate:
+    """A tax rate as a percentage: ``TaxRate("S", "VAT 21%", Decimal("21"))``."""
+
+    code: str
+    name: str
+    rate: Decimal
+
+    def __post_init__(self) -> None:
+        _check_str(self.code, "code")
+        _check_str(self.name, "name")
+        if not self.code:
+            raise ValueError("a tax rate needs a code")
+        _set_decimals(self, "rate")
+        if not Decimal(0) <= self.rate <= Decimal(100):
+            raise ValueError(f"tax rate {self.code!r} must be between 0 and 100, got {self.rate}")
+
+
+class TaxRounding(StrEnum):
+    """Where tax is rounded: on each line, or once per rate on the whole receipt."""
+
+    PER_LINE = "per_line"
+    PER_RECEIPT = "per_receipt"
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    """One line of a sale as the cashier rang it up.
+
+    ``unit_price`` is the shelf price, tax-inclusive or not per the sale's setting, and
+    may carry more decimals than the currency (price per gram). ``quantity`` may be
+    fractional and is negative for refunds. ``discount`` is an amount off the line, in
+    the same pricing basis, given as a non-negative magnitude whatever the line's sign.
+    """
+
+    quantity: Decimal
+    unit_price: Decimal
+    rates: tuple[TaxRate, ...] = ()
+    discount: Decimal = Decimal(0)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        _set_decimals(self, "quantity", "unit_price", "discount")
+        _check_str(self.key, "key")
+        if self.discount < 0:
+            raise ValueError(f"discount must not be negative, got {self.discount}")
+        rates: list[TaxRate] = []
+        for rate in _as_tuple(self.rates, "rates"):
+            if not isinstance(rate, TaxRate):
+                raise TypeError(f"rates must be TaxRate instances, got {type(rate).__name__}")
+            if any(rate.code == seen.code for seen in rates):
+                raise ValueError(f"tax code {rate.code!r} appears twice on one line")
+            rates.append(rate)
+        object.__setattr__(self, "rates", tuple(rates))
+
+
+@dataclass(frozen=True, slots=True)
+class LineTax:
+    """One rate's tax on one line: ``amount`` of tax at ``rate`` percent on ``base``."""
+
+    code: str
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        _check_str(self.code, "code")
+        _set_decimals(self, "rate", "base", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class LineTotals:
+    """The computed amounts of one line.
+
+    ``gross`` is quantity x unit price rounded, before discounts; ``line_discount`` and
+    ``sale_discount`` (this line's share of the sale discount) are signed like the line;
+    ``net`` excludes tax, ``tax`` is the sum of ``taxes`` and ``total`` = net + tax is
+    what the customer pays for the line.
+    """
+
+    key: str
+    gross: Decimal
+    line_discount: Decimal
+    sale_discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    taxes: tuple[LineTax, ...]
+
+    def __post_init__(self) -> None:
+        _check_str(self.key, "key")
+        _set_decimals(self, "gross", "line_discount", "sale_discount", "net", "tax", "total")
+        object.__setattr__(self, "taxes", tuple(self.taxes))
+
+
+@dataclass(frozen=True, slots=True)
+class TaxSummary:
+    """One row of the receipt's tax summary."""
+
+    code: str
+    name: str
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        _check_str(self.code, "code")
+        _check_str(self.name, "name")
+        _set_decimals(self, "rate", "base", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class SaleTotals:
+    """The computed amounts of a sale; ``taxes`` is sorted by code."""
+
+    currency: str
+    lines: tuple[LineTotals, ...]
+    gross: Decimal
+    discount_total: Decimal
+    net: Decimal
+    tax_total: Decimal
+    total: Decimal
+    taxes: tuple[TaxSummary, ...]
+
+    def __post_init__(self) -> None:
+        currency_exponent(self.currency)
+        _set_decimals(self, "gross", "discount_total", "net", "tax_total", "total")
+        object.__setattr__(self, "lines", tuple(self.lines))
+        object.__setattr__(self, "taxes", tuple(self.taxes))
+
+
+def _as_tuple(value: object, what: str) -> tuple[object, ...]:
+    # A str is a Sequence too, and would be iterated character by character.
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise TypeError(f"{what} must be a sequence, not {type(value).__name__}")
+    return tuple(value)
+
+
+def _label(index: int, line: LineInput) -> str:
+    return f"line {index}" + (f" ({line.key!r})" if line.key else "")
+
+
+def _tax_factors(rates: tuple[TaxRate, ...], inclusive: bool) -> list[Fraction]:
+    """The exact fraction of the line's pricing-basis amount that each rate takes."""
+    if inclusive:
+        # Out of an inclusive amount A with rates r1..rn: net = A * 100 / (100 + sum r),
+        # and rate ri takes net * ri / 100 = A * ri / (100 + sum r).
+        divisor = _HUNDRED + sum((Fraction(rate.rate) for rate in rates), Fraction(0))
+    else:
+        divisor = _HUNDRED
+    return [Fraction(rate.rate) / divisor for rate in rates]
+
+
+def compute_sale_totals(
+    lines: Sequence[LineInput],
+    *,
+    currency: str,
+    prices_include_tax: bool,
+    tax_rounding: TaxRounding = TaxRounding.PER_LINE,
+    rounding: RoundingMode = RoundingMode.HALF_UP,
+    sale_discount: Decimal = Decimal(0),
+) -> SaleTotals:
+    """Compute a sale's line and receipt totals by the rules in the module docstring."""
+    exponent = currency_exponent(currency)
+    scale = 10**exponent
+    if not isinstance(prices_include_tax, bool):
+        raise TypeError("prices_include_tax must be a bool")
+    tax_rounding = TaxRounding(tax_rounding)
+    mode = RoundingMode(rounding)
+    sale_discount = exact_decimal(sale_discount, "sale_discount")
+    if sale_discount < 0:
+        raise ValueError(f"sale_discount must not be negative, got {sale_discount}")
+    inputs: list[LineInput] = []
+    for index, item in enumerate(_as_tuple(lines, "lines")):
+        if not isinstance(item, LineInput):
+            raise TypeError(f"line {index} must be a LineInput, not {type(item).__name__}")
+        inputs.append(item)
+
+    def to_units(value: Decimal) -> int:
+        numerator, denominator = value.as_integer_ratio()
+        return round_quotient(numerator * scale, denominator, mode)
+
+    rate_by_code: dict[str, TaxRate] = {}
+    gross: list[int] = []
+    line_discount: list[int] = []
+    for index, line in enumerate(inputs):
+        for rate in line.rates:
+            known = rate_by_code.setdefault(rate.code, rate)
+            if known != rate:
+                raise ValueError(
+                    f"tax code {rate.code!r} means both {known.rate}% ({known.name!r}) "
+                    f"and {rate.rate}% ({rate.name!r})"
+                )
+        q_num, q_den = line.quantity.as_integer_ratio()
+        p_num, p_den = line.unit_price.as_integer_ratio()
+        line_gross = round_quotient(q_num * p_num * scale, q_den * p_den, mode)
+        discount = to_units(line.discount)
+        if discount > abs(line_gross):
+            raise ValueError(
+                f"{_label(index, line)}: discount {line.discount} is larger than the line "
+                f"amount {from_minor_units(abs(line_gross), exponent)}"
+            )
+        gross.append(line_gross)
+        line_discount.append(discount if line_gross >= 0 else -discount)
+    discounted = [g - d for g, d in zip(gross, line_discount, strict=True)]
+
+    shares = [0] * len(inputs)
+    sale_units = to_units(sale_discount)
+    if sale_units:
+        has_sold = any(amount > 0 for amount in discounted)
+        has_refunded = any(amount < 0 for amount in discounted)
+        if has_sold and has_refunded:
+            raise ValueError(
+                "a sale discount cannot apply to a sale that mixes sold and refunded lines"
+            )
+        available = sum(abs(amount) for amount in discounted)
+        if sale_units > available:
+            raise ValueError(
+                f"sale discount {sale_discount} is larger than the sale amount "
+                f"{from_minor_units(available, exponent)}"
+            )
+        target = sale_units if has_sold else -sale_units
+        shares = apportion(target, [target * abs(amount) for amount in discounted], available)
+    amounts = [d - s for d, s in zip(discounted, shares, strict=True)]
+
+    # Exact tax of each (line, rate) in minor units is amount * factor; keep numerator
+    # and denominator as integers so PER_RECEIPT can add them before rounding.
+    factor_cache: dict[tuple[TaxRate, ...], list[Fraction]] = {}
+    exact: list[list[tuple[int, int]]] = []
+    for line, amount in zip(inputs, amounts, strict=True):
+        factors = factor_cache.get(line.rates)
+        if factors is None:
+            factors = _tax_factors(line.rates, prices_include_tax)
+            factor_cache[line.rates] = factors
+        exact.append([(amount * f.numerator, f.denominator) for f in factors])
+
+    line_taxes: list[list[int]]
+    if tax_rounding is TaxRounding.PER_LINE:
+        line_taxes = [[round_quotient(num, den, mode) for num, den in row] for row in exact]
+    else:
+        line_taxes = [[0] * len(row) for row in exact]
+        members: dict[str, list[tuple[int, int]]] = {}
+        for index, line in enumerate(inputs):
+            for position, rate in enumerate(line.rates):
+                members.setdefault(rate.code, []).append((index, position))
+        for places in members.values():
+            terms = [exact[i][p] for i, p in places]
+            common = math.lcm(*(den for _, den in terms))
+            quotas = [num * (common // den) for num, den in terms]
+            receipt_tax = round_quotient(sum(quotas), common, mode)
+            for (i, p), part in zip(places, apportion(receipt_tax, quotas, common), strict=True):
+                line_taxes[i][p] = part
+
+    def money(units: int) -> Decimal:
+        return from_minor_units(units, exponent)
+
+    line_totals: list[LineTotals] = []
+    summary_base: dict[str, int] = {}
+    summary_amount: dict[str, int] = {}
+    sums = {"gross": 0, "discount": 0, "net": 0, "tax": 0, "total": 0}
+    for index, line in enumerate(inputs):
+        tax = sum(line_taxes[index])
+        if prices_include_tax:
+            total = amounts[index]
+            net = total - tax
+        else:
+            net = amounts[index]
+            total = net + tax
+        taxes = []
+        for rate, amount in zip(line.rates, line_taxes[index], strict=True):
+            taxes.append(LineTax(rate.code, rate.rate, money(net), money(amount)))
+            summary_base[rate.code] = summary_base.get(rate.code, 0) + net
+            summary_amount[rate.code] = summary_amount.get(rate.code, 0) + amount
+        line_totals.append(
+            LineTotals(
+                key=line.key,
+                gross=money(gross[index]),
+                line_discount=money(line_discount[index]),
+                sale_discount=money(shares[index]),
+                net=money(net),
+                tax=money(tax),
+                total=money(total),
+                taxes=tuple(taxes),
+            )
+        )
+        sums["gross"] += gross[index]
+        sums["discount"] += line_discount[index] + shares[index]
+        sums["net"] += net
+        sums["tax"] += tax
+        sums["total"] += total
+
+    summary = tuple(
+        TaxSummary(
+            code=code,
+            name=rate_by_code[code].name,
+            rate=rate_by_code[code].rate,
+            base=money(summary_base[code]),
+            amount=money(summary_amount[code]),
+        )
+        for code in sorted(rate_by_code)
+    )
+    return SaleTotals(
+        currency=currency,
+        lines=tuple(line_totals),
+        gross=money(sums["gross"]),
+        discount_total=money(sums["discount"]),
+        net=money(sums["net"]),
+        tax_total=money(sums["tax"]),
+        total=money(sums["total"]),
+        taxes=summary,
+    )
+
+
+def refund_share(
+    original: LineTotals,
+    original_quantity: Decimal,
+    refund_quantity: Decimal,
+    currency: str,
+    *,
+    already_refunded: Decimal = Decimal(0),
+    rounding: RoundingMode = RoundingMode.HALF_UP,
+) -> LineTotals:
+    """The (negative) amounts to pay back when part of a sold line is returned.
+
+    Quantities are magnitudes: ``refund_quantity`` > 0 of the ``original_quantity`` sold,
+    of which ``already_refunded`` was returned before. Each amount is the original's
+    share for everything returned so far minus its share for what was returned before,
+    each rounded, so any sequence of partial refunds of a line adds up to exactly the
+    line; a full refund at once is its exact negative. The refund keeps the original's
+    pricing basis (gross - discounts = total for inclusive prices, = net otherwise).
+    """
+    exponent = currency_exponent(currency)
+    mode = RoundingMode(rounding)
+    sold = abs(Fraction(exact_decimal(original_quantity, "original_quantity")))
+    returning = Fraction(exact_decimal(refund_quantity, "refund_quantity"))
+    before = Fraction(exact_decimal(already_refunded, "already_refunded"))
+    if sold == 0:
+        raise ValueError("original_quantity must not be zero")
+    if returning <= 0:
+        raise ValueError(f"refund_quantity must be positive, got {refund_quantity}")
+    if before < 0:
+        raise ValueError(f"already_refunded must not be negative, got {already_refunded}")
+    if before + returning > sold:
+        raise ValueError(
+            f"cannot refund {refund_quantity} more when {already_refunded} of "
+            f"{abs(original_quantity)} were already refunded"
+        )
+    start, end = before / sold, (before + returning) / sold
+
+    def units(amount: Decimal) -> int:
+        return to_minor_units(amount, exponent)
+
+    def share(whole: int) -> int:
+        # Cumulative rounding: what is owed after this refund minus what was owed before.
+        return round_quotient(whole * end.numerator, end.denominator, mode) - round_quotient(
+            whole * start.numerator, start.denominator, mode
+        )
+
+    discounts = units(original.line_discount) + units(original.sale_discount)
+    basis = units(original.gross) - discounts
+    tax_parts = [share(units(line_tax.amount)) for line_tax in original.taxes]
+    tax = sum(tax_parts)
+    if basis == units(original.total):
+        total = share(units(original.total))
+        net = total - tax
+        amount = total
+    elif basis == units(original.net):
+        net = share(units(original.net))
+        total = net + tax
+        amount = net
+    else:
+        raise ValueError(
+            "original line is inconsistent: gross - discounts is neither net nor total"
+        )
+    discount = share(discounts)
+    line_discount = share(units(original.line_discount))
+
+    def money(units: int) -> Decimal:
+        return from_minor_units(-units, exponent)
+
+    return LineTotals(
+        key=original.key,
+        gross=money(amount + discount),
+        line_discount=money(line_discount),
+        sale_discount=money(discount - line_discount),
+        net=money(net),
+        tax=money(tax),
+        total=money(total),
+        taxes=tuple(
+            LineTax(line_tax.code, line_tax.rate, money(net), money(part))
+            for line_tax, part in zip(original.taxes, tax_parts, strict=True)
+        ),
+    )
