@@ -3,43 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from typing import Any
 
 import jwt
-from argon2 import PasswordHasher, profiles
-from argon2.exceptions import InvalidHashError, VerificationError
 
+from arcoiris_shared.passwords import hash_secret, needs_rehash, verify_secret
 from sync_server.config import Settings
 
-
-def _make_hasher() -> PasswordHasher:
-    # The test suite hashes hundreds of passwords; it opts into argon2's cheapest profile.
-    # Production never sets this variable, and a hash made either way verifies either way.
-    if os.environ.get("ARCOIRIS_ARGON2_PROFILE") == "cheapest":
-        return PasswordHasher.from_parameters(profiles.CHEAPEST)
-    return PasswordHasher()
-
-
-_hasher = _make_hasher()
-# Verifying against this keeps a login for an unknown email as slow as one for a known email.
-_DUMMY_HASH = _hasher.hash("arcoiris-timing-equaliser")
+__all__ = [
+    "InvalidToken",
+    "create_access_token",
+    "decode_access_token",
+    "hash_password",
+    "needs_rehash",
+    "verify_password",
+]
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password: str, password_hash: str | None) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+hash_password = hash_secret
+verify_password = verify_secret
 
 
 def create_access_token(*, user_id: uuid.UUID, settings: Settings) -> tuple[str, int]:

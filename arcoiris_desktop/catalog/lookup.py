@@ -1,0 +1,199 @@
+"""Catalog reads for the till. The catalog stays in SQLite; only hits become Python objects."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from arcoiris_shared.barcodes import (
+    InvalidBarcode,
+    VariableMeasureRule,
+    is_gtin_shaped,
+    parse_variable_measure,
+)
+from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
+from arcoiris_shared.db.pos import TaxRate as TaxRateRow
+from arcoiris_shared.tax import TaxRate
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    unit: str
+    price: Decimal
+    cost: Decimal | None
+    weighed: bool
+    tracked: bool
+    is_active: bool
+    rates: tuple[TaxRate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What a scan means: the item, and for a scale label the embedded weight or price."""
+
+    item: CatalogItem
+    barcode: str
+    weight: Decimal | None = None
+    label_price: Decimal | None = None
+
+
+class UnknownBarcode(LookupError):
+    pass
+
+
+def _rates(
+    session: Session, org_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[TaxRate, ...]]:
+    out: dict[uuid.UUID, list[TaxRate]] = {i: [] for i in item_ids}
+    rows = session.execute(
+        select(ItemTax.item_id, TaxRateRow.code, TaxRateRow.name, TaxRateRow.rate)
+        .join(
+            TaxRateRow,
+            (TaxRateRow.org_id == ItemTax.org_id) & (TaxRateRow.id == ItemTax.tax_rate_id),
+        )
+        .where(ItemTax.org_id == org_id, ItemTax.item_id.in_(item_ids))
+    )
+    for item_id, code, name, rate in rows:
+        out[item_id].append(TaxRate(code=code, name=name, rate=rate))
+    return {k: tuple(sorted(v, key=lambda r: r.code)) for k, v in out.items()}
+
+
+def _to_catalog(
+    items: Sequence[Item], rates: dict[uuid.UUID, tuple[TaxRate, ...]]
+) -> list[CatalogItem]:
+    return [
+        CatalogItem(
+            item_id=i.id,
+            sku=i.sku,
+            name=i.name,
+            unit=i.unit,
+            price=i.price,
+            cost=i.cost,
+            weighed=i.weighed,
+            tracked=i.tracked,
+            is_active=i.is_active,
+            rates=rates.get(i.id, ()),
+        )
+        for i in items
+    ]
+
+
+def get_items(
+    session: Session, org_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
+) -> list[CatalogItem]:
+    items = session.scalars(select(Item).where(Item.org_id == org_id, Item.id.in_(item_ids))).all()
+    by_id = {i.id: i for i in items}
+    ordered = [by_id[i] for i in item_ids if i in by_id]
+    return _to_catalog(ordered, _rates(session, org_id, [i.id for i in ordered]))
+
+
+def item_by_barcode(session: Session, org_id: uuid.UUID, barcode: str) -> CatalogItem | None:
+    item = session.scalars(
+        select(Item)
+        .join(ItemBarcode, (ItemBarcode.org_id == Item.org_id) & (ItemBarcode.item_id == Item.id))
+        .where(ItemBarcode.org_id == org_id, ItemBarcode.barcode == barcode)
+    ).first()
+    if item is None:
+        return None
+    return _to_catalog([item], _rates(session, org_id, [item.id]))[0]
+
+
+def item_by_sku(session: Session, org_id: uuid.UUID, sku: str) -> CatalogItem | None:
+    item = session.scalars(select(Item).where(Item.org_id == org_id, Item.sku == sku)).first()
+    if item is None:
+        return None
+    return _to_catalog([item], _rates(session, org_id, [item.id]))[0]
+
+
+def scan(
+    session: Session,
+    org_id: uuid.UUID,
+    code: str,
+    rules: Sequence[VariableMeasureRule],
+) -> ScanResult:
+    """Resolve what the scanner (or the cashier) typed: barcode, scale label, or SKU.
+
+    Raises ``UnknownBarcode`` (nothing matches) or ``InvalidBarcode`` (a misread).
+    """
+    code = code.strip()
+    if not code:
+        raise UnknownBarcode("nothing was scanned")
+    item = item_by_barcode(session, org_id, code)
+    if item is not None:
+        return ScanResult(item=item, barcode=code)
+    measure = parse_variable_measure(code, rules)
+    if measure is not None:
+        item = item_by_barcode(session, org_id, measure.base_barcode)
+        if item is None:
+            raise UnknownBarcode(f"no item for scale label {code}")
+        if measure.value == "weight":
+            return ScanResult(item=item, barcode=code, weight=measure.amount)
+        return ScanResult(item=item, barcode=code, label_price=measure.amount)
+    if is_gtin_shaped(code):
+        from stdnum import ean
+
+        if not ean.is_valid(code):
+            raise InvalidBarcode(f"{code} fails the check digit: scan it again")
+    item = item_by_sku(session, org_id, code)
+    if item is not None:
+        return ScanResult(item=item, barcode=code)
+    raise UnknownBarcode(f"unknown barcode {code}")
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(typed: str) -> str | None:
+    """Turn what the cashier typed into an FTS5 query: every word, the last as a prefix."""
+    words = _TOKEN.findall(typed.lower())
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(
+    session: Session, org_id: uuid.UUID, typed: str, *, limit: int = 50
+) -> list[CatalogItem]:
+    """Items matching every typed word (name, SKU, barcode), active ones, best-known first.
+
+    The FTS index answers first; only the hits are loaded. Matches are taken in index order
+    (no ranking pass over every match) so the first keystrokes stay fast on a million
+    items, then shown sorted by name.
+    """
+    query = fts_query(typed)
+    if query is None:
+        return []
+    ids = session.execute(
+        text(
+            "SELECT k.item_id FROM item_search s JOIN search_keys k ON k.id = s.rowid "
+            "WHERE item_search MATCH :q AND k.org_id = :org LIMIT :limit"
+        ),
+        {"q": query, "org": org_id.hex, "limit": limit * 2},
+    ).scalars()
+    item_ids = [uuid.UUID(str(i)) for i in ids]
+    items = [i for i in get_items(session, org_id, item_ids) if i.is_active]
+    return sorted(items, key=lambda i: (i.name.lower(), i.sku))[:limit]
+
+
+__all__ = [
+    "CatalogItem",
+    "InvalidBarcode",
+    "ScanResult",
+    "UnknownBarcode",
+    "fts_query",
+    "get_items",
+    "item_by_barcode",
+    "scan",
+    "search",
+]

@@ -1,0 +1,1 @@
+"""The terminal's SQLite database: engine, local-only tables, migrations."""

@@ -1,0 +1,183 @@
+"""Opening the terminal's database: durable settings, migrations, and refusing to touch a
+database that is corrupt or newer than this app.
+
+Every connection runs WAL with ``synchronous=FULL`` (a committed sale survives a power cut)
+and enforces foreign keys. Writers begin with ``BEGIN IMMEDIATE`` so two writers queue at
+the start instead of failing half-way; readers never block the writer in WAL mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
+
+import migrations
+from arcoiris_shared.db.base import SQLITE_SCHEMA_MAP
+
+logger = logging.getLogger(__name__)
+
+SCRIPT_LOCATION = Path(migrations.__file__).parent / "terminal"
+DB_FILENAME = "arcoiris.db"
+
+
+class DatabaseRefused(Exception):
+    """The database cannot be used as it is; the message says why and what to do."""
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _: Any) -> None:
+    # We issue BEGIN ourselves (see _on_begin); pysqlite's implicit transactions are off.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode = WAL",
+        "synchronous = FULL",
+        "foreign_keys = ON",
+        "busy_timeout = 10000",
+        "temp_store = MEMORY",
+        "cache_size = -32000",
+    ):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": 10},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
+    cfg.set_main_option("path_separator", "os")
+    return cfg
+
+
+def _check_readable(path: Path) -> None:
+    """A file that is not an SQLite database, or a damaged one, is refused untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise DatabaseRefused(
+                f"{path} is not an Arcoiris database (or is damaged). It has been left as it "
+                "is; move it away or restore a backup, then start again."
+            )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseRefused(f"{path} cannot be read ({exc}); it has been left as it is.") from exc
+    if not ok or ok[0] != "ok":
+        raise DatabaseRefused(
+            f"{path} is damaged ({ok[0] if ok else 'no answer'}). It has been left as it is; "
+            "restore a backup or call support. Unsynced sales may be recoverable from it."
+        )
+
+
+def migrate(engine: Engine, path: Path) -> None:
+    """Bring the database to this app's head, backing it up first if it needs upgrading."""
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        conn.rollback()
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception as exc:
+            raise DatabaseRefused(
+                f"This database was written by a newer Arcoiris (schema {current}). "
+                "Update the app on this till; the database has been left untouched."
+            ) from exc
+    if current == head:
+        return
+    if current is not None and path.exists():
+        backup = path.with_name(f"{path.name}.before-{head}")
+        _backup(engine, backup)
+        logger.info("backed up %s to %s before upgrading %s -> %s", path, backup, current, head)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    logger.info("database at %s is at schema %s", path, head)
+
+
+def _backup(engine: Engine, target: Path) -> None:
+    raw = engine.raw_connection()
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(dst)  # type: ignore[union-attr]
+        finally:
+            dst.close()
+    finally:
+        raw.close()
+
+
+class Database:
+    """The terminal's database. Services get sessions from it; widgets never do."""
+
+    def __init__(self, path: Path, *, migrate_now: bool = True) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _check_readable(path)
+        self.engine = make_engine(path)
+        try:
+            if migrate_now:
+                migrate(self.engine, path)
+        except DatabaseError as exc:
+            self.engine.dispose()
+            raise DatabaseRefused(f"{path} cannot be opened ({exc.orig}).") from exc
+        except Exception:
+            self.engine.dispose()
+            raise
+        self._mapped = self.engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
+        self._writer = self._mapped.execution_options(sqlite_begin="IMMEDIATE")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading. Whatever it changes is rolled back."""
+        with Session(bind=self._mapped, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One durable transaction: commits if the block finishes, else rolls back."""
+        with Session(bind=self._writer, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()

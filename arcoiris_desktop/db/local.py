@@ -1,0 +1,117 @@
+"""Tables only the terminal has: the outbox, sync state, settings, staff, audit, parking.
+
+They live on their own metadata so the server's schema never sees them. The mirrored
+``inv``/``pos`` tables come from ``arcoiris_shared.db``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import Index, Integer, MetaData, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from arcoiris_shared.db.base import NAMING_CONVENTION, utcnow
+from arcoiris_shared.db.types import JsonDoc, UTCDateTime
+
+
+class LocalBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {uuid.UUID: Uuid(), dt.datetime: UTCDateTime()}
+
+
+class OutboxOp(LocalBase):
+    """A fact waiting for the server. Leaves only when an acknowledgement names its seq."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    op_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
+    occurred_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Counter(LocalBase):
+    """Gapless numbers (receipt numbers, outbox seq), moved inside the writing transaction."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class Setting(LocalBase):
+    """Terminal configuration and the org's settings as last pulled, one JSON value per key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JsonDoc())
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SyncState(LocalBase):
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StaffMember(LocalBase):
+    """Who may unlock this till, with their PIN hash (argon2) and role, as pulled from HQ."""
+
+    __tablename__ = "staff"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(server_default=text("1"))
+
+
+class AuditEntry(LocalBase):
+    """Who did what that needed watching: overrides, big discounts, refunds, voids, log-ins."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_occurred_at", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(48))
+    actor_id: Mapped[uuid.UUID | None]
+    approver_id: Mapped[uuid.UUID | None]
+    sale_id: Mapped[uuid.UUID | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
+
+
+class ParkedSale(LocalBase):
+    """A cart put aside to serve the next customer; resumed later, then removed."""
+
+    __tablename__ = "parked_sales"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    parked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    cashier_id: Mapped[uuid.UUID]
+    label: Mapped[str] = mapped_column(String(80))
+    cart: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
+
+
+class SearchKey(LocalBase):
+    """A stable integer key per item for the FTS5 search index.
+
+    FTS5 rows are addressed by integer rowid. The items table's own rowid is not stable
+    (its primary key is (org_id, id), and VACUUM may renumber an implicit rowid), so the
+    index uses this INTEGER PRIMARY KEY instead, which SQLite never renumbers.
+    """
+
+    __tablename__ = "search_keys"
+    __table_args__ = (UniqueConstraint("org_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[uuid.UUID]
+    item_id: Mapped[uuid.UUID]

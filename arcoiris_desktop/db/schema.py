@@ -1,0 +1,34 @@
+"""The terminal's schema as one MetaData: the mirrored inv/pos tables without PostgreSQL
+schemas, plus the local-only tables. Alembic compares against it; the tests too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BLANK_SCHEMA, MetaData
+
+import arcoiris_shared.db.tables  # noqa: F401 - registers the mirrored tables
+from arcoiris_desktop.db.local import LocalBase
+from arcoiris_shared.db.base import MIRRORED_SCHEMAS, NAMING_CONVENTION, Base
+
+# Tables SQLite's FTS5 creates behind the search index; not in any metadata.
+FTS_TABLE = "item_search"
+
+
+def _no_schema(*_: Any) -> Any:
+    return BLANK_SCHEMA
+
+
+def terminal_metadata() -> MetaData:
+    md = MetaData(naming_convention=NAMING_CONVENTION)
+    for table in Base.metadata.sorted_tables:
+        if table.schema in MIRRORED_SCHEMAS:
+            table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)  # type: ignore[arg-type]
+    for table in LocalBase.metadata.sorted_tables:
+        table.to_metadata(md)
+    return md
+
+
+def is_fts_table(name: str | None) -> bool:
+    return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))

@@ -1,0 +1,1 @@
+"""Selling: the cart, tender, completing a sale durably, parking, refunds."""

@@ -1,0 +1,558 @@
+"""Returns: a refund is a new sale of ``kind='refund'`` that points at the sale it returns.
+
+Never more than was sold minus what was already returned, line by line; amounts are the
+line's exact share (``arcoiris_shared.tax.refund_share``), so partial refunds of a line add
+up to the line to the cent. A refund always needs a manager's approval; a return without
+a receipt also needs the org to allow it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from arcoiris_desktop.catalog.lookup import CatalogItem
+from arcoiris_desktop.config import TerminalConfig
+from arcoiris_desktop.db.database import Database
+from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.sales.service import (
+    CompletedSale,
+    SaleError,
+    build_receipt,
+    enqueue,
+    next_number,
+    receipt_code,
+    record_audit,
+    sale_payload,
+)
+from arcoiris_desktop.staff import Staff
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.db.inv import Item, StockMovement
+from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax
+from arcoiris_shared.tax import (
+    LineInput,
+    LineTax,
+    LineTotals,
+    TaxRounding,
+    compute_sale_totals,
+    refund_share,
+)
+
+ZERO = Decimal(0)
+RefundTo = Literal["original", "cash"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnableLine:
+    line_no: int
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    unit: str
+    sold: Decimal
+    returned: Decimal
+    unit_price: Decimal
+    total: Decimal
+
+    @property
+    def returnable(self) -> Decimal:
+        return self.sold - self.returned
+
+
+@dataclass(frozen=True, slots=True)
+class SaleForReturn:
+    sale_id: uuid.UUID
+    receipt_code: str
+    occurred_at: dt.datetime
+    total: Decimal
+    currency: str
+    payments: tuple[tuple[str, Decimal], ...]  # (method, amount) as paid
+    lines: tuple[ReturnableLine, ...]
+
+
+def _returned_so_far(session: Session, org_id: uuid.UUID, sale_id: uuid.UUID) -> dict[int, Decimal]:
+    rows = session.execute(
+        select(SaleLine.refund_of_line_no, func.sum(SaleLine.quantity))
+        .join(Sale, (Sale.org_id == SaleLine.org_id) & (Sale.id == SaleLine.sale_id))
+        .where(
+            Sale.org_id == org_id,
+            Sale.refund_of_sale_id == sale_id,
+            SaleLine.refund_of_line_no.is_not(None),
+        )
+        .group_by(SaleLine.refund_of_line_no)
+    )
+    # Refund quantities are stored negative; SQL sums the scaled integers exactly.
+    return {int(n): -Decimal(q) for n, q in rows if n is not None}
+
+
+def find_for_return(db: Database, config: TerminalConfig, code: str) -> SaleForReturn:
+    code = code.strip().upper()
+    with db.read() as session:
+        sale = session.scalars(
+            select(Sale).where(Sale.org_id == config.org_id, Sale.receipt_code == code)
+        ).first()
+        if sale is None:
+            raise SaleError(f"No sale {code} on this till")
+        if sale.kind != "sale":
+            raise SaleError(f"{code} is itself a refund")
+        lines = session.scalars(
+            select(SaleLine)
+            .where(SaleLine.org_id == config.org_id, SaleLine.sale_id == sale.id)
+            .order_by(SaleLine.line_no)
+        ).all()
+        payments = session.scalars(
+            select(Payment)
+            .where(Payment.org_id == config.org_id, Payment.sale_id == sale.id)
+            .order_by(Payment.payment_no)
+        ).all()
+        units = {
+            i: u
+            for i, u in session.execute(
+                select(Item.id, Item.unit).where(
+                    Item.org_id == config.org_id, Item.id.in_([ln.item_id for ln in lines])
+                )
+            )
+        }
+        returned = _returned_so_far(session, config.org_id, sale.id)
+        return SaleForReturn(
+            sale_id=sale.id,
+            receipt_code=sale.receipt_code,
+            occurred_at=sale.occurred_at,
+            total=sale.total,
+            currency=sale.currency,
+            payments=tuple((p.method, p.amount) for p in payments),
+            lines=tuple(
+                ReturnableLine(
+                    line_no=ln.line_no,
+                    item_id=ln.item_id,
+                    sku=ln.sku,
+                    name=ln.name,
+                    unit=units.get(ln.item_id, "each"),
+                    sold=ln.quantity,
+                    returned=returned.get(ln.line_no, ZERO),
+                    unit_price=ln.unit_price,
+                    total=ln.total,
+                )
+                for ln in lines
+            ),
+        )
+
+
+def _stored_totals(line: SaleLine) -> LineTotals:
+    return LineTotals(
+        key=line.sku,
+        gross=line.gross,
+        line_discount=line.line_discount,
+        sale_discount=line.sale_discount,
+        net=line.net,
+        tax=line.tax,
+        total=line.total,
+        taxes=tuple(
+            LineTax(
+                code=str(t["code"]),
+                rate=Decimal(str(t["rate"])),
+                base=Decimal(str(t["base"])),
+                amount=Decimal(str(t["amount"])),
+            )
+            for t in line.taxes
+        ),
+    )
+
+
+def _require_approval(approval: Approval | None, action: str) -> Approval:
+    if approval is None or approval.action != action:
+        raise SaleError("A refund needs a manager's approval")
+    return approval
+
+
+def _payouts(
+    *,
+    total: Decimal,
+    to: RefundTo,
+    original_payments: Sequence[tuple[str, Decimal]],
+    already_out: Mapping[str, Decimal],
+    config: TerminalConfig,
+    currency: str,
+) -> tuple[list[tuple[str, Decimal]], Decimal]:
+    """Split a (negative) refund total across methods. Returns [(method, amount)], rounding.
+
+    To the original tender: card first, up to what each card paid less what went back to
+    cards already; whatever is left goes back in cash (rounded to the cash increment).
+    """
+    owed = -total
+    out: list[tuple[str, Decimal]] = []
+    if to == "original":
+        for method in ("card", "voucher", "other"):
+            paid = sum((a for m, a in original_payments if m == method), ZERO)
+            room = paid - already_out.get(method, ZERO)
+            take = min(room, owed)
+            if take > 0:
+                out.append((method, -take))
+                owed -= take
+    rounding = ZERO
+    if owed > 0:
+        due, rounding = config.rounding.cash_due(-owed, currency)
+        out.append(("cash", due))
+    return out, rounding
+
+
+def refund(
+    db: Database,
+    *,
+    config: TerminalConfig,
+    original: SaleForReturn,
+    quantities: Mapping[int, Decimal],
+    to: RefundTo,
+    cashier: Staff,
+    approval: Approval | None,
+) -> CompletedSale:
+    """Refund chosen quantities of an earlier sale, or raise ``SaleError`` and write nothing."""
+    approval = _require_approval(approval, "refund")
+    wanted = {n: q for n, q in quantities.items() if q != 0}
+    if not wanted:
+        raise SaleError("Choose what is coming back")
+    now = utcnow()
+    refund_id = uuid.uuid4()
+    with db.write() as session:
+        # Re-read inside the write transaction: another refund may have just happened.
+        sale = session.get(Sale, (config.org_id, original.sale_id))
+        if sale is None:
+            raise SaleError("The sale is gone from this till")
+        stored = {
+            ln.line_no: ln
+            for ln in session.scalars(
+                select(SaleLine).where(
+                    SaleLine.org_id == config.org_id, SaleLine.sale_id == sale.id
+                )
+            )
+        }
+        returned = _returned_so_far(session, config.org_id, sale.id)
+        item_info = {
+            i: (t, u)
+            for i, t, u in session.execute(
+                select(Item.id, Item.tracked, Item.unit).where(
+                    Item.org_id == config.org_id,
+                    Item.id.in_([ln.item_id for ln in stored.values()]),
+                )
+            )
+        }
+        shares: list[tuple[SaleLine, Decimal, LineTotals]] = []
+        for line_no, qty in sorted(wanted.items()):
+            line = stored.get(line_no)
+            if line is None:
+                raise SaleError(f"Line {line_no} is not on {sale.receipt_code}")
+            if qty < 0:
+                raise SaleError("Return quantities are positive")
+            left = line.quantity - returned.get(line_no, ZERO)
+            if qty > left:
+                raise SaleError(f"Only {left.normalize():f} of {line.name} can still be returned")
+            share = refund_share(
+                _stored_totals(line),
+                line.quantity,
+                qty,
+                sale.currency,
+                already_refunded=returned.get(line_no, ZERO),
+            )
+            shares.append((line, qty, share))
+        already_out = _refunded_by_method(session, config.org_id, sale.id)
+        result = _write_refund(
+            session,
+            config=config,
+            refund_id=refund_id,
+            now=now,
+            cashier=cashier,
+            approval=approval,
+            refund_of=sale,
+            lines=[
+                _RefundLine(
+                    item_id=line.item_id,
+                    sku=line.sku,
+                    name=line.name,
+                    quantity=qty,
+                    unit_price=line.unit_price,
+                    unit_cost=line.unit_cost,
+                    totals=share,
+                    refund_of_line_no=line.line_no,
+                    tracked=item_info.get(line.item_id, (True, "each"))[0],
+                    unit=item_info.get(line.item_id, (True, "each"))[1],
+                )
+                for line, qty, share in shares
+            ],
+            to=to,
+            original_payments=original.payments,
+            already_out=already_out,
+        )
+    return result
+
+
+def _refunded_by_method(
+    session: Session, org_id: uuid.UUID, sale_id: uuid.UUID
+) -> dict[str, Decimal]:
+    rows = session.execute(
+        select(Payment.method, func.sum(Payment.amount))
+        .join(Sale, (Sale.org_id == Payment.org_id) & (Sale.id == Payment.sale_id))
+        .where(Sale.org_id == org_id, Sale.refund_of_sale_id == sale_id)
+        .group_by(Payment.method)
+    )
+    return {m: -Decimal(a) for m, a in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class _RefundLine:
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    quantity: Decimal  # positive: what comes back
+    unit_price: Decimal
+    unit_cost: Decimal | None
+    totals: LineTotals  # negative amounts
+    refund_of_line_no: int | None
+    tracked: bool
+    unit: str = "each"
+
+
+def _write_refund(
+    session: Session,
+    *,
+    config: TerminalConfig,
+    refund_id: uuid.UUID,
+    now: dt.datetime,
+    cashier: Staff,
+    approval: Approval,
+    refund_of: Sale | None,
+    lines: Sequence[_RefundLine],
+    to: RefundTo,
+    original_payments: Sequence[tuple[str, Decimal]],
+    already_out: Mapping[str, Decimal],
+) -> CompletedSale:
+    currency = refund_of.currency if refund_of else config.currency
+    gross = sum((ln.totals.gross for ln in lines), ZERO)
+    net = sum((ln.totals.net for ln in lines), ZERO)
+    tax = sum((ln.totals.tax for ln in lines), ZERO)
+    total = sum((ln.totals.total for ln in lines), ZERO)
+    discount = sum((ln.totals.line_discount + ln.totals.sale_discount for ln in lines), ZERO)
+    payouts, rounding = _payouts(
+        total=total,
+        to=to,
+        original_payments=original_payments,
+        already_out=already_out,
+        config=config,
+        currency=currency,
+    )
+    receipt_no = next_number(session, "receipt_no")
+    code = receipt_code(config.terminal_code, receipt_no)
+    sale = Sale(
+        org_id=config.org_id,
+        id=refund_id,
+        kind="refund",
+        terminal_id=config.terminal_id,
+        location_id=config.location_id,
+        shift_id=None,
+        receipt_no=receipt_no,
+        receipt_code=code,
+        refund_of_sale_id=refund_of.id if refund_of else None,
+        cashier_id=cashier.user_id,
+        approved_by=approval.approver_id,
+        customer_id=refund_of.customer_id if refund_of else None,
+        currency=currency,
+        prices_include_tax=refund_of.prices_include_tax if refund_of else config.prices_include_tax,
+        tax_rounding=refund_of.tax_rounding if refund_of else config.tax_rounding.value,
+        gross=gross,
+        discount_total=discount,
+        net=net,
+        tax_total=tax,
+        total=total,
+        cash_rounding=rounding,
+        occurred_at=now,
+    )
+    sale_lines = [
+        SaleLine(
+            org_id=config.org_id,
+            sale_id=refund_id,
+            line_no=n,
+            item_id=ln.item_id,
+            sku=ln.sku,
+            name=ln.name,
+            quantity=-ln.quantity,
+            unit_price=ln.unit_price,
+            gross=ln.totals.gross,
+            line_discount=ln.totals.line_discount,
+            sale_discount=ln.totals.sale_discount,
+            net=ln.totals.net,
+            tax=ln.totals.tax,
+            total=ln.totals.total,
+            unit_cost=ln.unit_cost,
+            taxes=[
+                {"code": t.code, "rate": str(t.rate), "base": str(t.base), "amount": str(t.amount)}
+                for t in ln.totals.taxes
+            ],
+            price_overridden=False,
+            refund_of_line_no=ln.refund_of_line_no,
+        )
+        for n, ln in enumerate(lines, start=1)
+    ]
+    summary: dict[str, SaleTax] = {}
+    names = _tax_names(session, config.org_id)
+    for ln in lines:
+        for t in ln.totals.taxes:
+            row = summary.get(t.code)
+            if row is None:
+                summary[t.code] = SaleTax(
+                    org_id=config.org_id,
+                    sale_id=refund_id,
+                    tax_code=t.code,
+                    tax_name=names.get(t.code, t.code),
+                    rate=t.rate,
+                    base=t.base,
+                    amount=t.amount,
+                )
+            else:
+                row.base += t.base
+                row.amount += t.amount
+    payments = [
+        Payment(
+            org_id=config.org_id,
+            sale_id=refund_id,
+            payment_no=n,
+            method=method,
+            amount=amount,
+            tendered=None,
+            change=ZERO,
+            reference=None,
+            occurred_at=now,
+        )
+        for n, (method, amount) in enumerate(payouts, start=1)
+    ]
+    movements = [
+        StockMovement(
+            org_id=config.org_id,
+            id=uuid.uuid4(),
+            item_id=ln.item_id,
+            location_id=config.location_id,
+            quantity=ln.quantity,
+            unit_cost=ln.unit_cost,
+            reason="refund",
+            source_type="sale",
+            source_id=refund_id,
+            terminal_id=config.terminal_id,
+            occurred_at=now,
+        )
+        for ln in lines
+        if ln.tracked
+    ]
+    session.add(sale)
+    session.flush()
+    taxes = sorted(summary.values(), key=lambda t: t.tax_code)
+    session.add_all([*sale_lines, *taxes, *payments, *movements])
+    record_audit(
+        session,
+        action=approval.action,
+        actor_id=cashier.user_id,
+        approver_id=approval.approver_id,
+        sale_id=refund_id,
+        details={
+            **approval.details,
+            "total": str(total),
+            "refund_of": refund_of.receipt_code if refund_of else "",
+        },
+    )
+    seq = enqueue(
+        session,
+        kind="sale.refunded",
+        payload=sale_payload(sale, sale_lines, taxes, payments, movements),
+        occurred_at=now,
+    )
+    receipt = build_receipt(
+        config=config,
+        sale=sale,
+        lines=sale_lines,
+        taxes=taxes,
+        payments=payments,
+        cashier_name=cashier.full_name,
+        refund_of_code=refund_of.receipt_code if refund_of else None,
+        units={ln.item_id: ln.unit for ln in lines},
+    )
+    return CompletedSale(refund_id, receipt_no, code, seq, receipt)
+
+
+def _tax_names(session: Session, org_id: uuid.UUID) -> dict[str, str]:
+    from arcoiris_shared.db.pos import TaxRate
+
+    return {
+        c: n
+        for c, n in session.execute(
+            select(TaxRate.code, TaxRate.name).where(TaxRate.org_id == org_id)
+        )
+    }
+
+
+def refund_without_receipt(
+    db: Database,
+    *,
+    config: TerminalConfig,
+    items: Sequence[tuple[CatalogItem, Decimal]],
+    cashier: Staff,
+    approval: Approval | None,
+) -> CompletedSale:
+    """Goods back with no receipt: current prices, cash out, and only if the org allows it."""
+    if config.no_receipt_returns == "nobody":
+        raise SaleError("This store does not take returns without a receipt")
+    approval = _require_approval(approval, "no_receipt_return")
+    if not items:
+        raise SaleError("Scan what is coming back")
+    totals = compute_sale_totals(
+        [LineInput(quantity=q, unit_price=i.price, rates=i.rates, key=i.sku) for i, q in items],
+        currency=config.currency,
+        prices_include_tax=config.prices_include_tax,
+        tax_rounding=TaxRounding(config.tax_rounding),
+        rounding=config.rounding_mode,
+    )
+    now = utcnow()
+    with db.write() as session:
+        return _write_refund(
+            session,
+            config=config,
+            refund_id=uuid.uuid4(),
+            now=now,
+            cashier=cashier,
+            approval=approval,
+            refund_of=None,
+            lines=[
+                _RefundLine(
+                    item_id=i.item_id,
+                    sku=i.sku,
+                    name=i.name,
+                    quantity=q,
+                    unit_price=i.price,
+                    unit_cost=i.cost,
+                    totals=_negate(t),
+                    refund_of_line_no=None,
+                    tracked=i.tracked,
+                    unit=i.unit,
+                )
+                for (i, q), t in zip(items, totals.lines, strict=True)
+            ],
+            to="cash",
+            original_payments=(),
+            already_out={},
+        )
+
+
+def _negate(t: LineTotals) -> LineTotals:
+    return LineTotals(
+        key=t.key,
+        gross=-t.gross,
+        line_discount=-t.line_discount,
+        sale_discount=-t.sale_discount,
+        net=-t.net,
+        tax=-t.tax,
+        total=-t.total,
+        taxes=tuple(LineTax(x.code, x.rate, -x.base, -x.amount) for x in t.taxes),
+    )

@@ -1,0 +1,490 @@
+"""Sales as durable facts: completing a sale, parking carts, audit, receipts from the record.
+
+``complete_sale`` writes the sale, its lines, taxes, payments, stock movements and the
+outbox row in ONE SQLite transaction (WAL, synchronous=FULL). Only after it returns may
+the receipt print or the drawer open: if the till dies a moment later, the sale is on disk
+exactly once, with its outbox row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from arcoiris_desktop.config import TerminalConfig
+from arcoiris_desktop.db.database import Database
+from arcoiris_desktop.db.local import AuditEntry, Counter, OutboxOp, ParkedSale, StaffMember
+from arcoiris_desktop.receipts.model import Receipt, ReceiptLine, ReceiptPayment, ReceiptTax
+from arcoiris_desktop.sales.cart import Approval, Cart
+from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.staff import Staff
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.db.inv import StockMovement
+from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax
+from arcoiris_shared.tax import SaleTotals
+
+ZERO = Decimal(0)
+
+
+class SaleError(ValueError):
+    """The sale cannot be completed as it is; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedSale:
+    sale_id: uuid.UUID
+    receipt_no: int
+    receipt_code: str
+    outbox_seq: int
+    receipt: Receipt
+
+
+def next_number(session: Session, name: str) -> int:
+    """The next gapless number of a counter, inside the caller's write transaction."""
+    counter = session.get(Counter, name)
+    if counter is None:
+        counter = Counter(name=name, value=0)
+        session.add(counter)
+        session.flush()
+    session.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + 1))
+    value = session.scalar(select(Counter.value).where(Counter.name == name))
+    assert value is not None
+    return int(value)
+
+
+def receipt_code(terminal_code: str, receipt_no: int) -> str:
+    return f"{terminal_code}-{receipt_no:06d}"
+
+
+def record_audit(
+    session: Session,
+    *,
+    action: str,
+    actor_id: uuid.UUID | None,
+    approver_id: uuid.UUID | None = None,
+    sale_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            action=action,
+            actor_id=actor_id,
+            approver_id=approver_id,
+            sale_id=sale_id,
+            details=details or {},
+        )
+    )
+
+
+def audit(db: Database, **kwargs: Any) -> None:
+    with db.write() as session:
+        record_audit(session, **kwargs)
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def enqueue(
+    session: Session, *, kind: str, payload: dict[str, Any], occurred_at: dt.datetime
+) -> int:
+    """Stage an outbox row with the next gapless seq, in the caller's transaction."""
+    seq = next_number(session, "outbox_seq")
+    session.add(
+        OutboxOp(seq=seq, op_id=uuid.uuid4(), kind=kind, payload=payload, occurred_at=occurred_at)
+    )
+    return seq
+
+
+def sale_payload(
+    sale: Sale,
+    lines: Sequence[SaleLine],
+    taxes: Sequence[SaleTax],
+    payments: Sequence[Payment],
+    movements: Sequence[StockMovement],
+) -> dict[str, Any]:
+    """The op the server applies: every row of the fact, amounts as exact strings."""
+
+    def row(obj: Any, names: Sequence[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for n in names:
+            v = getattr(obj, n)
+            if isinstance(v, Decimal | uuid.UUID):
+                v = str(v)
+            elif isinstance(v, dt.datetime):
+                v = v.isoformat()
+            out[n] = v
+        return out
+
+    return {
+        "sale": row(sale, [c.key for c in Sale.__table__.columns if c.key != "created_at"]),
+        "lines": [row(x, [c.key for c in SaleLine.__table__.columns]) for x in lines],
+        "taxes": [row(x, [c.key for c in SaleTax.__table__.columns]) for x in taxes],
+        "payments": [row(x, [c.key for c in Payment.__table__.columns]) for x in payments],
+        "movements": [
+            row(x, [c.key for c in StockMovement.__table__.columns if c.key != "created_at"])
+            for x in movements
+        ],
+    }
+
+
+def _line_taxes(t: Any) -> list[dict[str, str]]:
+    return [
+        {"code": x.code, "rate": str(x.rate), "base": str(x.base), "amount": str(x.amount)}
+        for x in t.taxes
+    ]
+
+
+def complete_sale(
+    db: Database,
+    *,
+    config: TerminalConfig,
+    cart: Cart,
+    tender: Tender,
+    cashier: Staff,
+    shift_id: uuid.UUID | None = None,
+) -> CompletedSale:
+    """Write the sale durably, or raise ``SaleError`` and write nothing."""
+    if cart.is_empty:
+        raise SaleError("The cart is empty")
+    totals = cart.totals()
+    if tender.total != totals.total:
+        raise SaleError("The cart changed after payment started: take payment again")
+    if not tender.is_complete:
+        raise SaleError(f"{tender.remaining} is still owed")
+    paid = sum((p.amount for p in tender.payments), ZERO)
+    if paid != totals.total + tender.cash_rounding:
+        raise SaleError("Payments do not add up to the total")
+
+    now = utcnow()
+    sale_id = uuid.uuid4()
+    approver = next((a.approver_id for a in reversed(cart.approvals)), None)
+    with db.write() as session:
+        receipt_no = next_number(session, "receipt_no")
+        code = receipt_code(config.terminal_code, receipt_no)
+        sale = Sale(
+            org_id=config.org_id,
+            id=sale_id,
+            kind="sale",
+            terminal_id=config.terminal_id,
+            location_id=config.location_id,
+            shift_id=shift_id,
+            receipt_no=receipt_no,
+            receipt_code=code,
+            refund_of_sale_id=None,
+            cashier_id=cashier.user_id,
+            approved_by=approver,
+            customer_id=cart.customer_id,
+            currency=cart.currency,
+            prices_include_tax=cart.prices_include_tax,
+            tax_rounding=cart.tax_rounding.value,
+            gross=totals.gross,
+            discount_total=totals.discount_total,
+            net=totals.net,
+            tax_total=totals.tax_total,
+            total=totals.total,
+            cash_rounding=tender.cash_rounding,
+            occurred_at=now,
+        )
+        lines = [
+            SaleLine(
+                org_id=config.org_id,
+                sale_id=sale_id,
+                line_no=n,
+                item_id=ln.item_id,
+                sku=ln.sku,
+                name=ln.name,
+                quantity=ln.quantity,
+                unit_price=ln.unit_price,
+                gross=t.gross,
+                line_discount=t.line_discount,
+                sale_discount=t.sale_discount,
+                net=t.net,
+                tax=t.tax,
+                total=t.total,
+                unit_cost=ln.unit_cost,
+                taxes=_line_taxes(t),
+                price_overridden=ln.price_overridden,
+                refund_of_line_no=None,
+            )
+            for n, (ln, t) in enumerate(zip(cart.lines, totals.lines, strict=True), start=1)
+        ]
+        taxes = _sale_taxes(config.org_id, sale_id, totals)
+        payments = [
+            Payment(
+                org_id=config.org_id,
+                sale_id=sale_id,
+                payment_no=n,
+                method=p.method,
+                amount=p.amount,
+                tendered=p.tendered,
+                change=p.change,
+                reference=p.reference,
+                occurred_at=now,
+            )
+            for n, p in enumerate(tender.payments, start=1)
+        ]
+        movements = [
+            StockMovement(
+                org_id=config.org_id,
+                id=uuid.uuid4(),
+                item_id=ln.item_id,
+                location_id=config.location_id,
+                quantity=-ln.quantity,
+                unit_cost=ln.unit_cost,
+                reason="sale",
+                source_type="sale",
+                source_id=sale_id,
+                terminal_id=config.terminal_id,
+                occurred_at=now,
+            )
+            for ln in cart.lines
+            if ln.tracked
+        ]
+        session.add(sale)
+        session.flush()
+        session.add_all([*lines, *taxes, *payments, *movements])
+        for approval in cart.approvals:
+            record_audit(
+                session,
+                action=f"{approval.action}.used",
+                actor_id=cashier.user_id,
+                approver_id=approval.approver_id,
+                sale_id=sale_id,
+                details=approval.details,
+            )
+        seq = enqueue(
+            session,
+            kind="sale.completed",
+            payload=sale_payload(sale, lines, taxes, payments, movements),
+            occurred_at=now,
+        )
+    receipt = build_receipt(
+        config=config,
+        sale=sale,
+        lines=lines,
+        taxes=taxes,
+        payments=payments,
+        cashier_name=cashier.full_name,
+        units={ln.item_id: ln.unit for ln in cart.lines},
+    )
+    return CompletedSale(sale_id, receipt_no, code, seq, receipt)
+
+
+def _sale_taxes(org_id: uuid.UUID, sale_id: uuid.UUID, totals: SaleTotals) -> list[SaleTax]:
+    return [
+        SaleTax(
+            org_id=org_id,
+            sale_id=sale_id,
+            tax_code=t.code,
+            tax_name=t.name,
+            rate=t.rate,
+            base=t.base,
+            amount=t.amount,
+        )
+        for t in totals.taxes
+    ]
+
+
+def build_receipt(
+    *,
+    config: TerminalConfig,
+    sale: Sale,
+    lines: Sequence[SaleLine],
+    taxes: Sequence[SaleTax],
+    payments: Sequence[Payment],
+    cashier_name: str,
+    refund_of_code: str | None = None,
+    reprint: bool = False,
+    units: dict[uuid.UUID, str] | None = None,
+) -> Receipt:
+    units = units or {}
+    return Receipt(
+        kind="refund" if sale.kind == "refund" else "sale",
+        receipt_code=sale.receipt_code,
+        occurred_at=_local_time(sale.occurred_at, config.timezone),
+        store_name=config.store_name,
+        store_address=config.store_address,
+        terminal_name=config.terminal_name,
+        cashier_name=cashier_name,
+        currency=sale.currency,
+        locale=config.locale,
+        prices_include_tax=sale.prices_include_tax,
+        lines=tuple(
+            ReceiptLine(
+                name=ln.name,
+                sku=ln.sku,
+                quantity=ln.quantity,
+                unit=units.get(ln.item_id, "kg" if ln.quantity % 1 else "each"),
+                unit_price=ln.unit_price,
+                total=ln.total,
+                discount=abs(ln.line_discount + ln.sale_discount),
+                tax_codes=tuple(str(t["code"]) for t in ln.taxes),
+                note="Price override" if ln.price_overridden else None,
+            )
+            for ln in lines
+        ),
+        taxes=tuple(
+            ReceiptTax(code=t.tax_code, name=t.tax_name, rate=t.rate, base=t.base, amount=t.amount)
+            for t in taxes
+        ),
+        gross=sale.gross,
+        discount_total=sale.discount_total,
+        net=sale.net,
+        tax_total=sale.tax_total,
+        total=sale.total,
+        payments=tuple(
+            ReceiptPayment(
+                method=p.method,
+                amount=p.amount,
+                tendered=p.tendered,
+                change=p.change,
+                reference=p.reference,
+            )
+            for p in payments
+        ),
+        cash_rounding=sale.cash_rounding,
+        header=config.receipt_header,
+        footer=config.receipt_footer,
+        refund_of_code=refund_of_code,
+        reprint=reprint,
+    )
+
+
+def _local_time(moment: dt.datetime, timezone: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return moment.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
+def receipt_for(
+    db: Database, config: TerminalConfig, sale_id: uuid.UUID, *, reprint: bool
+) -> Receipt:
+    """Rebuild a receipt from what was stored: a reprint says exactly what the sale was."""
+    from arcoiris_shared.db.inv import Item
+
+    with db.read() as session:
+        sale = session.get(Sale, (config.org_id, sale_id))
+        if sale is None:
+            raise SaleError("No such sale on this till")
+        lines = session.scalars(
+            select(SaleLine)
+            .where(SaleLine.org_id == config.org_id, SaleLine.sale_id == sale_id)
+            .order_by(SaleLine.line_no)
+        ).all()
+        taxes = session.scalars(
+            select(SaleTax)
+            .where(SaleTax.org_id == config.org_id, SaleTax.sale_id == sale_id)
+            .order_by(SaleTax.tax_code)
+        ).all()
+        payments = session.scalars(
+            select(Payment)
+            .where(Payment.org_id == config.org_id, Payment.sale_id == sale_id)
+            .order_by(Payment.payment_no)
+        ).all()
+        units = {
+            item_id: unit
+            for item_id, unit in session.execute(
+                select(Item.id, Item.unit).where(
+                    Item.org_id == config.org_id, Item.id.in_([ln.item_id for ln in lines])
+                )
+            )
+        }
+        cashier = session.get(StaffMember, sale.cashier_id)
+        original = (
+            session.get(Sale, (config.org_id, sale.refund_of_sale_id))
+            if sale.refund_of_sale_id
+            else None
+        )
+        return build_receipt(
+            config=config,
+            sale=sale,
+            lines=lines,
+            taxes=taxes,
+            payments=payments,
+            cashier_name=cashier.full_name if cashier else "",
+            refund_of_code=original.receipt_code if original else None,
+            reprint=reprint,
+            units=units,
+        )
+
+
+def last_sale_id(db: Database, config: TerminalConfig) -> uuid.UUID | None:
+    with db.read() as session:
+        return session.scalar(
+            select(Sale.id)
+            .where(Sale.org_id == config.org_id, Sale.terminal_id == config.terminal_id)
+            .order_by(Sale.receipt_no.desc())
+            .limit(1)
+        )
+
+
+# -- parking -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedInfo:
+    id: uuid.UUID
+    label: str
+    parked_at: dt.datetime
+    total: Decimal
+    lines: int
+
+
+def park(db: Database, *, cart: Cart, cashier: Staff, label: str | None = None) -> uuid.UUID:
+    if cart.is_empty:
+        raise SaleError("There is nothing to park")
+    parked_id = uuid.uuid4()
+    with db.write() as session:
+        count = session.scalar(select(func.count()).select_from(ParkedSale)) or 0
+        session.add(
+            ParkedSale(
+                id=parked_id,
+                cashier_id=cashier.user_id,
+                label=(label or f"Parked #{count + 1}")[:80],
+                cart=cart.to_dict(),
+            )
+        )
+    return parked_id
+
+
+def parked_sales(db: Database) -> list[ParkedInfo]:
+    with db.read() as session:
+        rows = session.scalars(select(ParkedSale).order_by(ParkedSale.parked_at)).all()
+        out = []
+        for r in rows:
+            cart = Cart.from_dict(r.cart)
+            out.append(ParkedInfo(r.id, r.label, r.parked_at, cart.totals().total, len(cart.lines)))
+        return out
+
+
+def resume(db: Database, parked_id: uuid.UUID) -> Cart:
+    """Take a parked cart back; it leaves the parking list in the same transaction."""
+    with db.write() as session:
+        row = session.get(ParkedSale, parked_id)
+        if row is None:
+            raise SaleError("That parked sale was already resumed")
+        cart = Cart.from_dict(row.cart)
+        session.delete(row)
+    return cart
+
+
+def record_approval(db: Database, *, approval: Approval, cashier: Staff) -> None:
+    """An approval is audited when it is given, whether or not the sale completes."""
+    audit(
+        db,
+        action=approval.action,
+        actor_id=cashier.user_id,
+        approver_id=approval.approver_id,
+        details=approval.details,
+    )

@@ -1,0 +1,119 @@
+"""Taking payment: cash with change, card with its approval reference, split across methods,
+cash rounding when the org sets an increment. Pure Python, no I/O.
+
+The numbers obey the invariant the server checks: Σ payment amounts = total + cash rounding,
+and for cash, tendered - change = amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from arcoiris_shared.money import RoundingPolicy, currency_exponent, quantize
+
+ZERO = Decimal(0)
+MAX_TENDER = Decimal("1000000")
+
+
+class TenderError(ValueError):
+    """A payment the till refuses; the message is for the cashier."""
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    method: str  # "cash" | "card" | "voucher" | "other"
+    amount: Decimal  # what it pays towards the sale
+    tendered: Decimal | None = None  # cash handed over
+    change: Decimal = ZERO
+    reference: str | None = None  # card approval code
+
+
+@dataclass
+class Tender:
+    """The payments for one sale, as the cashier takes them."""
+
+    total: Decimal
+    currency: str
+    policy: RoundingPolicy = field(default_factory=RoundingPolicy)
+    payments: list[Payment] = field(default_factory=list)
+    cash_rounding: Decimal = ZERO
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+    @property
+    def remaining(self) -> Decimal:
+        """What is still owed, before any cash rounding."""
+        return self.total + self.cash_rounding - self.paid
+
+    @property
+    def cash_due(self) -> Decimal:
+        """What the cashier asks for if the rest is paid in cash (rounded to the increment)."""
+        due, _ = self.policy.cash_due(self.remaining, self.currency)
+        return due
+
+    @property
+    def is_complete(self) -> bool:
+        return self.remaining == 0 and bool(self.payments or self.total == 0)
+
+    @property
+    def change(self) -> Decimal:
+        return sum((p.change for p in self.payments), ZERO)
+
+    def _amount(self, value: Decimal, what: str) -> Decimal:
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise TenderError(f"The {what} must be an amount")
+        if value <= 0:
+            raise TenderError(f"The {what} must be more than zero")
+        if value >= MAX_TENDER:
+            raise TenderError(f"{value} is surely a mistake")
+        if quantize(value, self.currency) != value:
+            places = currency_exponent(self.currency)
+            raise TenderError(f"The {what} has more than {places} decimals")
+        return value
+
+    def add_cash(self, tendered: Decimal) -> Payment:
+        """Cash handed over. Pays the (rounded) rest or part of it; anything over is change."""
+        if self.total < 0:
+            raise TenderError("This is a refund: the refund screen pays it out")
+        tendered = self._amount(tendered, "cash amount")
+        if self.remaining <= 0:
+            raise TenderError("Nothing is left to pay")
+        due, adjustment = self.policy.cash_due(self.remaining, self.currency)
+        if tendered >= due:
+            # This cash settles the sale: the rounding is now real.
+            self.cash_rounding += adjustment
+            payment = Payment("cash", amount=due, tendered=tendered, change=tendered - due)
+        else:
+            payment = Payment("cash", amount=tendered, tendered=tendered)
+        self.payments.append(payment)
+        return payment
+
+    def add_card(self, amount: Decimal | None, reference: str) -> Payment:
+        """A card payment approved on the card terminal. Never more than what is owed."""
+        if self.total < 0:
+            raise TenderError("This is a refund: the refund screen pays it out")
+        reference = (reference or "").strip()
+        if not reference:
+            raise TenderError("Type or scan the card terminal's approval code")
+        if len(reference) > 64:
+            raise TenderError("That approval code is too long")
+        if self.remaining <= 0:
+            raise TenderError("Nothing is left to pay")
+        amount = self.remaining if amount is None else self._amount(amount, "card amount")
+        if amount > self.remaining:
+            raise TenderError("A card pays at most what is owed (no cash back)")
+        payment = Payment("card", amount=amount, reference=reference)
+        self.payments.append(payment)
+        return payment
+
+    def remove_last(self) -> Payment | None:
+        """Undo the last payment (a declined card typed by mistake). Rounding goes with it."""
+        if not self.payments:
+            return None
+        payment = self.payments.pop()
+        if payment.method == "cash":
+            self.cash_rounding = ZERO
+        return payment
