@@ -1,0 +1,229 @@
+"""The till's operations, one call each, for the screens to run (on the worker thread).
+
+This is the seam between widgets and everything below them: the UI never opens a session
+or builds a query; it calls ``Till`` methods and shows what they return or raise. Each
+method that writes owns its transaction (through the services it calls).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from arcoiris_desktop.catalog import lookup
+from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
+from arcoiris_desktop.config import TerminalConfig, load_config
+from arcoiris_desktop.db.database import Database
+from arcoiris_desktop.db.local import OutboxOp
+from arcoiris_desktop.receipts.escpos_render import drawer_kick_bytes, render_escpos
+from arcoiris_desktop.receipts.layout import receipt_text_lines
+from arcoiris_desktop.receipts.model import Receipt
+from arcoiris_desktop.receipts.printers import (
+    FilePrinter,
+    PrinterError,
+    ReceiptPrinter,
+    printer_from_config,
+)
+from arcoiris_desktop.sales import refunds, service
+from arcoiris_desktop.sales.cart import Approval, Cart
+from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
+from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
+from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.staff import Staff, approver_by_pin, list_staff, sign_in
+from arcoiris_shared.db.inv import StockLevel, StockMovement
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_WIDTH = 42
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOutcome:
+    ok: bool
+    message: str
+    text: tuple[str, ...]  # the receipt as printed, for the on-screen preview
+
+
+class Till:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        data_dir: Path,
+        printer: ReceiptPrinter | None = None,
+        config: TerminalConfig | None = None,
+    ) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        if config is None:
+            with db.read() as session:
+                config = load_config(session)
+        self.config = config
+        self.printer = printer or self._configured_printer()
+
+    def _configured_printer(self) -> ReceiptPrinter:
+        if self.config.printer:
+            try:
+                return printer_from_config(self.config.printer)
+            except (ValueError, PrinterError) as exc:
+                logger.warning("printer configuration refused (%s); printing to a file", exc)
+        return FilePrinter(self.data_dir / "receipts" / "printer.bin")
+
+    # -- people --------------------------------------------------------------------------
+
+    def staff(self) -> list[Staff]:
+        with self.db.read() as session:
+            return list_staff(session)
+
+    def sign_in(self, user_id: uuid.UUID, pin: str) -> Staff | None:
+        with self.db.read() as session:
+            person = sign_in(session, user_id, pin)
+        service.audit(
+            self.db,
+            action="sign_in" if person else "sign_in.failed",
+            actor_id=user_id,
+            details={},
+        )
+        return person
+
+    def approve(self, pin: str, *, action: str, cashier: Staff, details: Mapping[str, str]) -> Approval | None:
+        """A manager's PIN turned into an approval, audited at once naming both people."""
+        with self.db.read() as session:
+            manager = approver_by_pin(session, pin)
+        if manager is None:
+            service.audit(
+                self.db, action=f"{action}.refused", actor_id=cashier.user_id, details=dict(details)
+            )
+            return None
+        approval = Approval(action, manager.user_id, manager.full_name, dict(details))
+        service.record_approval(self.db, approval=approval, cashier=cashier)
+        return approval
+
+    # -- catalog ---------------------------------------------------------------------------
+
+    def new_cart(self) -> Cart:
+        c = self.config
+        return Cart(
+            currency=c.currency,
+            prices_include_tax=c.prices_include_tax,
+            tax_rounding=c.tax_rounding,
+            rounding=c.rounding_mode,
+            discount_limit_percent=c.discount_limit_percent,
+        )
+
+    def new_tender(self, total: Decimal) -> Tender:
+        return Tender(total=total, currency=self.config.currency, policy=self.config.rounding)
+
+    def scan(self, code: str) -> ScanResult:
+        with self.db.read() as session:
+            return lookup.scan(session, self.config.org_id, code, self.config.variable_measure_rules)
+
+    def search(self, text: str, limit: int = 50) -> list[CatalogItem]:
+        with self.db.read() as session:
+            return lookup.search(session, self.config.org_id, text, limit=limit)
+
+    def stock_of(self, item_id: uuid.UUID) -> Decimal:
+        """The server's level plus this till's own movements (all of them, until sync says
+        which the server has counted)."""
+        c = self.config
+        with self.db.read() as session:
+            level = session.scalar(
+                select(StockLevel.quantity).where(
+                    StockLevel.org_id == c.org_id,
+                    StockLevel.item_id == item_id,
+                    StockLevel.location_id == c.location_id,
+                )
+            ) or Decimal(0)
+            moved = session.scalar(
+                select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+                    StockMovement.org_id == c.org_id,
+                    StockMovement.item_id == item_id,
+                    StockMovement.location_id == c.location_id,
+                )
+            )
+            # A typed aggregate reads back through the column's type: exact Decimal.
+            return level + (moved if moved is not None else Decimal(0))
+
+    # -- selling -----------------------------------------------------------------------------
+
+    def complete(self, cart: Cart, tender: Tender, cashier: Staff) -> CompletedSale:
+        return service.complete_sale(
+            self.db, config=self.config, cart=cart, tender=tender, cashier=cashier
+        )
+
+    def print_receipt(self, receipt: Receipt, *, open_drawer: bool) -> PrintOutcome:
+        """Print after the fact is safe on disk. A failing printer is reported, never raised:
+        the sale stands and the cashier can reprint."""
+        text = tuple(receipt_text_lines(receipt, width=RECEIPT_WIDTH))
+        try:
+            data = render_escpos(receipt, width=RECEIPT_WIDTH)
+            if open_drawer:
+                data = drawer_kick_bytes() + data
+            self.printer.send(data)
+        except PrinterError as exc:
+            logger.warning("printing %s failed: %s", receipt.receipt_code, exc)
+            return PrintOutcome(False, f"Receipt not printed: {exc}. Use Reprint.", text)
+        return PrintOutcome(True, f"Printed {receipt.receipt_code}", text)
+
+    def last_receipt(self) -> Receipt | None:
+        sale_id = service.last_sale_id(self.db, self.config)
+        if sale_id is None:
+            return None
+        return service.receipt_for(self.db, self.config, sale_id, reprint=True)
+
+    def park(self, cart: Cart, cashier: Staff) -> uuid.UUID:
+        return service.park(self.db, cart=cart, cashier=cashier)
+
+    def parked(self) -> list[ParkedInfo]:
+        return service.parked_sales(self.db)
+
+    def resume(self, parked_id: uuid.UUID) -> Cart:
+        return service.resume(self.db, parked_id)
+
+    # -- returns ---------------------------------------------------------------------------
+
+    def find_for_return(self, code: str) -> SaleForReturn:
+        return refunds.find_for_return(self.db, self.config, code)
+
+    def refund(
+        self,
+        original: SaleForReturn,
+        quantities: Mapping[int, Decimal],
+        *,
+        to: RefundTo,
+        cashier: Staff,
+        approval: Approval | None,
+    ) -> CompletedSale:
+        return refunds.refund(
+            self.db,
+            config=self.config,
+            original=original,
+            quantities=quantities,
+            to=to,
+            cashier=cashier,
+            approval=approval,
+        )
+
+    def refund_without_receipt(
+        self,
+        items: Sequence[tuple[CatalogItem, Decimal]],
+        *,
+        cashier: Staff,
+        approval: Approval | None,
+    ) -> CompletedSale:
+        return refunds.refund_without_receipt(
+            self.db, config=self.config, items=items, cashier=cashier, approval=approval
+        )
+
+    # -- status ----------------------------------------------------------------------------
+
+    def waiting_ops(self) -> int:
+        with self.db.read() as session:
+            return int(session.scalar(select(func.count()).select_from(OutboxOp)) or 0)
+
