@@ -161,12 +161,10 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading. Whatever it changes is rolled back."""
+        """A session for reading. Closing it discards anything it changed (never committed);
+        the objects it loaded stay readable afterwards."""
         with Session(bind=self._mapped, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:

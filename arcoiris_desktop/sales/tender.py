@@ -78,10 +78,12 @@ class Tender:
         """Cash handed over. Pays the (rounded) rest or part of it; anything over is change."""
         if self.total < 0:
             raise TenderError("This is a refund: the refund screen pays it out")
-        tendered = self._amount(tendered, "cash amount")
         if self.remaining <= 0:
             raise TenderError("Nothing is left to pay")
         due, adjustment = self.policy.cash_due(self.remaining, self.currency)
+        if not (due == 0 and tendered == 0):
+            # A few cents that cash rounding takes to nothing are settled by no cash at all.
+            tendered = self._amount(tendered, "cash amount")
         if tendered >= due:
             # This cash settles the sale: the rounding is now real.
             self.cash_rounding += adjustment

@@ -1,0 +1,108 @@
+"""``arcoiris-desktop``: start the till.
+
+    arcoiris-desktop --demo              # a demo store, seeded once, PINs on the sign-in screen
+    arcoiris-desktop --data-dir DIR      # keep the database somewhere else
+
+Data lives in the platform's user data folder (platformdirs) unless ``--data-dir`` says
+otherwise. A database that is damaged or newer than this app stops start-up with a message
+and is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "ArcoirisPOS"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arcoiris-desktop", description="Arcoiris POS terminal")
+    parser.add_argument("--data-dir", type=Path, help="where the database and logs live")
+    parser.add_argument("--demo", action="store_true", help="seed a demo store on first start")
+    parser.add_argument(
+        "--demo-items", type=int, default=4_000, help="how many items the demo catalog has"
+    )
+    return parser
+
+
+def _setup_logging(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[logging.FileHandler(data_dir / "till.log", encoding="utf-8")],
+    )
+    # python-escpos caches its printer profiles; keep them with the till, not in /tmp.
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(data_dir / "cache"))
+
+
+def _refuse(message: str) -> int:
+    """Tell the person at the till, in a window if one can open, and on stderr."""
+    print(f"arcoiris-desktop: {message}", file=sys.stderr)
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            QMessageBox.critical(None, "Arcoiris POS cannot start", message)
+        del app
+    except Exception:  # no display at all: stderr has said it
+        logger.debug("no window for the start-up message", exc_info=True)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir: Path = args.data_dir or default_data_dir()
+    _setup_logging(data_dir)
+
+    from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
+    from arcoiris_desktop.config import NotConfigured
+    from arcoiris_desktop.db.database import DB_FILENAME, Database, DatabaseRefused
+    from arcoiris_desktop.till import Till
+
+    try:
+        db = Database(data_dir / DB_FILENAME)
+    except DatabaseRefused as exc:
+        return _refuse(str(exc))
+    try:
+        if args.demo:
+            seed_demo(db, items=args.demo_items)
+        till = Till(db, data_dir=data_dir)
+    except NotConfigured:
+        db.close()
+        return _refuse(
+            "This till is not set up yet. Start it with --demo to try it, or enrol it with "
+            "HQ (arcoiris-desktop --enroll URL, coming with sync)."
+        )
+
+    from PySide6.QtWidgets import QApplication
+
+    from arcoiris_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    demo_pins = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF} if args.demo else None
+    window = MainWindow(till, demo_pins=demo_pins)
+    window.resize(1280, 800)
+    window.show()
+    code = app.exec()
+    db.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

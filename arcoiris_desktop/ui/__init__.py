@@ -1,0 +1,3 @@
+"""The till's screens (PySide6). Widgets call ``Till`` operations through the worker; they
+never open a database session.
+"""

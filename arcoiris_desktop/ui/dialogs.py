@@ -1,0 +1,167 @@
+"""Small dialogs the sale screen opens: a number pad, the manager's PIN, a receipt preview,
+the parked sales list. Keyboard first (type and Enter), touch friendly (big keys).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def button(text: str, role: str | None = None, parent: QWidget | None = None) -> QPushButton:
+    b = QPushButton(text, parent)
+    if role:
+        b.setProperty("role", role)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return b
+
+
+class KeypadDialog(QDialog):
+    """Ask for a number (quantity, amount, discount) or a PIN, with a keypad beside the field."""
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        *,
+        initial: str = "",
+        secret: bool = False,
+        decimals: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.error_label = QLabel("")
+        self.error_label.setProperty("role", "muted")
+        self.error_label.setStyleSheet("color: #b3261e;")
+        layout = QVBoxLayout(self)
+        heading = QLabel(prompt)
+        heading.setProperty("role", "big")
+        layout.addWidget(heading)
+        self.field = QLineEdit(initial)
+        self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        if secret:
+            self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.selectAll()
+        layout.addWidget(self.field)
+        layout.addWidget(self.error_label)
+        grid = QGridLayout()
+        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", "0", "." if decimals else "00", "⌫"]
+        for i, key in enumerate(keys):
+            b = button(key, "key")
+            b.clicked.connect(lambda _=False, k=key: self._press(k))
+            grid.addWidget(b, i // 3, i % 3)
+        layout.addLayout(grid)
+        row = QHBoxLayout()
+        cancel = button("Cancel")
+        cancel.clicked.connect(self.reject)
+        ok = button("OK", "primary")
+        ok.clicked.connect(self.accept)
+        row.addWidget(cancel)
+        row.addWidget(ok)
+        layout.addLayout(row)
+        self.field.returnPressed.connect(self.accept)
+        self.field.setFocus()
+
+    def _press(self, key: str) -> None:
+        if key == "⌫":
+            self.field.backspace()
+        else:
+            self.field.insert(key)
+        self.field.setFocus()
+
+    @property
+    def text(self) -> str:
+        return self.field.text().strip()
+
+    def decimal(self) -> Decimal | None:
+        try:
+            value = Decimal(self.text.replace(",", "."))
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+
+
+class ApprovalDialog(KeypadDialog):
+    """The inline manager prompt: the cashier stays signed in; a manager types their PIN."""
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Manager approval",
+            f"Manager PIN — {reason}",
+            secret=True,
+            decimals=False,
+            parent=parent,
+        )
+
+
+class ReceiptPreviewDialog(QDialog):
+    def __init__(self, lines: list[str] | tuple[str, ...], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit("\n".join(lines))
+        self.text.setProperty("role", "receipt")
+        self.text.setReadOnly(True)
+        font = QFont("DejaVu Sans Mono")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(10)
+        self.text.setFont(font)
+        width = self.text.fontMetrics().horizontalAdvance("M" * 44) + 40
+        self.text.setMinimumWidth(width)
+        self.text.setMinimumHeight(520)
+        layout.addWidget(self.text)
+        close = button("Close", "primary")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close)
+
+
+class ParkedDialog(QDialog):
+    """Pick a parked sale to resume."""
+
+    def __init__(self, entries: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Parked sales")
+        layout = QVBoxLayout(self)
+        title = QLabel("Resume which sale?")
+        title.setProperty("role", "big")
+        layout.addWidget(title)
+        self.list = QListWidget()
+        for key, label in entries:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _: self.accept())
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        cancel = button("Cancel")
+        cancel.clicked.connect(self.reject)
+        ok = button("Resume", "primary")
+        ok.clicked.connect(self.accept)
+        row.addWidget(cancel)
+        row.addWidget(ok)
+        layout.addLayout(row)
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))

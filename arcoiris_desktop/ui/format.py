@@ -1,0 +1,35 @@
+"""How numbers look on screen: money by babel for the till's locale, quantities trimmed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from arcoiris_shared.money import format_money
+
+
+class Formatter:
+    def __init__(self, currency: str, locale: str, timezone: str = "UTC") -> None:
+        self.currency = currency
+        self.locale = locale
+        try:
+            self.zone: dt.tzinfo = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.zone = dt.UTC
+
+    def when(self, moment: dt.datetime) -> str:
+        """A timestamp in the store's own time zone, as the receipt prints it."""
+        return moment.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")
+
+    def time(self, moment: dt.datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%H:%M")
+
+    def money(self, amount: Decimal) -> str:
+        return format_money(amount, self.currency, self.locale)
+
+    @staticmethod
+    def qty(quantity: Decimal, unit: str = "each") -> str:
+        if unit == "each":
+            return f"{quantity.normalize():f}"
+        return f"{quantity.quantize(Decimal('0.001')):f} {unit}"

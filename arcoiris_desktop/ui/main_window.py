@@ -1,0 +1,117 @@
+"""The till's window: sign-in, the sale screen and returns, with a status bar and idle lock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
+
+from arcoiris_desktop.staff import Staff
+from arcoiris_desktop.till import Till
+from arcoiris_desktop.ui.login import LoginScreen
+from arcoiris_desktop.ui.refund_screen import RefundScreen
+from arcoiris_desktop.ui.sale_screen import SaleScreen
+from arcoiris_desktop.ui.theme import STYLE
+from arcoiris_desktop.ui.worker import Worker
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, till: Till, *, demo_pins: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.till = till
+        self.worker = Worker(self)
+        self.cashier: Staff | None = None
+        self.setWindowTitle(f"Arcoiris POS — {till.config.store_name} · {till.config.terminal_name}")
+        self.setStyleSheet(STYLE)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.login = LoginScreen(till, self.worker, demo_pins=demo_pins)
+        self.sale = SaleScreen(till, self.worker)
+        self.refunds = RefundScreen(till, self.worker)
+        for screen in (self.login, self.sale, self.refunds):
+            self.stack.addWidget(screen)
+        self.login.signed_in.connect(self._signed_in)
+        self.sale.lock_requested.connect(self.lock)
+        self.sale.returns_requested.connect(self.show_returns)
+        self.sale.sale_completed.connect(lambda _: self.refresh_status())
+        self.refunds.back.connect(self.show_sale)
+        self.refunds.refunded.connect(lambda _: self.refresh_status())
+
+        self.who = QLabel("")
+        self.queue = QLabel("")
+        self.statusBar().addWidget(self.who, 1)
+        self.statusBar().addPermanentWidget(self.queue)
+
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(self._idle_lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.stack.setCurrentWidget(self.login)
+        self.login.load()
+        self.refresh_status()
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def _signed_in(self, person: Staff) -> None:
+        self.cashier = person
+        self.sale.start(person)
+        self.stack.setCurrentWidget(self.sale)
+        self._arm_idle()
+        self.refresh_status()
+
+    def show_sale(self) -> None:
+        if self.cashier is None:
+            return
+        self.stack.setCurrentWidget(self.sale)
+        self.sale.focus_scan()
+
+    def show_returns(self) -> None:
+        if self.cashier is None:
+            return
+        self.refunds.start(self.cashier)
+        self.stack.setCurrentWidget(self.refunds)
+
+    def lock(self) -> None:
+        """Lock the till: the cart stays, anyone must sign in again."""
+        self.sale.clear_for_lock()
+        self.cashier = None
+        self.idle.stop()
+        self.login.reset()
+        self.stack.setCurrentWidget(self.login)
+        self.refresh_status()
+
+    def _idle_lock(self) -> None:
+        if self.cashier is not None:
+            self.lock()
+            self.login.banner.warn("Locked after a while without use")
+
+    def _arm_idle(self) -> None:
+        seconds = self.till.config.idle_lock_seconds
+        if self.cashier is not None and seconds > 0:
+            self.idle.start(seconds * 1000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self._arm_idle()
+        return super().eventFilter(watched, event)
+
+    # -- status ------------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        cfg = self.till.config
+        who = self.cashier.full_name if self.cashier else "locked"
+        self.who.setText(f"{cfg.store_name} · {cfg.terminal_name} · {who}")
+        self.worker.run(self.till.waiting_ops, done=self._show_queue)
+
+    def _show_queue(self, waiting: int) -> None:
+        # Sync arrives with its own issue; until then every sale waits here, safely.
+        self.queue.setText(f"Offline · {waiting} waiting to sync")
+
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.worker.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,298 @@
+"""Returns: scan or type the receipt number, choose what comes back, a manager approves.
+
+Quantities can never exceed what was sold minus what was already returned. The money goes
+back to the original tender (card first, as paid) or in cash. A return without a receipt
+is a separate button and needs its own approval.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.sales.refunds import SaleForReturn
+from arcoiris_desktop.sales.service import CompletedSale
+from arcoiris_desktop.staff import Staff
+from arcoiris_desktop.till import PrintOutcome, Till
+from arcoiris_desktop.ui.banner import Banner
+from arcoiris_desktop.ui.dialogs import ApprovalDialog, ReceiptPreviewDialog, button
+from arcoiris_desktop.ui.format import Formatter
+from arcoiris_desktop.ui.sale_screen import cashier_message
+from arcoiris_desktop.ui.worker import Worker
+
+RETURN_COLUMN = 4
+
+
+class RefundScreen(QWidget):
+    back = Signal()
+    refunded = Signal(object)  # CompletedSale
+
+    def __init__(self, till: Till, worker: Worker) -> None:
+        super().__init__()
+        self.till = till
+        self.worker = worker
+        self.fmt = Formatter(till.config.currency, till.config.locale, till.config.timezone)
+        self.cashier: Staff | None = None
+        self.original: SaleForReturn | None = None
+        self.active_dialog: QDialog | None = None
+        self.last_print: PrintOutcome | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        title = QLabel("Returns")
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        row = QHBoxLayout()
+        self.code_field = QLineEdit()
+        self.code_field.setObjectName("receipt-code")
+        self.code_field.setPlaceholderText("Scan the receipt's barcode or type its number")
+        self.code_field.returnPressed.connect(self.find)
+        row.addWidget(self.code_field, 3)
+        find = button("Find sale", "primary")
+        find.clicked.connect(self.find)
+        row.addWidget(find, 1)
+        layout.addLayout(row)
+        self.summary = QLabel("")
+        self.summary.setProperty("role", "muted")
+        layout.addWidget(self.summary)
+
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Item", "Sold", "Returned", "Paid", "Return now"])
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemChanged.connect(self._update_total)
+        layout.addWidget(self.table, 1)
+
+        to_row = QHBoxLayout()
+        self.to_original = QRadioButton("Back to the original tender")
+        self.to_cash = QRadioButton("Cash")
+        self.to_original.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.to_original)
+        group.addButton(self.to_cash)
+        to_row.addWidget(QLabel("Refund to:"))
+        to_row.addWidget(self.to_original)
+        to_row.addWidget(self.to_cash)
+        to_row.addStretch(1)
+        self.total_label = QLabel("")
+        self.total_label.setProperty("role", "big")
+        to_row.addWidget(self.total_label)
+        layout.addLayout(to_row)
+
+        actions = QHBoxLayout()
+        back = button("Back to sale")
+        back.clicked.connect(self.back.emit)
+        self.all_button = button("Return everything")
+        self.all_button.clicked.connect(self.select_all)
+        self.refund_button = button("Refund…", "primary")
+        self.refund_button.setObjectName("do-refund")
+        self.refund_button.clicked.connect(self.request_refund)
+        actions.addWidget(back)
+        actions.addStretch(1)
+        actions.addWidget(self.all_button)
+        actions.addWidget(self.refund_button)
+        layout.addLayout(actions)
+        self._set_enabled(False)
+
+    def start(self, cashier: Staff) -> None:
+        self.cashier = cashier
+        self.original = None
+        self.table.setRowCount(0)
+        self.summary.setText("")
+        self.total_label.setText("")
+        self.banner.clear_message()
+        self.code_field.clear()
+        self.code_field.setFocus()
+        self._set_enabled(False)
+
+    def _set_enabled(self, on: bool) -> None:
+        self.refund_button.setEnabled(on)
+        self.all_button.setEnabled(on)
+
+    def _fail(self, exc: BaseException) -> None:
+        self.banner.error(cashier_message(exc))
+
+    def find(self) -> None:
+        code = self.code_field.text().strip()
+        if not code:
+            self.banner.error("Scan or type a receipt number")
+            return
+        self.worker.run(self.till.find_for_return, code, done=self._show, failed=self._fail)
+
+    def _show(self, sale: SaleForReturn) -> None:
+        self.original = sale
+        self.banner.clear_message()
+        when = self.fmt.when(sale.occurred_at)
+        paid = ", ".join(f"{m} {self.fmt.money(a)}" for m, a in sale.payments)
+        self.summary.setText(
+            f"{sale.receipt_code} · {when} · total {self.fmt.money(sale.total)} · paid {paid}"
+        )
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(sale.lines))
+        for r, line in enumerate(sale.lines):
+            cells = [
+                line.name,
+                self.fmt.qty(line.sold, line.unit),
+                self.fmt.qty(line.returned, line.unit),
+                self.fmt.money(line.total),
+                "0",
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c != RETURN_COLUMN:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                else:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c and c != RETURN_COLUMN:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.blockSignals(False)
+        self._set_enabled(any(line.returnable > 0 for line in sale.lines))
+        if not any(line.returnable > 0 for line in sale.lines):
+            self.banner.warn("Everything on this receipt has already been returned")
+        self._update_total()
+
+    def set_quantity(self, row: int, quantity: Decimal) -> None:
+        item = self.table.item(row, RETURN_COLUMN)
+        if item is not None:
+            item.setText(f"{quantity.normalize():f}")
+
+    def select_all(self) -> None:
+        if self.original is None:
+            return
+        for r, line in enumerate(self.original.lines):
+            self.set_quantity(r, line.returnable)
+
+    def quantities(self) -> dict[int, Decimal]:
+        """What the cashier asked for, checked against what can still come back."""
+        assert self.original is not None
+        out: dict[int, Decimal] = {}
+        for r, line in enumerate(self.original.lines):
+            item = self.table.item(r, RETURN_COLUMN)
+            text = item.text().strip().replace(",", ".") if item else "0"
+            try:
+                qty = Decimal(text or "0")
+            except InvalidOperation as exc:
+                raise ValueError(f"“{text}” is not a quantity for {line.name}") from exc
+            if not qty.is_finite() or qty < 0:
+                raise ValueError(f"Return quantities are positive ({line.name})")
+            if qty > line.returnable:
+                raise ValueError(
+                    f"Only {self.fmt.qty(line.returnable, line.unit)} of {line.name} "
+                    "can still be returned"
+                )
+            if qty:
+                out[line.line_no] = qty
+        return out
+
+    def _update_total(self, *_: object) -> None:
+        if self.original is None:
+            return
+        try:
+            chosen = self.quantities()
+        except ValueError as exc:
+            self.total_label.setText("")
+            self.banner.error(str(exc))
+            return
+        estimate = Decimal(0)
+        for line in self.original.lines:
+            if line.line_no in chosen and line.sold:
+                estimate += line.total * chosen[line.line_no] / line.sold
+        self.total_label.setText(f"Refund ≈ {self.fmt.money(estimate.quantize(Decimal('0.01')))}")
+
+    def request_refund(self) -> None:
+        if self.original is None or self.cashier is None:
+            return
+        try:
+            chosen = self.quantities()
+        except ValueError as exc:
+            self.banner.error(str(exc))
+            return
+        if not chosen:
+            self.banner.error("Type how many of each item come back")
+            return
+        original = self.original
+        cashier = self.cashier
+        dialog = ApprovalDialog(f"refund on {original.receipt_code}", parent=self)
+
+        def accepted() -> None:
+            pin = dialog.text
+            self.active_dialog = None
+            self.worker.run(
+                self.till.approve,
+                pin,
+                action="refund",
+                cashier=cashier,
+                details={"receipt": original.receipt_code},
+                done=lambda a: self._approved(a, original, chosen),
+                failed=self._fail,
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(lambda: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _approved(
+        self, approval: Approval | None, original: SaleForReturn, chosen: dict[int, Decimal]
+    ) -> None:
+        if approval is None:
+            self.banner.error("Not approved: that is not a manager's PIN")
+            return
+        assert self.cashier is not None
+        self.worker.run(
+            self.till.refund,
+            original,
+            chosen,
+            to="original" if self.to_original.isChecked() else "cash",
+            cashier=self.cashier,
+            approval=approval,
+            done=self._done,
+            failed=self._fail,
+        )
+
+    def _done(self, refund: CompletedSale) -> None:
+        self.refunded.emit(refund)
+        self.banner.info(
+            f"Refund {refund.receipt_code}: {self.fmt.money(-refund.receipt.total)} back"
+        )
+        self.worker.run(
+            self.till.print_receipt,
+            refund.receipt,
+            open_drawer=refund.receipt.opens_drawer,
+            done=self._printed,
+        )
+        # Show the sale again: returned quantities are now up to date.
+        if self.original is not None:
+            self.worker.run(
+                self.till.find_for_return, self.original.receipt_code, done=self._show
+            )
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.last_print = outcome
+        if not outcome.ok:
+            self.banner.warn(outcome.message)
+        dialog = ReceiptPreviewDialog(outcome.text, "Refund receipt", parent=self)
+        dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()

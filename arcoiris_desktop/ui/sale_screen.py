@@ -1,0 +1,684 @@
+"""The sale screen: scan or search, the cart, totals, and every action a cashier takes.
+
+Keyboard first: the scan field keeps the focus, so a barcode scanner (a keyboard that types
+digits then Enter) adds items with no click. ``3*`` before a scan sells three. Typing words
+searches as you type; arrows and Enter pick a result. Function keys: F2 quantity, F3 line
+discount, F4 price override, F5 sale discount, Del void line, F8 park, F9 resume,
+F12 pay, Ctrl+P reprint, Ctrl+R returns, Ctrl+L lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult, UnknownBarcode
+from arcoiris_desktop.receipts.model import Receipt
+from arcoiris_desktop.sales.cart import Approval, ApprovalRequired, Cart, CartError
+from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo, SaleError
+from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.staff import Staff
+from arcoiris_desktop.till import PrintOutcome, Till
+from arcoiris_desktop.ui.banner import Banner
+from arcoiris_desktop.ui.dialogs import (
+    ApprovalDialog,
+    KeypadDialog,
+    ParkedDialog,
+    ReceiptPreviewDialog,
+    button,
+)
+from arcoiris_desktop.ui.format import Formatter
+from arcoiris_desktop.ui.models import CartModel, SearchModel
+from arcoiris_desktop.ui.tender_dialog import TenderDialog
+from arcoiris_desktop.ui.worker import Worker
+
+logger = logging.getLogger(__name__)
+
+_MULTIPLIER = re.compile(r"^(\d{1,4})\*(.*)$")
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z.\-_/]+$")
+SEARCH_DELAY_MS = 150
+
+
+def cashier_message(exc: BaseException) -> str:
+    """What a cashier reads for a failure: the domain's own words, never a traceback."""
+    if isinstance(exc, CartError | SaleError | UnknownBarcode | ValueError):
+        text = str(exc)
+        return text[:1].upper() + text[1:]
+    logger.error("unexpected failure at the till", exc_info=exc)
+    return "Something went wrong; the sale is safe. Try again or call a manager."
+
+
+class SaleScreen(QWidget):
+    lock_requested = Signal()
+    returns_requested = Signal()
+    sale_completed = Signal(object)  # CompletedSale
+
+    def __init__(self, till: Till, worker: Worker) -> None:
+        super().__init__()
+        self.till = till
+        self.worker = worker
+        self.fmt = Formatter(till.config.currency, till.config.locale, till.config.timezone)
+        self.cashier: Staff | None = None
+        self.cart: Cart = till.new_cart()
+        self.active_dialog: QDialog | None = None
+        self.last_print: PrintOutcome | None = None
+        self._pending_qty = Decimal(1)
+
+        root = QHBoxLayout(self)
+        root.setContentsMargins(12, 12, 12, 12)
+        left = QVBoxLayout()
+        root.addLayout(left, 3)
+        right = QVBoxLayout()
+        root.addLayout(right, 2)
+
+        self.banner = Banner()
+        left.addWidget(self.banner)
+        self.scan_field = QLineEdit()
+        self.scan_field.setObjectName("scan")
+        self.scan_field.setPlaceholderText("Scan a barcode, or type to search  (3* = three of)")
+        self.scan_field.returnPressed.connect(self._enter)
+        self.scan_field.textEdited.connect(self._typed)
+        self.scan_field.installEventFilter(self)
+        left.addWidget(self.scan_field)
+
+        self.search_model = SearchModel(self.fmt)
+        self.search_view = QListView()
+        self.search_view.setModel(self.search_model)
+        self.search_view.setVisible(False)
+        self.search_view.setMaximumHeight(240)
+        self.search_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.search_view.clicked.connect(lambda idx: self._add_search_hit(idx.row()))
+        left.addWidget(self.search_view)
+
+        self.cart_model = CartModel(self.cart, self.fmt)
+        self.cart_view = QTableView()
+        self.cart_view.setModel(self.cart_model)
+        self.cart_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cart_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.cart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cart_view.verticalHeader().setVisible(False)
+        self.cart_view.setWordWrap(True)
+        self.cart_view.setAlternatingRowColors(True)
+        header = self.cart_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.cart_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        left.addWidget(self.cart_view, 1)
+
+        # -- right: who, totals, actions -----------------------------------------------------
+        self.who = QLabel("")
+        self.who.setProperty("role", "muted")
+        right.addWidget(self.who)
+        totals = QFrame()
+        totals.setProperty("role", "panel")
+        grid = QGridLayout(totals)
+        self.items_label = QLabel()
+        self.subtotal_label = QLabel()
+        self.discount_label = QLabel()
+        self.tax_label = QLabel()
+        self.total_label = QLabel()
+        self.total_label.setProperty("role", "total")
+        for row, (name, widget) in enumerate(
+            [
+                ("Items", self.items_label),
+                ("Subtotal", self.subtotal_label),
+                ("Discounts", self.discount_label),
+                ("Tax included" if till.config.prices_include_tax else "Tax", self.tax_label),
+            ]
+        ):
+            label = QLabel(name)
+            label.setProperty("role", "muted")
+            grid.addWidget(label, row, 0)
+            grid.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignRight)
+        total_name = QLabel("TOTAL")
+        total_name.setProperty("role", "big")
+        grid.addWidget(total_name, 4, 0)
+        grid.addWidget(self.total_label, 4, 1, Qt.AlignmentFlag.AlignRight)
+        right.addWidget(totals)
+
+        actions = QGridLayout()
+        self.buttons: dict[str, Any] = {}
+        spec: list[tuple[str, str, Callable[[], None], str | None]] = [
+            ("qty", "Qty  F2", self.change_quantity, None),
+            ("void", "Void line  Del", self.void_line, "danger"),
+            ("line_discount", "Line disc.  F3", self.line_discount, None),
+            ("sale_discount", "Sale disc.  F5", self.sale_discount, None),
+            ("price", "Price  F4", self.override_price, None),
+            ("park", "Park  F8", self.park, None),
+            ("resume", "Resume  F9", self.resume, None),
+            ("reprint", "Reprint  ^P", self.reprint, None),
+            ("returns", "Returns  ^R", self.returns_requested.emit, None),
+            ("lock", "Lock  ^L", self.lock_requested.emit, None),
+        ]
+        for i, (key, text, slot, role) in enumerate(spec):
+            b = button(text, role)
+            b.setObjectName(key)
+            b.clicked.connect(slot)
+            actions.addWidget(b, i // 2, i % 2)
+            self.buttons[key] = b
+        right.addLayout(actions)
+        right.addStretch(1)
+        self.pay_button = button("PAY  F12", "primary")
+        self.pay_button.setObjectName("pay")
+        self.pay_button.setMinimumHeight(72)
+        self.pay_button.setStyleSheet("font-size: 24px;")
+        self.pay_button.clicked.connect(self.pay)
+        right.addWidget(self.pay_button)
+
+        for keys, slot in [
+            ("F2", self.change_quantity),
+            ("F3", self.line_discount),
+            ("F4", self.override_price),
+            ("F5", self.sale_discount),
+            ("Delete", self.void_line),
+            ("F8", self.park),
+            ("F9", self.resume),
+            ("F12", self.pay),
+            ("Ctrl+P", self.reprint),
+            ("Ctrl+R", self.returns_requested.emit),
+            ("Ctrl+L", self.lock_requested.emit),
+        ]:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.timeout.connect(self._run_search)
+        self._refresh()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def start(self, cashier: Staff) -> None:
+        self.cashier = cashier
+        self.who.setText(
+            f"{self.till.config.store_name} · {self.till.config.terminal_name} · "
+            f"{cashier.full_name} ({cashier.role})"
+        )
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        self.scan_field.setFocus()
+
+    def _refresh(self, changed_row: int | None = None) -> None:
+        self.cart_model.refresh(changed_row)
+        totals = self.cart.totals()
+        self.items_label.setText(f"{self.cart.item_count.normalize():f}")
+        self.subtotal_label.setText(self.fmt.money(totals.gross))
+        self.discount_label.setText(self.fmt.money(-totals.discount_total))
+        self.tax_label.setText(self.fmt.money(totals.tax_total))
+        self.total_label.setText(self.fmt.money(totals.total))
+        self.pay_button.setEnabled(not self.cart.is_empty)
+        if changed_row is not None:
+            self.cart_view.selectRow(changed_row)
+            self.cart_view.scrollTo(self.cart_model.index(changed_row, 0))
+
+    def _selected_row(self) -> int | None:
+        rows = self.cart_view.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row()
+        return len(self.cart.lines) - 1 if self.cart.lines else None
+
+    def _fail(self, exc: BaseException) -> None:
+        self.banner.error(cashier_message(exc))
+        self.focus_scan()
+
+    # -- scanning and search ---------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.scan_field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self.search_view.isVisible() and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                rows = self.search_model.rowCount()
+                current = self.search_view.currentIndex().row()
+                new = max(0, min(rows - 1, current + step)) if current >= 0 else 0
+                self.search_view.setCurrentIndex(self.search_model.index(new))
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self._close_search()
+                self.scan_field.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _typed(self, text: str) -> None:
+        stripped = text.strip()
+        # Digits alone are a scan in progress (or a code typed by hand): no search.
+        if len(stripped) >= 2 and not stripped.isdigit() and not _MULTIPLIER.match(stripped):
+            self._search_timer.start(SEARCH_DELAY_MS)
+        else:
+            self._search_timer.stop()
+            self._close_search()
+
+    def _run_search(self) -> None:
+        text = self.scan_field.text().strip()
+        if not text:
+            return
+        self.worker.run(self.till.search, text, done=lambda hits: self._show_hits(text, hits))
+
+    def _show_hits(self, text: str, hits: list[CatalogItem]) -> None:
+        if self.scan_field.text().strip() != text:
+            return  # the cashier kept typing; a newer search is coming
+        self.search_model.set_items(hits)
+        self.search_view.setVisible(bool(hits))
+        if hits:
+            self.search_view.setCurrentIndex(self.search_model.index(0))
+
+    def _close_search(self) -> None:
+        self.search_view.setVisible(False)
+        self.search_model.set_items([])
+
+    def _enter(self) -> None:
+        text = self.scan_field.text().strip()
+        if self.search_view.isVisible() and self.search_view.currentIndex().isValid():
+            self._add_search_hit(self.search_view.currentIndex().row())
+            return
+        self.scan_field.clear()
+        self._close_search()
+        if not text:
+            return
+        qty = Decimal(1)
+        m = _MULTIPLIER.match(text)
+        if m:
+            qty, text = Decimal(m.group(1)), m.group(2).strip()
+            if not text:
+                self._pending_qty = qty
+                self.banner.info(f"Next item × {qty}")
+                return
+        elif self._pending_qty != 1:
+            qty, self._pending_qty = self._pending_qty, Decimal(1)
+        if not _CODE_LIKE.match(text):
+            self.banner.error(f"Nothing found for “{text}”")
+            return
+        self.scan(text, qty)
+
+    def scan(self, code: str, quantity: Decimal = Decimal(1)) -> None:
+        self.worker.run(
+            self.till.scan, code, done=lambda r: self._add_scan(r, quantity), failed=self._fail
+        )
+
+    def _add_scan(self, result: ScanResult, quantity: Decimal) -> None:
+        try:
+            row = self.cart.add_scan(result, quantity)
+        except CartError as exc:
+            self._fail(exc)
+            return
+        self.banner.clear_message()
+        self._refresh(row)
+
+    def _add_search_hit(self, row: int) -> None:
+        item = self.search_model.item(row)
+        self.scan_field.clear()
+        self._close_search()
+        if item is None:
+            return
+        if item.weighed:
+            self.ask_number(
+                f"Weight of {item.name} ({item.unit})",
+                lambda w: self._add_item(item, w),
+            )
+            return
+        qty, self._pending_qty = self._pending_qty, Decimal(1)
+        self._add_item(item, qty)
+
+    def _add_item(self, item: CatalogItem, quantity: Decimal) -> None:
+        try:
+            if item.weighed:
+                row = self.cart.add_scan(ScanResult(item=item, barcode=item.sku, weight=quantity))
+            else:
+                row = self.cart.add_item(item, quantity)
+        except CartError as exc:
+            self._fail(exc)
+            return
+        self._refresh(row)
+        self.focus_scan()
+
+    # -- line and sale actions -----------------------------------------------------------------
+
+    def ask_number(
+        self, prompt: str, then: Callable[[Decimal], None], *, initial: str = ""
+    ) -> None:
+        dialog = KeypadDialog("Arcoiris POS", prompt, initial=initial, parent=self)
+
+        def accepted() -> None:
+            value = dialog.decimal()
+            self.active_dialog = None
+            if value is None:
+                self.banner.error(f"“{dialog.text}” is not a number")
+            else:
+                then(value)
+            self.focus_scan()
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(self._dialog_closed)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self) -> None:
+        self.active_dialog = None
+        self.focus_scan()
+
+    def _with_line(self, action: Callable[[int], None]) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.banner.error("The cart is empty")
+            return
+        action(row)
+
+    def change_quantity(self) -> None:
+        def ask(row: int) -> None:
+            line = self.cart.lines[row]
+            self.ask_number(
+                f"Quantity of {line.name}",
+                lambda q: self._apply(lambda: self.cart.set_quantity(row, q), row),
+                initial=f"{line.quantity.normalize():f}",
+            )
+
+        self._with_line(ask)
+
+    def void_line(self) -> None:
+        def void(row: int) -> None:
+            try:
+                line = self.cart.void_line(row)
+            except CartError as exc:
+                self._fail(exc)
+                return
+            self.banner.info(f"Removed {line.name}")
+            self._refresh()
+
+        self._with_line(void)
+
+    def line_discount(self) -> None:
+        def ask(row: int) -> None:
+            line = self.cart.lines[row]
+            self.ask_number(
+                f"Discount on {line.name} (amount)",
+                lambda a: self._guarded(
+                    lambda approval: self.cart.set_line_discount(row, a, approval),
+                    row,
+                    reason=f"discount {self.fmt.money(a)} on {line.name}",
+                    details={"sku": line.sku, "amount": str(a)},
+                ),
+            )
+
+        self._with_line(ask)
+
+    def sale_discount(self) -> None:
+        if self.cart.is_empty:
+            self.banner.error("The cart is empty")
+            return
+        self.ask_number(
+            "Discount on the whole sale (amount)",
+            lambda a: self._guarded(
+                lambda approval: self.cart.set_sale_discount(a, approval),
+                None,
+                reason=f"sale discount {self.fmt.money(a)}",
+                details={"amount": str(a)},
+            ),
+        )
+
+    def override_price(self) -> None:
+        def ask(row: int) -> None:
+            line = self.cart.lines[row]
+            self.ask_number(
+                f"New price for {line.name}",
+                lambda p: self._guarded(
+                    lambda approval: self.cart.override_price(row, p, approval),
+                    row,
+                    reason=f"price {self.fmt.money(p)} for {line.name}",
+                    details={
+                        "sku": line.sku,
+                        "from": str(line.unit_price),
+                        "to": str(p),
+                    },
+                ),
+                initial=f"{line.unit_price.normalize():f}",
+            )
+
+        self._with_line(ask)
+
+    def _apply(self, change: Callable[[], None], row: int | None) -> None:
+        try:
+            change()
+        except CartError as exc:
+            self._fail(exc)
+            return
+        self.banner.clear_message()
+        self._refresh(row)
+
+    def _guarded(
+        self,
+        change: Callable[[Approval | None], None],
+        row: int | None,
+        *,
+        reason: str,
+        details: dict[str, str],
+    ) -> None:
+        """Try the change; if it needs a manager, ask for their PIN inline, then apply it."""
+        try:
+            change(None)
+        except ApprovalRequired as needed:
+            self.ask_approval(
+                needed.action,
+                reason,
+                details,
+                lambda approval: self._apply(lambda: change(approval), row),
+            )
+            return
+        except CartError as exc:
+            self._fail(exc)
+            return
+        self.banner.clear_message()
+        self._refresh(row)
+
+    def ask_approval(
+        self,
+        action: str,
+        reason: str,
+        details: dict[str, str],
+        then: Callable[[Approval], None],
+    ) -> None:
+        assert self.cashier is not None
+        cashier = self.cashier
+        dialog = ApprovalDialog(reason, parent=self)
+
+        def accepted() -> None:
+            pin = dialog.text
+            self.active_dialog = None
+
+            def got(approval: Approval | None) -> None:
+                if approval is None:
+                    self.banner.error("Not approved: that is not a manager's PIN")
+                    return
+                self.banner.info(f"Approved by {approval.approver_name}")
+                then(approval)
+
+            self.worker.run(
+                self.till.approve,
+                pin,
+                action=action,
+                cashier=cashier,
+                details={**details, "reason": reason},
+                done=got,
+                failed=self._fail,
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(self._dialog_closed)
+        self.active_dialog = dialog
+        dialog.open()
+
+    # -- park, pay, print ------------------------------------------------------------------
+
+    def park(self) -> None:
+        if self.cart.is_empty:
+            self.banner.error("There is nothing to park")
+            return
+        assert self.cashier is not None
+        cart, self.cart = self.cart, self.till.new_cart()
+        self.cart_model.set_cart(self.cart)
+        self._refresh()
+
+        def parked(_: uuid.UUID) -> None:
+            self.banner.info("Sale parked. Resume it with F9.")
+
+        def failed(exc: BaseException) -> None:
+            self.cart = cart  # nothing was parked: the cart comes back as it was
+            self.cart_model.set_cart(cart)
+            self._refresh()
+            self._fail(exc)
+
+        self.worker.run(self.till.park, cart, self.cashier, done=parked, failed=failed)
+
+    def resume(self) -> None:
+        self.worker.run(self.till.parked, done=self._choose_parked, failed=self._fail)
+
+    def _choose_parked(self, parked: list[ParkedInfo]) -> None:
+        if not parked:
+            self.banner.warn("No parked sales")
+            return
+        entries = [
+            (
+                str(p.id),
+                f"{p.label}  ·  {p.lines} lines  ·  {self.fmt.money(p.total)}  ·  "
+                f"{self.fmt.time(p.parked_at)}",
+            )
+            for p in parked
+        ]
+        dialog = ParkedDialog(entries, parent=self)
+
+        def accepted() -> None:
+            self.active_dialog = None
+            chosen = dialog.chosen()
+            if chosen is None:
+                return
+            self.worker.run(self.till.resume, uuid.UUID(chosen), done=self._resumed, failed=self._fail)
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(self._dialog_closed)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _resumed(self, cart: Cart) -> None:
+        if not self.cart.is_empty:
+            # Do not lose what is on screen: park it in exchange.
+            assert self.cashier is not None
+            self.worker.run(self.till.park, self.cart, self.cashier, failed=self._fail)
+        self.cart = cart
+        self.cart_model.set_cart(cart)
+        self._refresh()
+        self.banner.info("Sale resumed")
+        self.focus_scan()
+
+    def pay(self) -> None:
+        if self.cart.is_empty:
+            self.banner.error("The cart is empty")
+            return
+        if self.active_dialog is not None:
+            return
+        tender = self.till.new_tender(self.cart.totals().total)
+        dialog = TenderDialog(tender, self.fmt, parent=self)
+
+        def accepted() -> None:
+            self.active_dialog = None
+            self.complete(tender)
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(self._dialog_closed)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def complete(self, tender: Tender) -> None:
+        assert self.cashier is not None
+        cart = self.cart
+        self.pay_button.setEnabled(False)
+        self.worker.run(
+            self.till.complete,
+            cart,
+            tender,
+            self.cashier,
+            done=self._completed,
+            failed=self._complete_failed,
+        )
+
+    def _complete_failed(self, exc: BaseException) -> None:
+        self.pay_button.setEnabled(not self.cart.is_empty)
+        self._fail(exc)
+
+    def _completed(self, sale: CompletedSale) -> None:
+        # The sale is on disk. Only now: a fresh cart, the receipt, the drawer.
+        self.cart = self.till.new_cart()
+        self.cart_model.set_cart(self.cart)
+        self._refresh()
+        change = sale.receipt.change_total
+        message = f"Sale {sale.receipt_code} done."
+        if change:
+            message += f"  Change: {self.fmt.money(change)}"
+        self.banner.info(message)
+        self.sale_completed.emit(sale)
+        self.worker.run(
+            self.till.print_receipt,
+            sale.receipt,
+            open_drawer=sale.receipt.opens_drawer,
+            done=self._printed,
+            failed=self._fail,
+        )
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.last_print = outcome
+        if not outcome.ok:
+            self.banner.warn(outcome.message)
+        self.focus_scan()
+
+    def reprint(self) -> None:
+        self.worker.run(self.till.last_receipt, done=self._reprint, failed=self._fail)
+
+    def _reprint(self, receipt: Receipt | None) -> None:
+        if receipt is None:
+            self.banner.warn("No sale to reprint yet")
+            return
+        self.worker.run(
+            self.till.print_receipt, receipt, open_drawer=False, done=self._show_reprint
+        )
+
+    def _show_reprint(self, outcome: PrintOutcome) -> None:
+        self.last_print = outcome
+        if not outcome.ok:
+            self.banner.warn(outcome.message)
+        else:
+            self.banner.info(outcome.message)
+        self.show_receipt(outcome.text)
+
+    def show_receipt(self, text: tuple[str, ...]) -> None:
+        dialog = ReceiptPreviewDialog(text, "Receipt", parent=self)
+        dialog.finished.connect(self._dialog_closed)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def clear_for_lock(self) -> None:
+        """Locking keeps the cart: the same cashier (or a manager) picks it up after."""
+        self._close_search()
+        self.scan_field.clear()
+        if self.active_dialog is not None:
+            self.active_dialog.reject()

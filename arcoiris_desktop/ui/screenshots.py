@@ -1,0 +1,137 @@
+"""``make screenshots``: render the till's screens to PNG from a fresh demo store.
+
+Drives the real window offscreen (sign in, scan a full cart, pay, preview the receipt,
+refund it) and saves what a cashier would see at 1024x768 and 1920x1080.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+SIZES = ((1024, 768), (1920, 1080))
+
+
+def _wait(app: object, until: Callable[[], bool], timeout: float = 10.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not until():
+        QApplication.processEvents()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get there")
+        time.sleep(0.01)
+    QApplication.processEvents()
+
+
+def render(out: Path) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
+    from arcoiris_desktop.db.database import DB_FILENAME, Database
+    from arcoiris_desktop.till import Till
+    from arcoiris_desktop.ui.main_window import MainWindow
+    from arcoiris_desktop.ui.tender_dialog import TenderDialog
+
+    app = QApplication.instance() or QApplication([])
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        db = Database(data / DB_FILENAME)
+        seed_demo(db, items=2_000)
+        till = Till(db, data_dir=data)
+        pins = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF}
+        window = MainWindow(till, demo_pins=pins)
+        window.show()
+
+        def shoot(name: str, widget: QWidget | None = None) -> None:
+            for w, h in SIZES:
+                window.resize(w, h)
+                _wait(app, lambda: True)
+                target = widget or window
+                path = out / f"{name}-{w}x{h}.png"
+                target.grab().save(str(path))
+                saved.append(path)
+            window.resize(*SIZES[0])
+
+        _wait(app, lambda: window.login.people.count() > 0)
+        shoot("01-login")
+        window.login.choose_by_role("cashier")
+        window.login.pin.setText("0000")
+        window.login.submit()
+        _wait(app, lambda: window.stack.currentWidget() is window.sale)
+        sale = window.sale
+        codes = ["8410001000008", "8410001000015", "8410001000022", "8410001000039",
+                 "2000000005126", "8410001000046", "8410001000060", "8410001000077"]
+        for code in codes:
+            sale.scan_field.setText(code)
+            sale._enter()
+            _wait(app, lambda: not window.worker.busy)
+        sale.scan_field.setText("3*8410001000084")
+        sale._enter()
+        _wait(app, lambda: not window.worker.busy)
+        sale.scan_field.setText("whole mi")
+        sale._typed("whole mi")
+        _wait(app, lambda: sale.search_view.isVisible(), timeout=5)
+        shoot("02-sale-search")
+        sale.scan_field.clear()
+        sale._close_search()
+        shoot("03-sale-full-cart")
+        sale.pay()
+        dialog = sale.active_dialog
+        assert isinstance(dialog, TenderDialog)
+        dialog.card_amount.setText("10.00")
+        dialog.card_ref.setText("AUTH 482915")
+        dialog._card()
+        dialog.cash_field.setText("50")
+        dialog._cash_from_field()
+        for w, h in ((560, 620),):
+            dialog.resize(w, h)
+            _wait(app, lambda: True)
+            path = out / "04-tender.png"
+            dialog.grab().save(str(path))
+            saved.append(path)
+        dialog.accept()
+        _wait(app, lambda: sale.last_print is not None)
+        sale.show_receipt(sale.last_print.text if sale.last_print else ())
+        preview = sale.active_dialog
+        assert preview is not None
+        _wait(app, lambda: True)
+        path = out / "05-receipt-preview.png"
+        preview.grab().save(str(path))
+        saved.append(path)
+        preview.accept()
+        _wait(app, lambda: True)
+        code = sale.last_print.text if sale.last_print else ()
+        window.show_returns()
+        receipt_code = next(
+            (ln.split()[-1] for ln in code if "T01-" in ln), "T01-000001"
+        )
+        window.refunds.code_field.setText(receipt_code)
+        window.refunds.find()
+        _wait(app, lambda: window.refunds.original is not None)
+        window.refunds.set_quantity(0, Decimal(1))
+        window.refunds.set_quantity(4, Decimal("0.512"))
+        shoot("06-refund")
+        window.close()
+        db.close()
+    return saved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args()
+    for path in render(args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Terminal tests: a real SQLite file (copied from a demo store seeded once per run) and
+real widgets offscreen. Only the printer's port is outside the system: receipts go to a
+file the tests read back byte for byte.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
+from arcoiris_desktop.db.database import DB_FILENAME, Database
+from arcoiris_desktop.staff import Staff
+from arcoiris_desktop.till import Till
+
+DEMO_ITEMS = 600
+MILK = "8410001000008"  # Fresco Whole Milk 250 g, 3.09, VAT10
+BREAD = "8410001000015"  # La Huerta Sourdough Loaf 400 g, 3.99, VAT10
+WATER = "8410001000039"  # 6.59, VAT21
+BANANAS_512G = "2000000005126"  # scale label: 0.512 kg of bananas at 1.79/kg
+MANAGER_PIN, CASHIER_PIN = "1234", "0000"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-template")
+    db = Database(folder / DB_FILENAME)
+    seed_demo(db, items=DEMO_ITEMS)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return folder / DB_FILENAME
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, demo_template: Path) -> Path:
+    shutil.copy(demo_template, tmp_path / DB_FILENAME)
+    return tmp_path
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    database = Database(data_dir / DB_FILENAME)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def till(db: Database, data_dir: Path) -> Till:
+    return Till(db, data_dir=data_dir)
+
+
+def _person(till: Till, role: str) -> Staff:
+    return next(s for s in till.staff() if s.role == role)
+
+
+@pytest.fixture
+def cashier(till: Till) -> Staff:
+    return _person(till, "cashier")
+
+
+@pytest.fixture
+def manager(till: Till) -> Staff:
+    return _person(till, "manager")
+
+
+@pytest.fixture
+def printed(data_dir: Path) -> Path:
+    """Where the default (file) printer writes each job's bytes."""
+    return data_dir / "receipts" / "printer.bin"
+
+
+DEMO_PINS = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF}
