@@ -19,11 +19,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## run: the demo. Until the till lands (issue 3) this is the sync server with the demo org.
+## run: the till on its own SQLite with the demo store (seeded once; PINs on screen).
 run: $(STAMP)
-	$(BIN)/arcoiris-admin init-db
-	$(BIN)/arcoiris-admin seed-demo
-	$(BIN)/arcoiris-sync-server --host 127.0.0.1 --port 8000
+	$(BIN)/arcoiris-desktop --demo $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 
 ## test: lint, types and import contracts, then the whole suite.
 test: check
@@ -53,8 +51,9 @@ server: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+## screenshots: every till screen rendered offscreen to docs/screenshots/*.png
 screenshots: $(STAMP)
-	@echo "The terminal's screens arrive with issue 3; nothing to render yet."
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m arcoiris_desktop.ui.screenshots --out docs/screenshots
 
 dist: $(STAMP)
 	$(BIN)/python -m pip wheel --no-deps -w dist .

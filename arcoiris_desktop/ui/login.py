@@ -66,9 +66,11 @@ class LoginScreen(QWidget):
         keys = QGridLayout()
         for i, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"]):
             b = button(key, "primary" if key == "OK" else "key")
+            b.setMinimumHeight(56)
             b.clicked.connect(lambda _=False, k=key: self._key(k))
             keys.addWidget(b, i // 3, i % 3)
         pin_layout.addLayout(keys)
+        pin_layout.addStretch(1)
         body.addWidget(pin_panel, 2)
 
         if self.demo_pins:

@@ -458,13 +458,18 @@ class SaleScreen(QWidget):
 
         self._with_line(ask)
 
-    def _apply(self, change: Callable[[], None], row: int | None) -> None:
+    def _apply(
+        self, change: Callable[[], None], row: int | None, success: str | None = None
+    ) -> None:
         try:
             change()
         except CartError as exc:
             self._fail(exc)
             return
-        self.banner.clear_message()
+        if success:
+            self.banner.info(success)
+        else:
+            self.banner.clear_message()
         self._refresh(row)
 
     def _guarded(
@@ -483,7 +488,9 @@ class SaleScreen(QWidget):
                 needed.action,
                 reason,
                 details,
-                lambda approval: self._apply(lambda: change(approval), row),
+                lambda approval: self._apply(
+                    lambda: change(approval), row, f"Approved by {approval.approver_name}"
+                ),
             )
             return
         except CartError as exc:
@@ -511,7 +518,6 @@ class SaleScreen(QWidget):
                 if approval is None:
                     self.banner.error("Not approved: that is not a manager's PIN")
                     return
-                self.banner.info(f"Approved by {approval.approver_name}")
                 then(approval)
 
             self.worker.run(

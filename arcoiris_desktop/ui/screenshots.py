@@ -90,14 +90,17 @@ def render(out: Path) -> list[Path]:
         dialog.card_amount.setText("10.00")
         dialog.card_ref.setText("AUTH 482915")
         dialog._card()
+        dialog.resize(620, 640)
+        _wait(app, lambda: True)
+        path = out / "04-tender-split.png"
+        dialog.grab().save(str(path))
+        saved.append(path)
         dialog.cash_field.setText("50")
         dialog._cash_from_field()
-        for w, h in ((560, 620),):
-            dialog.resize(w, h)
-            _wait(app, lambda: True)
-            path = out / "04-tender.png"
-            dialog.grab().save(str(path))
-            saved.append(path)
+        _wait(app, lambda: True)
+        path = out / "04-tender-change.png"
+        dialog.grab().save(str(path))
+        saved.append(path)
         dialog.accept()
         _wait(app, lambda: sale.last_print is not None)
         sale.show_receipt(sale.last_print.text if sale.last_print else ())

@@ -1,0 +1,151 @@
+"""The terminal's database: upgrades keep every unsynced row; a corrupt or newer database is
+refused and left byte for byte as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from arcoiris_desktop.db.database import (
+    DB_FILENAME,
+    Database,
+    DatabaseRefused,
+    alembic_config,
+    make_engine,
+)
+from arcoiris_desktop.db.schema import is_fts_table, terminal_metadata
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_head_schema_matches_the_models(db: Database):
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "include_name": lambda n, t, _: not (t == "table" and is_fts_table(n)),
+            },
+        )
+        assert compare_metadata(ctx, terminal_metadata()) == []
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
+    path = tmp_path / DB_FILENAME
+    engine = make_engine(path)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "t0001")
+    org, item = uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as conn:
+        for seq in (1, 2, 3):
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (seq, op_id, kind, payload, occurred_at, created_at) "
+                    "VALUES (:s, :o, 'sale.completed', :p, '2026-11-01T10:00:00.000000Z', "
+                    "'2026-11-01T10:00:00.000000Z')"
+                ),
+                {"s": seq, "o": uuid.uuid4().hex, "p": f'{{"sale": {{"n": {seq}}}}}'},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO items (org_id, id, sku, name, unit, price, tracked, weighed, "
+                "is_active, created_at, updated_at) VALUES (:org, :id, 'OLD-1', 'Café molido', "
+                "'each', 45000, 1, 0, 1, '2026-11-01T10:00:00.000000Z', "
+                "'2026-11-01T10:00:00.000000Z')"
+            ),
+            {"org": org.hex, "id": item.hex},
+        )
+        conn.execute(
+            text("INSERT INTO item_barcodes (org_id, barcode, item_id) VALUES (:o, '96385074', :i)"),
+            {"o": org.hex, "i": item.hex},
+        )
+    engine.dispose()
+
+    db = Database(path)  # upgrades to head
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT seq, kind, payload FROM outbox ORDER BY seq")).all()
+            assert [(r[0], r[1]) for r in rows] == [
+                (1, "sale.completed"), (2, "sale.completed"), (3, "sale.completed")]
+            assert [r[2] for r in rows] == [f'{{"sale": {{"n": {n}}}}}' for n in (1, 2, 3)]
+        from arcoiris_desktop.catalog.lookup import search
+
+        with db.read() as session:
+            # Items that were there before the upgrade are searchable after it.
+            assert [i.sku for i in search(session, org, "cafe")] == ["OLD-1"]
+            assert [i.sku for i in search(session, org, "9638")] == ["OLD-1"]
+            # Money stored as scaled integers by the first schema reads back exact.
+            assert search(session, org, "cafe")[0].price == Decimal("4.50")
+    finally:
+        db.close()
+    assert (tmp_path / f"{DB_FILENAME}.before-t0002").exists()
+
+
+def test_a_newer_database_is_refused_untouched(tmp_path: Path, db: Database, data_dir: Path):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 't9999'")
+    db.close()  # the last connection closing folds the WAL back into the file
+    path = data_dir / DB_FILENAME
+    before = _digest(path)
+    with pytest.raises(DatabaseRefused, match="newer Arcoiris"):
+        Database(path)
+    assert _digest(path) == before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b"this is not a database at all" + b[30:],
+        lambda b: b[:16] + b"\xff" * 84 + b[100:],  # a mangled header
+        lambda b: b[: len(b) // 3],  # truncated
+    ],
+)
+def test_a_corrupt_database_is_refused_untouched(data_dir: Path, damage):
+    path = data_dir / DB_FILENAME
+    path.write_bytes(damage(path.read_bytes()))
+    before = _digest(path)
+    with pytest.raises(DatabaseRefused):
+        Database(path)
+    assert _digest(path) == before
+
+
+def test_the_app_says_so_and_exits_without_a_traceback(data_dir: Path):
+    path = data_dir / DB_FILENAME
+    path.write_bytes(b"garbage" * 1000)
+    proc = subprocess.run(
+        [sys.executable, "-m", "arcoiris_desktop.app", "--data-dir", str(data_dir)],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 2
+    assert "not an Arcoiris database" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert path.read_bytes() == b"garbage" * 1000
+
+
+def test_an_unconfigured_till_asks_for_demo_or_enrolment(tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "arcoiris_desktop.app", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 2
+    assert "--demo" in proc.stderr and "Traceback" not in proc.stderr
