@@ -35,7 +35,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo-items", type=int, default=4_000, help="how many items the demo catalog has"
     )
+    # For `make bench`: say when the first screen takes input, with memory in use, and quit.
+    parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def _report_when_ready(app: object, window: object) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from arcoiris_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+
+    def check() -> None:
+        if window.login.people.count() == 0:
+            QTimer.singleShot(2, check)
+            return
+        QApplication.processEvents()
+        rss_kb = 0
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    rss_kb = int(line.split()[1])
+        print(f"READY rss_mb={rss_kb / 1024:.1f}", flush=True)
+        QApplication.quit()
+
+    QTimer.singleShot(0, check)
 
 
 def _setup_logging(data_dir: Path) -> None:
@@ -69,7 +95,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir: Path = args.data_dir or default_data_dir()
     _setup_logging(data_dir)
 
-    from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
     from arcoiris_desktop.config import NotConfigured
     from arcoiris_desktop.db.database import DB_FILENAME, Database, DatabaseRefused
     from arcoiris_desktop.till import Till
@@ -80,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _refuse(str(exc))
     try:
         if args.demo:
+            from arcoiris_desktop.catalog.demo import seed_demo
+
             seed_demo(db, items=args.demo_items)
         till = Till(db, data_dir=data_dir)
     except NotConfigured:
@@ -95,10 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    demo_pins = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF} if args.demo else None
+    demo_pins = None
+    if args.demo:
+        from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF
+
+        demo_pins = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF}
     window = MainWindow(till, demo_pins=demo_pins)
     window.resize(1280, 800)
     window.show()
+    if args.report_ready:
+        _report_when_ready(app, window)
     code = app.exec()
     db.close()
     return int(code)

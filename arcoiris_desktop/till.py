@@ -92,7 +92,9 @@ class Till:
         )
         return person
 
-    def approve(self, pin: str, *, action: str, cashier: Staff, details: Mapping[str, str]) -> Approval | None:
+    def approve(
+        self, pin: str, *, action: str, cashier: Staff, details: Mapping[str, str]
+    ) -> Approval | None:
         """A manager's PIN turned into an approval, audited at once naming both people."""
         with self.db.read() as session:
             manager = approver_by_pin(session, pin)
@@ -122,7 +124,9 @@ class Till:
 
     def scan(self, code: str) -> ScanResult:
         with self.db.read() as session:
-            return lookup.scan(session, self.config.org_id, code, self.config.variable_measure_rules)
+            return lookup.scan(
+                session, self.config.org_id, code, self.config.variable_measure_rules
+            )
 
     def search(self, text: str, limit: int = 50) -> list[CatalogItem]:
         with self.db.read() as session:
@@ -223,7 +227,17 @@ class Till:
 
     # -- status ----------------------------------------------------------------------------
 
+    def check_database(self) -> str | None:
+        """The full page check, for after start-up. None when the database is sound."""
+        try:
+            return self.db.integrity_problem()
+        except Exception as exc:  # a damaged file may fail the check itself
+            return str(exc)
+
+    def stop_background_work(self) -> None:
+        """Closing the till: cut the page check short instead of waiting seconds for it."""
+        self.db.interrupt_checks()
+
     def waiting_ops(self) -> int:
         with self.db.read() as session:
             return int(session.scalar(select(func.count()).select_from(OutboxOp)) or 0)
-

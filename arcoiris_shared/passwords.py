@@ -5,6 +5,7 @@ HQ hashes a PIN once; the terminal receives the hash by sync and verifies it off
 
 from __future__ import annotations
 
+import functools
 import os
 
 from argon2 import PasswordHasher, profiles
@@ -20,8 +21,13 @@ def _make_hasher() -> PasswordHasher:
 
 
 _hasher = _make_hasher()
-# Verifying against this keeps a miss as slow as a hit (no timing hint that a user exists).
-_DUMMY_HASH = _hasher.hash("arcoiris-timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Verifying against this keeps a miss as slow as a hit (no timing hint that a user
+    # exists). Made on first use, not at import: a till starts faster.
+    return _hasher.hash("arcoiris-timing-equaliser")
 
 
 def hash_secret(secret: str) -> str:
@@ -31,7 +37,7 @@ def hash_secret(secret: str) -> str:
 def verify_secret(secret: str, secret_hash: str | None) -> bool:
     """True only for a real hash that matches; a missing hash costs the same time."""
     try:
-        matched = _hasher.verify(secret_hash or _DUMMY_HASH, secret)
+        matched = _hasher.verify(secret_hash or _dummy_hash(), secret)
     except (VerificationError, InvalidHashError):
         return False
     return matched and secret_hash is not None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import platform
+import sys
 
-from benchmarks import bench_totals
+from benchmarks import bench_till, bench_totals
+
+SUITES = {"totals": bench_totals.run, "till": bench_till.run}
 
 
 def main() -> None:
@@ -13,7 +16,9 @@ def main() -> None:
         f"Python {platform.python_version()}"
     )
     print("-" * 100)
-    bench_totals.run()
+    chosen = sys.argv[1:] or list(SUITES)
+    for name in chosen:
+        SUITES[name]()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.barcodes import (
@@ -96,22 +97,73 @@ def get_items(
     return _to_catalog(ordered, _rates(session, org_id, [i.id for i in ordered]))
 
 
-def item_by_barcode(session: Session, org_id: uuid.UUID, barcode: str) -> CatalogItem | None:
-    item = session.scalars(
-        select(Item)
-        .join(ItemBarcode, (ItemBarcode.org_id == Item.org_id) & (ItemBarcode.item_id == Item.id))
-        .where(ItemBarcode.org_id == org_id, ItemBarcode.barcode == barcode)
-    ).first()
-    if item is None:
+_ITEM_COLUMNS = (
+    Item.id,
+    Item.sku,
+    Item.name,
+    Item.unit,
+    Item.price,
+    Item.cost,
+    Item.weighed,
+    Item.tracked,
+    Item.is_active,
+    TaxRateRow.code,
+    TaxRateRow.name,
+    TaxRateRow.rate,
+)
+
+
+def _one_item(
+    session: Session, org_id: uuid.UUID, where: ColumnElement[bool], *joins: Any
+) -> CatalogItem | None:
+    """One item and its tax rates in a single round trip (a row per rate). This is the
+    scanner's path: no ORM objects, one indexed lookup."""
+    stmt = select(*_ITEM_COLUMNS).select_from(Item)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    stmt = (
+        stmt.outerjoin(ItemTax, (ItemTax.org_id == Item.org_id) & (ItemTax.item_id == Item.id))
+        .outerjoin(
+            TaxRateRow,
+            (TaxRateRow.org_id == ItemTax.org_id) & (TaxRateRow.id == ItemTax.tax_rate_id),
+        )
+        .where(Item.org_id == org_id, where)
+    )
+    rows = session.execute(stmt).all()
+    if not rows:
         return None
-    return _to_catalog([item], _rates(session, org_id, [item.id]))[0]
+    first = rows[0]
+    rates = tuple(
+        sorted(
+            (TaxRate(code=r[9], name=r[10], rate=r[11]) for r in rows if r[9] is not None),
+            key=lambda t: t.code,
+        )
+    )
+    return CatalogItem(
+        item_id=first[0],
+        sku=first[1],
+        name=first[2],
+        unit=first[3],
+        price=first[4],
+        cost=first[5],
+        weighed=first[6],
+        tracked=first[7],
+        is_active=first[8],
+        rates=rates,
+    )
+
+
+def item_by_barcode(session: Session, org_id: uuid.UUID, barcode: str) -> CatalogItem | None:
+    return _one_item(
+        session,
+        org_id,
+        ItemBarcode.barcode == barcode,
+        (ItemBarcode, (ItemBarcode.org_id == Item.org_id) & (ItemBarcode.item_id == Item.id)),
+    )
 
 
 def item_by_sku(session: Session, org_id: uuid.UUID, sku: str) -> CatalogItem | None:
-    item = session.scalars(select(Item).where(Item.org_id == org_id, Item.sku == sku)).first()
-    if item is None:
-        return None
-    return _to_catalog([item], _rates(session, org_id, [item.id]))[0]
+    return _one_item(session, org_id, Item.sku == sku)
 
 
 def scan(
@@ -171,13 +223,19 @@ def search(
     (no ranking pass over every match) so the first keystrokes stay fast on a million
     items, then shown sorted by name.
     """
+    typed = typed.strip()
+    if typed.isdigit():
+        return _by_barcode_prefix(session, org_id, typed, limit)
     query = fts_query(typed)
     if query is None:
         return []
+    # The MATCH runs first, alone, with its LIMIT; only its hits are joined. (Written as one
+    # join, SQLite may walk every key and probe the index per row: seconds on a big catalog.)
     ids = session.execute(
         text(
-            "SELECT k.item_id FROM item_search s JOIN search_keys k ON k.id = s.rowid "
-            "WHERE item_search MATCH :q AND k.org_id = :org LIMIT :limit"
+            "SELECT k.item_id FROM (SELECT rowid AS r FROM item_search "
+            "WHERE item_search MATCH :q LIMIT :limit) AS m "
+            "JOIN search_keys k ON k.id = m.r WHERE k.org_id = :org"
         ),
         {"q": query, "org": org_id.hex, "limit": limit * 2},
     ).scalars()
@@ -197,3 +255,22 @@ __all__ = [
     "scan",
     "search",
 ]
+
+
+def _by_barcode_prefix(
+    session: Session, org_id: uuid.UUID, digits: str, limit: int
+) -> list[CatalogItem]:
+    """Digits typed by hand: barcodes that start with them, straight off the barcode index
+    (an FTS prefix over a million distinct barcodes would expand every one of them)."""
+    upper = digits[:-1] + chr(ord(digits[-1]) + 1)
+    ids = session.scalars(
+        select(ItemBarcode.item_id)
+        .where(
+            ItemBarcode.org_id == org_id,
+            ItemBarcode.barcode >= digits,
+            ItemBarcode.barcode < upper,
+        )
+        .order_by(ItemBarcode.barcode)
+        .limit(limit)
+    ).all()
+    return [i for i in get_items(session, org_id, list(ids)) if i.is_active]

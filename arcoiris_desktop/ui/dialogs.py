@@ -115,7 +115,9 @@ class ApprovalDialog(KeypadDialog):
 
 
 class ReceiptPreviewDialog(QDialog):
-    def __init__(self, lines: list[str] | tuple[str, ...], title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, lines: list[str] | tuple[str, ...], title: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)

@@ -13,6 +13,7 @@ class Formatter:
     def __init__(self, currency: str, locale: str, timezone: str = "UTC") -> None:
         self.currency = currency
         self.locale = locale
+        self._cache: dict[Decimal, str] = {}
         try:
             self.zone: dt.tzinfo = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -26,7 +27,13 @@ class Formatter:
         return moment.astimezone(self.zone).strftime("%H:%M")
 
     def money(self, amount: Decimal) -> str:
-        return format_money(amount, self.currency, self.locale)
+        # babel takes ~50 µs an amount; a cart repaints the same few amounts on every scan.
+        text = self._cache.get(amount)
+        if text is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            text = self._cache[amount] = format_money(amount, self.currency, self.locale)
+        return text
 
     @staticmethod
     def qty(quantity: Decimal, unit: str = "each") -> str:

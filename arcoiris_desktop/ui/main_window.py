@@ -20,7 +20,10 @@ class MainWindow(QMainWindow):
         self.till = till
         self.worker = Worker(self)
         self.cashier: Staff | None = None
-        self.setWindowTitle(f"Arcoiris POS — {till.config.store_name} · {till.config.terminal_name}")
+        self.database_problem: str | None = None
+        self.setWindowTitle(
+            f"Arcoiris POS — {till.config.store_name} · {till.config.terminal_name}"
+        )
         self.setStyleSheet(STYLE)
 
         self.stack = QStackedWidget()
@@ -51,6 +54,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login)
         self.login.load()
         self.refresh_status()
+        # The full check reads every page: it runs behind the first screen, never before it.
+        self.worker.run(self.till.check_database, done=self._database_checked)
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -92,7 +97,7 @@ class MainWindow(QMainWindow):
         if self.cashier is not None and seconds > 0:
             self.idle.start(seconds * 1000)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
             self._arm_idle()
         return super().eventFilter(watched, event)
@@ -105,13 +110,24 @@ class MainWindow(QMainWindow):
         self.who.setText(f"{cfg.store_name} · {cfg.terminal_name} · {who}")
         self.worker.run(self.till.waiting_ops, done=self._show_queue)
 
+    def _database_checked(self, problem: str | None) -> None:
+        self.database_problem = problem
+        if problem:
+            self.login.banner.error(
+                "This till's database is damaged. Keep selling only if a manager says so, "
+                f"and call support. ({problem[:120]})"
+            )
+            self.queue.setText("DATABASE DAMAGED")
+            self.queue.setStyleSheet("color: #b3261e; font-weight: 700;")
+
     def _show_queue(self, waiting: int) -> None:
         # Sync arrives with its own issue; until then every sale waits here, safely.
         self.queue.setText(f"Offline · {waiting} waiting to sync")
 
-    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QEvent) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.till.stop_background_work()
         self.worker.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -63,10 +63,10 @@ class RefundScreen(QWidget):
         self.code_field = QLineEdit()
         self.code_field.setObjectName("receipt-code")
         self.code_field.setPlaceholderText("Scan the receipt's barcode or type its number")
-        self.code_field.returnPressed.connect(self.find)
+        self.code_field.returnPressed.connect(self.find_sale)
         row.addWidget(self.code_field, 3)
         find = button("Find sale", "primary")
-        find.clicked.connect(self.find)
+        find.clicked.connect(self.find_sale)
         row.addWidget(find, 1)
         layout.addLayout(row)
         self.summary = QLabel("")
@@ -132,7 +132,7 @@ class RefundScreen(QWidget):
     def _fail(self, exc: BaseException) -> None:
         self.banner.error(cashier_message(exc))
 
-    def find(self) -> None:
+    def find_sale(self) -> None:
         code = self.code_field.text().strip()
         if not code:
             self.banner.error("Scan or type a receipt number")
@@ -162,9 +162,13 @@ class RefundScreen(QWidget):
                 if c != RETURN_COLUMN:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 else:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if c and c != RETURN_COLUMN:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         self._set_enabled(any(line.returnable > 0 for line in sale.lines))
@@ -284,9 +288,7 @@ class RefundScreen(QWidget):
         )
         # Show the sale again: returned quantities are now up to date.
         if self.original is not None:
-            self.worker.run(
-                self.till.find_for_return, self.original.receipt_code, done=self._show
-            )
+            self.worker.run(self.till.find_for_return, self.original.receipt_code, done=self._show)
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.last_print = outcome

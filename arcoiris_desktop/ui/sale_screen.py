@@ -124,7 +124,9 @@ class SaleScreen(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, 5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.cart_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cart_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         left.addWidget(self.cart_view, 1)
 
         # -- right: who, totals, actions -----------------------------------------------------
@@ -246,7 +248,7 @@ class SaleScreen(QWidget):
 
     # -- scanning and search ---------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.scan_field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if self.search_view.isVisible() and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
@@ -304,7 +306,7 @@ class SaleScreen(QWidget):
             qty, text = Decimal(m.group(1)), m.group(2).strip()
             if not text:
                 self._pending_qty = qty
-                self.banner.info(f"Next item × {qty}")
+                self.banner.info(f"Next item: {qty} of it")
                 return
         elif self._pending_qty != 1:
             qty, self._pending_qty = self._pending_qty, Decimal(1)
@@ -579,7 +581,9 @@ class SaleScreen(QWidget):
             chosen = dialog.chosen()
             if chosen is None:
                 return
-            self.worker.run(self.till.resume, uuid.UUID(chosen), done=self._resumed, failed=self._fail)
+            self.worker.run(
+                self.till.resume, uuid.UUID(chosen), done=self._resumed, failed=self._fail
+            )
 
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(self._dialog_closed)

@@ -68,8 +68,16 @@ def render(out: Path) -> list[Path]:
         window.login.submit()
         _wait(app, lambda: window.stack.currentWidget() is window.sale)
         sale = window.sale
-        codes = ["8410001000008", "8410001000015", "8410001000022", "8410001000039",
-                 "2000000005126", "8410001000046", "8410001000060", "8410001000077"]
+        codes = [
+            "8410001000008",
+            "8410001000015",
+            "8410001000022",
+            "8410001000039",
+            "2000000005126",
+            "8410001000046",
+            "8410001000060",
+            "8410001000077",
+        ]
         for code in codes:
             sale.scan_field.setText(code)
             sale._enter()
@@ -112,13 +120,11 @@ def render(out: Path) -> list[Path]:
         saved.append(path)
         preview.accept()
         _wait(app, lambda: True)
-        code = sale.last_print.text if sale.last_print else ()
+        printed_lines = sale.last_print.text if sale.last_print else ()
         window.show_returns()
-        receipt_code = next(
-            (ln.split()[-1] for ln in code if "T01-" in ln), "T01-000001"
-        )
+        receipt_code = next((ln.split()[-1] for ln in printed_lines if "T01-" in ln), "T01-000001")
         window.refunds.code_field.setText(receipt_code)
-        window.refunds.find()
+        window.refunds.find_sale()
         _wait(app, lambda: window.refunds.original is not None)
         window.refunds.set_quantity(0, Decimal(1))
         window.refunds.set_quantity(4, Decimal("0.512"))

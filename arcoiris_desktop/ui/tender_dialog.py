@@ -127,9 +127,7 @@ class TenderDialog(QDialog):
         due = t.cash_due if t.remaining > 0 else Decimal(0)
         self.due_label.setText(self.fmt.money(max(t.remaining, Decimal(0))))
         if t.remaining > 0 and due != t.remaining:
-            self.due_label.setText(
-                f"{self.fmt.money(t.remaining)}  (cash {self.fmt.money(due)})"
-            )
+            self.due_label.setText(f"{self.fmt.money(t.remaining)}  (cash {self.fmt.money(due)})")
         self.change_label.setText(self.fmt.money(t.change))
         self.payments.clear()
         for p in t.payments:

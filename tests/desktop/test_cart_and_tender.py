@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
-from arcoiris_desktop.sales.cart import Approval, ApprovalRequired, Cart, CartError, label_price_line
+from arcoiris_desktop.sales.cart import (
+    Approval,
+    ApprovalRequired,
+    Cart,
+    CartError,
+    label_price_line,
+)
 from arcoiris_desktop.sales.tender import Tender, TenderError
 from arcoiris_shared.money import RoundingPolicy
 from arcoiris_shared.tax import TaxRate
@@ -20,8 +26,18 @@ BOSS = Approval("discount", uuid.uuid4(), "Marta Manager")
 
 
 def item(price: str = "2.50", *, weighed: bool = False, active: bool = True) -> CatalogItem:
-    return CatalogItem(uuid.uuid4(), "SKU-1", "Thing", "kg" if weighed else "each", D(price),
-                       D("1.00"), weighed, True, active, VAT)
+    return CatalogItem(
+        uuid.uuid4(),
+        "SKU-1",
+        "Thing",
+        "kg" if weighed else "each",
+        D(price),
+        D("1.00"),
+        weighed,
+        True,
+        active,
+        VAT,
+    )
 
 
 def cart(**kw) -> Cart:
@@ -98,8 +114,10 @@ def test_parked_cart_comes_back_the_same():
     assert back.totals() == c.totals()
 
 
-@given(st.decimals(min_value=D("0.01"), max_value=D("999.99"), places=2),
-       st.decimals(min_value=D("0.10"), max_value=D("50.00"), places=2))
+@given(
+    st.decimals(min_value=D("0.01"), max_value=D("999.99"), places=2),
+    st.decimals(min_value=D("0.10"), max_value=D("50.00"), places=2),
+)
 def test_price_label_charges_exactly_the_label(label, per_kg):
     qty, unit = label_price_line(label, per_kg)
     if qty > 0:
@@ -141,7 +159,7 @@ def test_cash_rounding_to_five_cents():
     extra=st.decimals(min_value=D("0"), max_value=D("100"), places=2),
 )
 def test_tender_invariants(total, card_part, increment, extra):
-    """Σ amounts = total + rounding, change ≥ 0, tendered − change = amount: whatever is paid."""
+    """Σ amounts = total + rounding, change ≥ 0, tendered - change = amount: whatever is paid."""
     t = Tender(total=total, currency="EUR", policy=RoundingPolicy(cash_increment=increment))
     card = (total * card_part).quantize(D("0.01"))
     if card > 0:

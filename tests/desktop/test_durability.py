@@ -111,7 +111,7 @@ def test_killed_right_after_complete_the_sale_is_there_once(data_dir: Path):
 def test_killed_at_random_moments_mid_sale_nothing_is_half_written(data_dir: Path):
     import random
 
-    rng = random.Random(20261122)  # noqa: S311 - a reproducible choice of moments
+    rng = random.Random(20261122)
     every_committed: list[str] = []
     for _round in range(4):
         proc = _start(data_dir, "loop")

@@ -41,7 +41,9 @@ def test_sale_lands_whole_in_one_transaction(till, db, cashier):
         lines = s.scalars(select(SaleLine).where(SaleLine.sale_id == done.sale_id)).all()
         taxes = s.scalars(select(SaleTax).where(SaleTax.sale_id == done.sale_id)).all()
         pays = s.scalars(select(Payment).where(Payment.sale_id == done.sale_id)).all()
-        moves = s.scalars(select(StockMovement).where(StockMovement.source_id == done.sale_id)).all()
+        moves = s.scalars(
+            select(StockMovement).where(StockMovement.source_id == done.sale_id)
+        ).all()
         op = s.scalars(select(OutboxOp)).one()
     assert sale.total == sum(ln.total for ln in lines) == D("13.69")
     assert sale.tax_total == sum(t.amount for t in taxes)
@@ -87,18 +89,22 @@ def test_refunds_never_exceed_what_was_sold(till, db, cashier, manager):
         till.refund(original, {1: D(3)}, to="cash", cashier=cashier, approval=ok)
     with pytest.raises(SaleError, match="manager"):
         till.refund(original, {1: D(1)}, to="cash", cashier=cashier, approval=None)
-    rest = till.refund(original, {1: D(2), 2: D("0.512")}, to="original", cashier=cashier,
-                       approval=ok)
+    rest = till.refund(
+        original, {1: D(2), 2: D("0.512")}, to="original", cashier=cashier, approval=ok
+    )
     # Card gets back at most what the card paid; the rest is cash.
     assert [(p.method, p.amount) for p in rest.receipt.payments] == [
-        ("card", D("-1.91")), ("cash", D("-5.19"))]
+        ("card", D("-1.91")),
+        ("cash", D("-5.19")),
+    ]
     assert sale.receipt.total + first.receipt.total + rest.receipt.total == 0
     with db.read() as s:
         refunds = s.scalars(select(Sale).where(Sale.kind == "refund")).all()
         assert {r.refund_of_sale_id for r in refunds} == {sale.sale_id}
         assert all(r.approved_by == manager.user_id for r in refunds)
-        back = s.scalar(select(func.sum(StockMovement.quantity)).where(
-            StockMovement.reason == "refund"))
+        back = s.scalar(
+            select(func.sum(StockMovement.quantity)).where(StockMovement.reason == "refund")
+        )
         assert back == D("3.512")
         kinds = s.scalars(select(OutboxOp.kind).order_by(OutboxOp.seq)).all()
         assert kinds == ["sale.completed", "sale.refunded", "sale.refunded"]
@@ -109,8 +115,9 @@ def test_refunds_never_exceed_what_was_sold(till, db, cashier, manager):
 def test_refund_of_a_refund_is_refused(till, cashier, manager):
     sale = _sell(till, cashier, [MILK])
     ok = Approval("refund", manager.user_id, manager.full_name)
-    r = till.refund(till.find_for_return(sale.receipt_code), {1: D(1)}, to="cash",
-                    cashier=cashier, approval=ok)
+    r = till.refund(
+        till.find_for_return(sale.receipt_code), {1: D(1)}, to="cash", cashier=cashier, approval=ok
+    )
     with pytest.raises(SaleError, match="itself a refund"):
         till.find_for_return(r.receipt_code)
     with pytest.raises(SaleError, match="No sale"):
@@ -120,11 +127,14 @@ def test_refund_of_a_refund_is_refused(till, cashier, manager):
 def test_no_receipt_return_needs_its_own_approval(till, cashier, manager):
     milk = till.scan(MILK).item
     with pytest.raises(SaleError, match="manager"):
-        till.refund_without_receipt([(milk, D(1))], cashier=cashier,
-                                    approval=Approval("refund", manager.user_id, "M"))
+        till.refund_without_receipt(
+            [(milk, D(1))], cashier=cashier, approval=Approval("refund", manager.user_id, "M")
+        )
     done = till.refund_without_receipt(
-        [(milk, D(2))], cashier=cashier,
-        approval=Approval("no_receipt_return", manager.user_id, "M"))
+        [(milk, D(2))],
+        cashier=cashier,
+        approval=Approval("no_receipt_return", manager.user_id, "M"),
+    )
     assert done.receipt.total == D("-6.18")
     assert done.receipt.refund_of_code is None
 

@@ -74,7 +74,9 @@ def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
             {"org": org.hex, "id": item.hex},
         )
         conn.execute(
-            text("INSERT INTO item_barcodes (org_id, barcode, item_id) VALUES (:o, '96385074', :i)"),
+            text(
+                "INSERT INTO item_barcodes (org_id, barcode, item_id) VALUES (:o, '96385074', :i)"
+            ),
             {"o": org.hex, "i": item.hex},
         )
     engine.dispose()
@@ -84,7 +86,10 @@ def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
         with db.engine.connect() as conn:
             rows = conn.execute(text("SELECT seq, kind, payload FROM outbox ORDER BY seq")).all()
             assert [(r[0], r[1]) for r in rows] == [
-                (1, "sale.completed"), (2, "sale.completed"), (3, "sale.completed")]
+                (1, "sale.completed"),
+                (2, "sale.completed"),
+                (3, "sale.completed"),
+            ]
             assert [r[2] for r in rows] == [f'{{"sale": {{"n": {n}}}}}' for n in (1, 2, 3)]
         from arcoiris_desktop.catalog.lookup import search
 
@@ -132,7 +137,10 @@ def test_the_app_says_so_and_exits_without_a_traceback(data_dir: Path):
     path.write_bytes(b"garbage" * 1000)
     proc = subprocess.run(
         [sys.executable, "-m", "arcoiris_desktop.app", "--data-dir", str(data_dir)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert proc.returncode == 2
@@ -144,8 +152,43 @@ def test_the_app_says_so_and_exits_without_a_traceback(data_dir: Path):
 def test_an_unconfigured_till_asks_for_demo_or_enrolment(tmp_path: Path):
     proc = subprocess.run(
         [sys.executable, "-m", "arcoiris_desktop.app", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert proc.returncode == 2
     assert "--demo" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_damage_inside_the_file_is_found_after_start_up(qtbot, data_dir: Path):
+    """A page mangled in the middle passes the quick start-up check; the full check behind
+    the first screen finds it and says so on the till."""
+    from arcoiris_desktop.till import Till
+    from arcoiris_desktop.ui.main_window import MainWindow
+
+    path = data_dir / DB_FILENAME
+    raw = bytearray(path.read_bytes())
+    page = int.from_bytes(raw[16:18], "big")
+    victim = (len(raw) // page // 2) * page  # a page in the middle: catalog rows
+    raw[victim + 8 : victim + page] = b"\x00\xff" * ((page - 8) // 2)
+    path.write_bytes(bytes(raw))
+    db = Database(path)
+    try:
+        w = MainWindow(Till(db, data_dir=data_dir))
+        qtbot.addWidget(w)
+        qtbot.waitUntil(lambda: w.database_problem is not None, timeout=10_000)
+        assert "damaged" in w.login.banner.text()
+        assert w.queue.text() == "DATABASE DAMAGED"
+        w.worker.shutdown()
+    finally:
+        db.close()
+
+
+def test_the_declared_head_is_the_scripts_head():
+    from alembic.script import ScriptDirectory
+
+    from migrations.terminal import HEAD
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD

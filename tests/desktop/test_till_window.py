@@ -174,7 +174,7 @@ def test_a_whole_sale_from_scan_to_receipt_and_its_refund(qtbot, window, db, pri
         refund = s.scalars(select(Sale).where(Sale.kind == "refund")).one()
     assert refund.refund_of_sale_id == sale.id
     assert refund.receipt_code == "T01-000002"
-    refund_text = "\n".join(parse_escpos(printed.read_bytes()[len(data):]).texts)
+    refund_text = "\n".join(parse_escpos(printed.read_bytes()[len(data) :]).texts)
     assert "REFUND" in refund_text and "T01-000001" in refund_text
     # The returned quantities now show on the screen.
     assert w.refunds.table.item(3, 2).text() == "1"
