@@ -41,6 +41,9 @@ from arcoiris_shared.db.inv import StockLevel, StockMovement
 logger = logging.getLogger(__name__)
 
 RECEIPT_WIDTH = 42
+# The receipt's logo: resources/ beside the package (a source checkout, or PyInstaller's
+# bundle), overridable per till with the "receipt_logo" printer setting.
+DEFAULT_LOGO = Path(__file__).resolve().parent.parent / "resources" / "receipt-logo.png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class Till:
                 config = load_config(session)
         self.config = config
         self.printer = printer or self._configured_printer()
+        logo = Path(self.config.printer.get("receipt_logo", DEFAULT_LOGO))
+        self.logo: Path | None = logo if logo.is_file() else None
 
     def _configured_printer(self) -> ReceiptPrinter:
         if self.config.printer:
@@ -166,7 +171,7 @@ class Till:
         the sale stands and the cashier can reprint."""
         text = tuple(receipt_text_lines(receipt, width=RECEIPT_WIDTH))
         try:
-            data = render_escpos(receipt, width=RECEIPT_WIDTH)
+            data = render_escpos(receipt, width=RECEIPT_WIDTH, logo=self.logo)
             if open_drawer:
                 data = drawer_kick_bytes() + data
             self.printer.send(data)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.refunds import SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale
@@ -102,12 +103,19 @@ class RefundScreen(QWidget):
         actions = QHBoxLayout()
         back = button("Back to sale")
         back.clicked.connect(self.back.emit)
+        self.no_receipt_button = button("No receipt…")
+        self.no_receipt_button.setObjectName("no-receipt")
+        self.no_receipt_button.clicked.connect(self.no_receipt)
+        if till.config.no_receipt_returns == "nobody":
+            self.no_receipt_button.setEnabled(False)
+            self.no_receipt_button.setToolTip("This store takes returns with a receipt only")
         self.all_button = button("Return everything")
         self.all_button.clicked.connect(self.select_all)
         self.refund_button = button("Refund…", "primary")
         self.refund_button.setObjectName("do-refund")
         self.refund_button.clicked.connect(self.request_refund)
         actions.addWidget(back)
+        actions.addWidget(self.no_receipt_button)
         actions.addStretch(1)
         actions.addWidget(self.all_button)
         actions.addWidget(self.refund_button)
@@ -298,3 +306,128 @@ class RefundScreen(QWidget):
         dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
         self.active_dialog = dialog
         dialog.open()
+
+    # -- returns without a receipt -----------------------------------------------------------
+
+    def no_receipt(self) -> None:
+        if self.cashier is None:
+            return
+        dialog = NoReceiptDialog(self.till, self.worker, self.fmt, parent=self)
+        dialog.accepted.connect(lambda: self._no_receipt_chosen(dialog))
+        dialog.rejected.connect(lambda: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _no_receipt_chosen(self, dialog: NoReceiptDialog) -> None:
+        self.active_dialog = None
+        items = dialog.items()
+        if not items or self.cashier is None:
+            return
+        cashier = self.cashier
+        approve = ApprovalDialog("return without a receipt", parent=self)
+
+        def accepted() -> None:
+            pin = approve.text
+            self.active_dialog = None
+
+            def approved(approval: Approval | None) -> None:
+                if approval is None:
+                    self.banner.error("Not approved: that is not a manager's PIN")
+                    return
+                self.worker.run(
+                    self.till.refund_without_receipt,
+                    items,
+                    cashier=cashier,
+                    approval=approval,
+                    done=self._done,
+                    failed=self._fail,
+                )
+
+            self.worker.run(
+                self.till.approve,
+                pin,
+                action="no_receipt_return",
+                cashier=cashier,
+                details={"items": str(len(items))},
+                done=approved,
+                failed=self._fail,
+            )
+
+        approve.accepted.connect(accepted)
+        approve.rejected.connect(lambda: setattr(self, "active_dialog", None))
+        self.active_dialog = approve
+        approve.open()
+
+
+class NoReceiptDialog(QDialog):
+    """Scan what comes back; it is refunded in cash at today's price."""
+
+    def __init__(
+        self, till: Till, worker: Worker, fmt: Formatter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.till = till
+        self.worker = worker
+        self.fmt = fmt
+        self._items: list[tuple[CatalogItem, Decimal]] = []
+        self.setWindowTitle("Return without a receipt")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.scan_field = QLineEdit()
+        self.scan_field.setPlaceholderText("Scan each item coming back")
+        self.scan_field.returnPressed.connect(self._scan)
+        layout.addWidget(self.scan_field)
+        self.list = QTableWidget(0, 3)
+        self.list.setHorizontalHeaderLabels(["Item", "Qty", "Today's price"])
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.verticalHeader().setVisible(False)
+        layout.addWidget(self.list)
+        self.total = QLabel("")
+        self.total.setProperty("role", "big")
+        layout.addWidget(self.total, alignment=Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        cancel = button("Cancel")
+        cancel.clicked.connect(self.reject)
+        self.ok = button("Refund in cash…", "primary")
+        self.ok.clicked.connect(self.accept)
+        self.ok.setEnabled(False)
+        row.addWidget(cancel)
+        row.addStretch(1)
+        row.addWidget(self.ok)
+        layout.addLayout(row)
+        self.scan_field.setFocus()
+
+    def items(self) -> list[tuple[CatalogItem, Decimal]]:
+        return list(self._items)
+
+    def scan_code(self, code: str) -> None:
+        self.worker.run(self.till.scan, code, done=self._add, failed=self._fail)
+
+    def _scan(self) -> None:
+        code = self.scan_field.text().strip()
+        self.scan_field.clear()
+        if code:
+            self.scan_code(code)
+
+    def _fail(self, exc: BaseException) -> None:
+        self.banner.error(cashier_message(exc))
+
+    def _add(self, result: ScanResult) -> None:
+        qty = result.weight if result.weight is not None else Decimal(1)
+        self._items.append((result.item, qty))
+        r = self.list.rowCount()
+        self.list.insertRow(r)
+        for c, text in enumerate(
+            [
+                result.item.name,
+                self.fmt.qty(qty, result.item.unit),
+                self.fmt.money(result.item.price),
+            ]
+        ):
+            self.list.setItem(r, c, QTableWidgetItem(text))
+        worth = sum(((i.price * q).quantize(Decimal("0.01")) for i, q in self._items), Decimal(0))
+        self.total.setText(f"Refund ≈ {self.fmt.money(worth)}")
+        self.ok.setEnabled(True)
+        self.banner.clear_message()

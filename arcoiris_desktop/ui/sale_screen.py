@@ -258,6 +258,10 @@ class SaleScreen(QWidget):
                 new = max(0, min(rows - 1, current + step)) if current >= 0 else 0
                 self.search_view.setCurrentIndex(self.search_model.index(new))
                 return True
+            if event.key() == Qt.Key.Key_Delete and not self.scan_field.text():
+                # The field would swallow Delete; with nothing typed it means "void line".
+                self.void_line()
+                return True
             if event.key() == Qt.Key.Key_Escape:
                 self._close_search()
                 self.scan_field.clear()

@@ -148,6 +148,7 @@ def test_a_whole_sale_from_scan_to_receipt_and_its_refund(qtbot, window, db, pri
     assert "Bananas" in text and "0.512 kg x 1.79/kg" in text
     assert f"€{total}" in text and "AUTH 482915" in text
     assert any(code.endswith(b"T01-000001") for _, code in job.barcodes)
+    assert job.images, "the logo prints at the top"
     with db.read() as s:
         sale = s.scalars(select(Sale)).one()
         assert sale.total == total and sale.approved_by is not None
@@ -323,3 +324,44 @@ def test_cart_model_is_a_well_behaved_qt_model(qtmodeltester, till):
     cart.add_scan(till.scan(BANANAS_512G))
     model = CartModel(cart, Formatter("EUR", "en_IE"))
     qtmodeltester.check(model)
+
+
+def test_return_without_a_receipt_needs_a_manager_and_pays_cash(qtbot, window, db):
+    from arcoiris_desktop.ui.refund_screen import NoReceiptDialog
+
+    w = window
+    sign_in(qtbot, w)
+    w.show_returns()
+    qtbot.mouseClick(w.refunds.no_receipt_button, Qt.MouseButton.LeftButton)
+    dialog = w.refunds.active_dialog
+    assert isinstance(dialog, NoReceiptDialog)
+    for code in (MILK, BANANAS_512G):
+        qtbot.keyClicks(dialog.scan_field, code)
+        qtbot.keyClick(dialog.scan_field, Qt.Key.Key_Return)
+        idle(qtbot, w)
+    assert dialog.list.rowCount() == 2
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert isinstance(w.refunds.active_dialog, ApprovalDialog)
+    answer(qtbot, w.refunds.active_dialog, MANAGER_PIN)
+    qtbot.waitUntil(lambda: w.refunds.last_print is not None, timeout=5000)
+    with db.read() as s:
+        refund = s.scalars(select(Sale).where(Sale.kind == "refund")).one()
+    assert refund.refund_of_sale_id is None
+    assert refund.total == -(D("3.09") + D("0.92"))
+
+
+def test_function_keys_work_from_the_scan_field(qtbot, window):
+    w = window
+    sign_in(qtbot, w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=2000)
+    scan(qtbot, w, MILK)
+    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_F8)  # park
+    idle(qtbot, w)
+    assert w.sale.cart.is_empty and len(w.till.parked()) == 1
+    scan(qtbot, w, BREAD)
+    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_F12)  # pay
+    assert isinstance(w.sale.active_dialog, TenderDialog)
+    w.sale.active_dialog.reject()
+    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_Delete)  # void the selected line
+    assert w.sale.cart.is_empty
