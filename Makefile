@@ -55,8 +55,11 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m arcoiris_desktop.ui.screenshots --out docs/screenshots
 
+## dist: the wheel, and the till as a self-contained folder (PyInstaller) in dist/
 dist: $(STAMP)
-	$(BIN)/python -m pip wheel --no-deps -w dist .
+	$(BIN)/python -m pip install --quiet -e ".[dist]"
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build build.spec
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis

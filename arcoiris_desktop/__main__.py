@@ -1,0 +1,7 @@
+"""``python -m arcoiris_desktop``: the same as ``arcoiris-desktop``."""
+
+import sys
+
+from arcoiris_desktop.app import main
+
+sys.exit(main())
