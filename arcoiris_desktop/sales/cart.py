@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
@@ -396,8 +396,8 @@ def label_price_line(label_price: Decimal, unit_price: Decimal) -> tuple[Decimal
     """
     if unit_price <= 0:
         raise CartError("This label's item has no price per unit")
-    quantity = (label_price / unit_price).quantize(QTY_GRID)
+    quantity = (label_price / unit_price).quantize(QTY_GRID, ROUND_HALF_UP)
     if quantity <= 0:
         raise CartError("The label's price is too small to weigh anything")
-    per_unit = (label_price / quantity).quantize(PRICE_GRID)
+    per_unit = (label_price / quantity).quantize(PRICE_GRID, ROUND_HALF_UP)
     return quantity, per_unit

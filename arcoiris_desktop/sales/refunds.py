@@ -24,18 +24,15 @@ from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.service import (
     CompletedSale,
+    FactLine,
+    FactTax,
     SaleError,
-    build_receipt,
-    enqueue,
-    next_number,
-    receipt_code,
-    record_audit,
-    sale_payload,
+    record_sale_fact,
 )
+from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.staff import Staff
-from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.inv import Item, StockMovement
-from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax
+from arcoiris_shared.db.inv import Item
+from arcoiris_shared.db.pos import Payment, Sale, SaleLine
 from arcoiris_shared.tax import (
     LineInput,
     LineTax,
@@ -218,8 +215,6 @@ def refund(
     wanted = {n: q for n, q in quantities.items() if q != 0}
     if not wanted:
         raise SaleError("Choose what is coming back")
-    now = utcnow()
-    refund_id = uuid.uuid4()
     with db.write() as session:
         # Re-read inside the write transaction: another refund may have just happened.
         sale = session.get(Sale, (config.org_id, original.sale_id))
@@ -265,8 +260,6 @@ def refund(
         result = _write_refund(
             session,
             config=config,
-            refund_id=refund_id,
-            now=now,
             cashier=cashier,
             approval=approval,
             refund_of=sale,
@@ -322,8 +315,6 @@ def _write_refund(
     session: Session,
     *,
     config: TerminalConfig,
-    refund_id: uuid.UUID,
-    now: dt.datetime,
     cashier: Staff,
     approval: Approval,
     refund_of: Sale | None,
@@ -333,11 +324,7 @@ def _write_refund(
     already_out: Mapping[str, Decimal],
 ) -> CompletedSale:
     currency = refund_of.currency if refund_of else config.currency
-    gross = sum((ln.totals.gross for ln in lines), ZERO)
-    net = sum((ln.totals.net for ln in lines), ZERO)
-    tax = sum((ln.totals.tax for ln in lines), ZERO)
     total = sum((ln.totals.total for ln in lines), ZERO)
-    discount = sum((ln.totals.line_discount + ln.totals.sale_discount for ln in lines), ZERO)
     payouts, rounding = _payouts(
         total=total,
         to=to,
@@ -346,140 +333,58 @@ def _write_refund(
         config=config,
         currency=currency,
     )
-    receipt_no = next_number(session, "receipt_no")
-    code = receipt_code(config.terminal_code, receipt_no)
-    sale = Sale(
-        org_id=config.org_id,
-        id=refund_id,
+    names = _tax_names(session, config.org_id)
+    summary: dict[str, FactTax] = {}
+    for ln in lines:
+        for t in ln.totals.taxes:
+            was = summary.get(t.code)
+            summary[t.code] = FactTax(
+                code=t.code,
+                name=names.get(t.code, t.code),
+                rate=t.rate,
+                base=t.base + (was.base if was else ZERO),
+                amount=t.amount + (was.amount if was else ZERO),
+            )
+    return record_sale_fact(
+        session,
+        config=config,
         kind="refund",
-        terminal_id=config.terminal_id,
-        location_id=config.location_id,
-        shift_id=None,
-        receipt_no=receipt_no,
-        receipt_code=code,
-        refund_of_sale_id=refund_of.id if refund_of else None,
-        cashier_id=cashier.user_id,
-        approved_by=approval.approver_id,
-        customer_id=refund_of.customer_id if refund_of else None,
+        cashier=cashier,
+        lines=[
+            FactLine(
+                item_id=ln.item_id,
+                sku=ln.sku,
+                name=ln.name,
+                unit=ln.unit,
+                quantity=-ln.quantity,
+                unit_price=ln.unit_price,
+                unit_cost=ln.unit_cost,
+                totals=ln.totals,
+                tracked=ln.tracked,
+                refund_of_line_no=ln.refund_of_line_no,
+            )
+            for ln in lines
+        ],
+        taxes=[summary[code] for code in sorted(summary)],
+        payments=[TenderPayment(method, amount) for method, amount in payouts],
+        cash_rounding=rounding,
         currency=currency,
         prices_include_tax=refund_of.prices_include_tax if refund_of else config.prices_include_tax,
         tax_rounding=refund_of.tax_rounding if refund_of else config.tax_rounding.value,
-        gross=gross,
-        discount_total=discount,
-        net=net,
-        tax_total=tax,
-        total=total,
-        cash_rounding=rounding,
-        occurred_at=now,
-    )
-    sale_lines = [
-        SaleLine(
-            org_id=config.org_id,
-            sale_id=refund_id,
-            line_no=n,
-            item_id=ln.item_id,
-            sku=ln.sku,
-            name=ln.name,
-            quantity=-ln.quantity,
-            unit_price=ln.unit_price,
-            gross=ln.totals.gross,
-            line_discount=ln.totals.line_discount,
-            sale_discount=ln.totals.sale_discount,
-            net=ln.totals.net,
-            tax=ln.totals.tax,
-            total=ln.totals.total,
-            unit_cost=ln.unit_cost,
-            taxes=[
-                {"code": t.code, "rate": str(t.rate), "base": str(t.base), "amount": str(t.amount)}
-                for t in ln.totals.taxes
-            ],
-            price_overridden=False,
-            refund_of_line_no=ln.refund_of_line_no,
-        )
-        for n, ln in enumerate(lines, start=1)
-    ]
-    summary: dict[str, SaleTax] = {}
-    names = _tax_names(session, config.org_id)
-    for ln in lines:
-        for t in ln.totals.taxes:
-            row = summary.get(t.code)
-            if row is None:
-                summary[t.code] = SaleTax(
-                    org_id=config.org_id,
-                    sale_id=refund_id,
-                    tax_code=t.code,
-                    tax_name=names.get(t.code, t.code),
-                    rate=t.rate,
-                    base=t.base,
-                    amount=t.amount,
-                )
-            else:
-                row.base += t.base
-                row.amount += t.amount
-    payments = [
-        Payment(
-            org_id=config.org_id,
-            sale_id=refund_id,
-            payment_no=n,
-            method=method,
-            amount=amount,
-            tendered=None,
-            change=ZERO,
-            reference=None,
-            occurred_at=now,
-        )
-        for n, (method, amount) in enumerate(payouts, start=1)
-    ]
-    movements = [
-        StockMovement(
-            org_id=config.org_id,
-            id=uuid.uuid4(),
-            item_id=ln.item_id,
-            location_id=config.location_id,
-            quantity=ln.quantity,
-            unit_cost=ln.unit_cost,
-            reason="refund",
-            source_type="sale",
-            source_id=refund_id,
-            terminal_id=config.terminal_id,
-            occurred_at=now,
-        )
-        for ln in lines
-        if ln.tracked
-    ]
-    session.add(sale)
-    session.flush()
-    taxes = sorted(summary.values(), key=lambda t: t.tax_code)
-    session.add_all([*sale_lines, *taxes, *payments, *movements])
-    record_audit(
-        session,
-        action=approval.action,
-        actor_id=cashier.user_id,
         approver_id=approval.approver_id,
-        sale_id=refund_id,
-        details={
-            **approval.details,
-            "total": str(total),
-            "refund_of": refund_of.receipt_code if refund_of else "",
-        },
+        customer_id=refund_of.customer_id if refund_of else None,
+        refund_of=refund_of,
+        audit_entries=[
+            (
+                approval,
+                {
+                    **approval.details,
+                    "total": str(total),
+                    "refund_of": refund_of.receipt_code if refund_of else "",
+                },
+            )
+        ],
     )
-    seq = enqueue(
-        session,
-        kind="sale.refunded",
-        payload=sale_payload(sale, sale_lines, taxes, payments, movements),
-        occurred_at=now,
-    )
-    receipt = build_receipt(
-        config=config,
-        sale=sale,
-        lines=sale_lines,
-        taxes=taxes,
-        payments=payments,
-        cashier_name=cashier.full_name,
-        refund_of_code=refund_of.receipt_code if refund_of else None,
-        units={ln.item_id: ln.unit for ln in lines},
-    )
-    return CompletedSale(refund_id, receipt_no, code, seq, receipt)
 
 
 def _tax_names(session: Session, org_id: uuid.UUID) -> dict[str, str]:
@@ -514,13 +419,10 @@ def refund_without_receipt(
         tax_rounding=TaxRounding(config.tax_rounding),
         rounding=config.rounding_mode,
     )
-    now = utcnow()
     with db.write() as session:
         return _write_refund(
             session,
             config=config,
-            refund_id=uuid.uuid4(),
-            now=now,
             cashier=cashier,
             approval=approval,
             refund_of=None,

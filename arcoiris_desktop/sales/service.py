@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -23,12 +23,13 @@ from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AuditEntry, Counter, OutboxOp, ParkedSale, StaffMember
 from arcoiris_desktop.receipts.model import Receipt, ReceiptLine, ReceiptPayment, ReceiptTax
 from arcoiris_desktop.sales.cart import Approval, Cart
+from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import StockMovement
 from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax
-from arcoiris_shared.tax import SaleTotals
+from arcoiris_shared.tax import LineTotals
 
 ZERO = Decimal(0)
 
@@ -142,6 +143,182 @@ def _line_taxes(t: Any) -> list[dict[str, str]]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class FactLine:
+    """One line of a sale or refund as it is written: quantities and amounts signed (a
+    refund's are negative), amounts from the shared calculator."""
+
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    unit_cost: Decimal | None
+    totals: LineTotals
+    tracked: bool = True
+    price_overridden: bool = False
+    refund_of_line_no: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactTax:
+    code: str
+    name: str
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+def record_sale_fact(
+    session: Session,
+    *,
+    config: TerminalConfig,
+    kind: Literal["sale", "refund"],
+    cashier: Staff,
+    lines: Sequence[FactLine],
+    taxes: Sequence[FactTax],
+    payments: Sequence[TenderPayment],
+    cash_rounding: Decimal,
+    currency: str,
+    prices_include_tax: bool,
+    tax_rounding: str,
+    approver_id: uuid.UUID | None = None,
+    customer_id: uuid.UUID | None = None,
+    refund_of: Sale | None = None,
+    shift_id: uuid.UUID | None = None,
+    audit_entries: Sequence[tuple[Approval, dict[str, Any]]] = (),
+) -> CompletedSale:
+    """Stage a sale or refund with everything under it, in the caller's write transaction:
+    the next receipt number, the sale, its lines, tax summary, payments, stock movements
+    (the opposite of each tracked line's quantity), audit rows and the outbox op."""
+    now = utcnow()
+    sale_id = uuid.uuid4()
+    receipt_no = next_number(session, "receipt_no")
+    code = receipt_code(config.terminal_code, receipt_no)
+    sale = Sale(
+        org_id=config.org_id,
+        id=sale_id,
+        kind=kind,
+        terminal_id=config.terminal_id,
+        location_id=config.location_id,
+        shift_id=shift_id,
+        receipt_no=receipt_no,
+        receipt_code=code,
+        refund_of_sale_id=refund_of.id if refund_of else None,
+        cashier_id=cashier.user_id,
+        approved_by=approver_id,
+        customer_id=customer_id,
+        currency=currency,
+        prices_include_tax=prices_include_tax,
+        tax_rounding=tax_rounding,
+        gross=sum((ln.totals.gross for ln in lines), ZERO),
+        discount_total=sum(
+            (ln.totals.line_discount + ln.totals.sale_discount for ln in lines), ZERO
+        ),
+        net=sum((ln.totals.net for ln in lines), ZERO),
+        tax_total=sum((ln.totals.tax for ln in lines), ZERO),
+        total=sum((ln.totals.total for ln in lines), ZERO),
+        cash_rounding=cash_rounding,
+        occurred_at=now,
+    )
+    sale_lines = [
+        SaleLine(
+            org_id=config.org_id,
+            sale_id=sale_id,
+            line_no=n,
+            item_id=ln.item_id,
+            sku=ln.sku,
+            name=ln.name,
+            quantity=ln.quantity,
+            unit_price=ln.unit_price,
+            gross=ln.totals.gross,
+            line_discount=ln.totals.line_discount,
+            sale_discount=ln.totals.sale_discount,
+            net=ln.totals.net,
+            tax=ln.totals.tax,
+            total=ln.totals.total,
+            unit_cost=ln.unit_cost,
+            taxes=_line_taxes(ln.totals),
+            price_overridden=ln.price_overridden,
+            refund_of_line_no=ln.refund_of_line_no,
+        )
+        for n, ln in enumerate(lines, start=1)
+    ]
+    sale_taxes = [
+        SaleTax(
+            org_id=config.org_id,
+            sale_id=sale_id,
+            tax_code=t.code,
+            tax_name=t.name,
+            rate=t.rate,
+            base=t.base,
+            amount=t.amount,
+        )
+        for t in taxes
+    ]
+    sale_payments = [
+        Payment(
+            org_id=config.org_id,
+            sale_id=sale_id,
+            payment_no=n,
+            method=p.method,
+            amount=p.amount,
+            tendered=p.tendered,
+            change=p.change,
+            reference=p.reference,
+            occurred_at=now,
+        )
+        for n, p in enumerate(payments, start=1)
+    ]
+    movements = [
+        StockMovement(
+            org_id=config.org_id,
+            id=uuid.uuid4(),
+            item_id=ln.item_id,
+            location_id=config.location_id,
+            quantity=-ln.quantity,
+            unit_cost=ln.unit_cost,
+            reason=kind,
+            source_type="sale",
+            source_id=sale_id,
+            terminal_id=config.terminal_id,
+            occurred_at=now,
+        )
+        for ln in lines
+        if ln.tracked
+    ]
+    session.add(sale)
+    session.flush()
+    session.add_all([*sale_lines, *sale_taxes, *sale_payments, *movements])
+    for approval, details in audit_entries:
+        record_audit(
+            session,
+            action=approval.action,
+            actor_id=cashier.user_id,
+            approver_id=approval.approver_id,
+            sale_id=sale_id,
+            details=details,
+        )
+    seq = enqueue(
+        session,
+        kind="sale.completed" if kind == "sale" else "sale.refunded",
+        payload=sale_payload(sale, sale_lines, sale_taxes, sale_payments, movements),
+        occurred_at=now,
+    )
+    receipt = build_receipt(
+        config=config,
+        sale=sale,
+        lines=sale_lines,
+        taxes=sale_taxes,
+        payments=sale_payments,
+        cashier_name=cashier.full_name,
+        refund_of_code=refund_of.receipt_code if refund_of else None,
+        units={ln.item_id: ln.unit for ln in lines},
+    )
+    return CompletedSale(sale_id, receipt_no, code, seq, receipt)
+
+
 def complete_sale(
     db: Database,
     *,
@@ -162,135 +339,40 @@ def complete_sale(
     paid = sum((p.amount for p in tender.payments), ZERO)
     if paid != totals.total + tender.cash_rounding:
         raise SaleError("Payments do not add up to the total")
-
-    now = utcnow()
-    sale_id = uuid.uuid4()
-    approver = next((a.approver_id for a in reversed(cart.approvals)), None)
     with db.write() as session:
-        receipt_no = next_number(session, "receipt_no")
-        code = receipt_code(config.terminal_code, receipt_no)
-        sale = Sale(
-            org_id=config.org_id,
-            id=sale_id,
+        return record_sale_fact(
+            session,
+            config=config,
             kind="sale",
-            terminal_id=config.terminal_id,
-            location_id=config.location_id,
-            shift_id=shift_id,
-            receipt_no=receipt_no,
-            receipt_code=code,
-            refund_of_sale_id=None,
-            cashier_id=cashier.user_id,
-            approved_by=approver,
-            customer_id=cart.customer_id,
+            cashier=cashier,
+            lines=[
+                FactLine(
+                    item_id=ln.item_id,
+                    sku=ln.sku,
+                    name=ln.name,
+                    unit=ln.unit,
+                    quantity=ln.quantity,
+                    unit_price=ln.unit_price,
+                    unit_cost=ln.unit_cost,
+                    totals=t,
+                    tracked=ln.tracked,
+                    price_overridden=ln.price_overridden,
+                )
+                for ln, t in zip(cart.lines, totals.lines, strict=True)
+            ],
+            taxes=[FactTax(t.code, t.name, t.rate, t.base, t.amount) for t in totals.taxes],
+            payments=tender.payments,
+            cash_rounding=tender.cash_rounding,
             currency=cart.currency,
             prices_include_tax=cart.prices_include_tax,
             tax_rounding=cart.tax_rounding.value,
-            gross=totals.gross,
-            discount_total=totals.discount_total,
-            net=totals.net,
-            tax_total=totals.tax_total,
-            total=totals.total,
-            cash_rounding=tender.cash_rounding,
-            occurred_at=now,
+            approver_id=next((a.approver_id for a in reversed(cart.approvals)), None),
+            customer_id=cart.customer_id,
+            shift_id=shift_id,
+            audit_entries=[
+                (replace(a, action=f"{a.action}.used"), a.details) for a in cart.approvals
+            ],
         )
-        lines = [
-            SaleLine(
-                org_id=config.org_id,
-                sale_id=sale_id,
-                line_no=n,
-                item_id=ln.item_id,
-                sku=ln.sku,
-                name=ln.name,
-                quantity=ln.quantity,
-                unit_price=ln.unit_price,
-                gross=t.gross,
-                line_discount=t.line_discount,
-                sale_discount=t.sale_discount,
-                net=t.net,
-                tax=t.tax,
-                total=t.total,
-                unit_cost=ln.unit_cost,
-                taxes=_line_taxes(t),
-                price_overridden=ln.price_overridden,
-                refund_of_line_no=None,
-            )
-            for n, (ln, t) in enumerate(zip(cart.lines, totals.lines, strict=True), start=1)
-        ]
-        taxes = _sale_taxes(config.org_id, sale_id, totals)
-        payments = [
-            Payment(
-                org_id=config.org_id,
-                sale_id=sale_id,
-                payment_no=n,
-                method=p.method,
-                amount=p.amount,
-                tendered=p.tendered,
-                change=p.change,
-                reference=p.reference,
-                occurred_at=now,
-            )
-            for n, p in enumerate(tender.payments, start=1)
-        ]
-        movements = [
-            StockMovement(
-                org_id=config.org_id,
-                id=uuid.uuid4(),
-                item_id=ln.item_id,
-                location_id=config.location_id,
-                quantity=-ln.quantity,
-                unit_cost=ln.unit_cost,
-                reason="sale",
-                source_type="sale",
-                source_id=sale_id,
-                terminal_id=config.terminal_id,
-                occurred_at=now,
-            )
-            for ln in cart.lines
-            if ln.tracked
-        ]
-        session.add(sale)
-        session.flush()
-        session.add_all([*lines, *taxes, *payments, *movements])
-        for approval in cart.approvals:
-            record_audit(
-                session,
-                action=f"{approval.action}.used",
-                actor_id=cashier.user_id,
-                approver_id=approval.approver_id,
-                sale_id=sale_id,
-                details=approval.details,
-            )
-        seq = enqueue(
-            session,
-            kind="sale.completed",
-            payload=sale_payload(sale, lines, taxes, payments, movements),
-            occurred_at=now,
-        )
-    receipt = build_receipt(
-        config=config,
-        sale=sale,
-        lines=lines,
-        taxes=taxes,
-        payments=payments,
-        cashier_name=cashier.full_name,
-        units={ln.item_id: ln.unit for ln in cart.lines},
-    )
-    return CompletedSale(sale_id, receipt_no, code, seq, receipt)
-
-
-def _sale_taxes(org_id: uuid.UUID, sale_id: uuid.UUID, totals: SaleTotals) -> list[SaleTax]:
-    return [
-        SaleTax(
-            org_id=org_id,
-            sale_id=sale_id,
-            tax_code=t.code,
-            tax_name=t.name,
-            rate=t.rate,
-            base=t.base,
-            amount=t.amount,
-        )
-        for t in totals.taxes
-    ]
 
 
 def build_receipt(

@@ -119,9 +119,13 @@ def test_parked_cart_comes_back_the_same():
     st.decimals(min_value=D("0.10"), max_value=D("50.00"), places=2),
 )
 def test_price_label_charges_exactly_the_label(label, per_kg):
-    qty, unit = label_price_line(label, per_kg)
-    if qty > 0:
-        assert (qty * unit).quantize(D("0.01")) == label
+    try:
+        qty, unit = label_price_line(label, per_kg)
+    except CartError:
+        assert label / per_kg < D("0.0005")  # less than half a gram: not a real label
+        return
+    assert qty > 0
+    assert (qty * unit).quantize(D("0.01")) == label
 
 
 def test_cash_change_and_split_tender():
