@@ -4,7 +4,8 @@ from arcoiris_shared.db import tables as mirrored
 from arcoiris_shared.db.base import Base
 from sync_server.accounting import models as accounting
 from sync_server.org import models as org
+from sync_server.sync import models as sync
 
 metadata = Base.metadata
 
-__all__ = ["Base", "accounting", "metadata", "mirrored", "org"]
+__all__ = ["Base", "accounting", "metadata", "mirrored", "org", "sync"]

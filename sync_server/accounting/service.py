@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from arcoiris_shared.db.base import utcnow
 from sync_server.accounting import repository
 from sync_server.accounting.chart import DEFAULT_CHART
 from sync_server.accounting.models import Account, Journal, JournalLine
@@ -57,22 +59,20 @@ def seed_default_chart(*, db_session: Session, org_id: uuid.UUID) -> None:
     db_session.flush()
 
 
-def post_journal(
-    *,
-    db_session: Session,
-    org_id: uuid.UUID,
-    entry_date: dt.date,
-    memo: str,
-    source_type: str,
-    source_id: uuid.UUID | None,
-    postings: Sequence[Posting],
-    created_by: uuid.UUID | None = None,
-) -> Journal:
-    """Stage a balanced journal and move the monthly balances. Never commits.
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """A journal to post: its postings must balance (zero postings are dropped)."""
 
-    Zero postings are dropped; what is left must balance to the cent or nothing is written.
-    """
-    lines = [p for p in postings if p.debit != 0 or p.credit != 0]
+    entry_date: dt.date
+    memo: str
+    source_type: str
+    source_id: uuid.UUID | None
+    postings: Sequence[Posting]
+    created_by: uuid.UUID | None = None
+
+
+def _checked(entry: JournalEntry) -> list[Posting]:
+    lines = [p for p in entry.postings if p.debit != 0 or p.credit != 0]
     for p in lines:
         if p.debit < 0 or p.credit < 0 or (p.debit != 0 and p.credit != 0):
             raise UnbalancedJournal("Each journal line is a positive debit or a positive credit")
@@ -83,42 +83,100 @@ def post_journal(
             f"Debits ({debit}) must equal credits ({credit}) and not be zero",
             details={"debit": str(debit), "credit": str(credit)},
         )
+    return lines
+
+
+def post_journals(
+    *, db_session: Session, org_id: uuid.UUID, entries: Sequence[JournalEntry]
+) -> list[uuid.UUID]:
+    """Stage many balanced journals in a few multi-row statements and move the monthly
+    balances once per account and month. Never commits; all or nothing.
+
+    Every entry is checked before anything is written: one unbalanced entry and none is.
+    """
+    checked = [(entry, _checked(entry)) for entry in entries]
+    if not checked:
+        return []
     known = {a.id for a in repository.accounts(db_session, org_id=org_id)}
-    unknown = sorted({str(p.account_id) for p in lines if p.account_id not in known})
+    unknown = sorted(
+        {str(p.account_id) for _, lines in checked for p in lines if p.account_id not in known}
+    )
     if unknown:
         raise NotFound("Unknown account in journal", code="account_not_found", details=unknown)
-
-    journal = Journal(
-        org_id=org_id,
-        id=uuid.uuid4(),
-        entry_date=entry_date,
-        memo=memo,
-        source_type=source_type,
-        source_id=source_id,
-        created_by=created_by,
-    )
-    db_session.add(journal)
-    db_session.flush()
-    moves: dict[uuid.UUID, tuple[Decimal, Decimal]] = {}
-    for n, p in enumerate(lines, start=1):
-        db_session.add(
-            JournalLine(
-                org_id=org_id,
-                journal_id=journal.id,
-                line_no=n,
-                account_id=p.account_id,
-                debit=p.debit,
-                credit=p.credit,
-                memo=p.memo,
-            )
+    journals: list[dict[str, object]] = []
+    journal_lines: list[dict[str, object]] = []
+    moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = {}
+    ids = []
+    for entry, lines in checked:
+        journal_id = uuid.uuid4()
+        ids.append(journal_id)
+        journals.append(
+            {
+                "org_id": org_id,
+                "id": journal_id,
+                "entry_date": entry.entry_date,
+                "memo": entry.memo,
+                "source_type": entry.source_type,
+                "source_id": entry.source_id,
+                "created_by": entry.created_by,
+                "posted_at": utcnow(),
+            }
         )
-        d, c = moves.get(p.account_id, (ZERO, ZERO))
-        moves[p.account_id] = (d + p.debit, c + p.credit)
-    db_session.flush()
-    repository.add_to_balances(
-        db_session, org_id=org_id, period=entry_date.replace(day=1), moves=moves
-    )
-    return journal
+        period = entry.entry_date.replace(day=1)
+        for n, p in enumerate(lines, start=1):
+            journal_lines.append(
+                {
+                    "org_id": org_id,
+                    "journal_id": journal_id,
+                    "line_no": n,
+                    "account_id": p.account_id,
+                    "debit": p.debit,
+                    "credit": p.credit,
+                    "memo": p.memo,
+                }
+            )
+            d, c = moves.get((period, p.account_id), (ZERO, ZERO))
+            moves[(period, p.account_id)] = (d + p.debit, c + p.credit)
+    db_session.execute(insert(Journal), journals)
+    db_session.execute(insert(JournalLine), journal_lines)
+    for period in sorted({period for period, _ in moves}):
+        repository.add_to_balances(
+            db_session,
+            org_id=org_id,
+            period=period,
+            moves={acc: dc for (p, acc), dc in moves.items() if p == period},
+        )
+    return ids
+
+
+def post_journal(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    entry_date: dt.date,
+    memo: str,
+    source_type: str,
+    source_id: uuid.UUID | None,
+    postings: Sequence[Posting],
+    created_by: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Stage one balanced journal (see ``post_journals``). Returns its id; never commits."""
+    return post_journals(
+        db_session=db_session,
+        org_id=org_id,
+        entries=[JournalEntry(entry_date, memo, source_type, source_id, postings, created_by)],
+    )[0]
+
+
+def signed_postings(amounts: dict[uuid.UUID, Decimal], memo: str | None = None) -> list[Posting]:
+    """Postings from debit-positive amounts per account (negative = credit), zeros dropped."""
+    out = []
+    for account_id, amount in sorted(amounts.items(), key=lambda kv: str(kv[0])):
+        if amount > 0:
+            out.append(Posting(account_id, debit=amount, memo=memo))
+        elif amount < 0:
+            out.append(Posting(account_id, credit=-amount, memo=memo))
+    return out
 
 
 def list_accounts(*, db_session: Session, org_id: uuid.UUID) -> list[AccountRead]:
@@ -154,7 +212,7 @@ def _read(journal: Journal, lines: Sequence[JournalLine]) -> JournalRead:
 def create_manual_journal(
     *, db_session: Session, org_id: uuid.UUID, user_id: uuid.UUID, data: JournalCreate
 ) -> JournalRead:
-    journal = post_journal(
+    journal_id = post_journal(
         db_session=db_session,
         org_id=org_id,
         entry_date=data.entry_date,
@@ -165,7 +223,7 @@ def create_manual_journal(
         postings=[Posting(ln.account_id, ln.debit, ln.credit, ln.memo) for ln in data.lines],
     )
     db_session.commit()
-    return get_journal(db_session=db_session, org_id=org_id, journal_id=journal.id)
+    return get_journal(db_session=db_session, org_id=org_id, journal_id=journal_id)
 
 
 def get_journal(*, db_session: Session, org_id: uuid.UUID, journal_id: uuid.UUID) -> JournalRead:

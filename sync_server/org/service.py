@@ -28,6 +28,7 @@ from sync_server.org.schemas import (
     RoleRead,
     slugify,
 )
+from sync_server.sync import catalog as catalog_log
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ def add_member(*, db_session: Session, ctx: OrgContext, data: MemberCreate) -> M
     membership = stage_membership(
         db_session=db_session, org_id=ctx.org_id, user=user, role=data.role, pin=data.pin
     )
+    catalog_log.record(db_session, org_id=ctx.org_id, changes=[("staff", user.id)])
     db_session.commit()
     return _member_read(membership, user)
 
@@ -196,6 +198,7 @@ def update_member(
         membership.pin_hash = hash_password(changes["pin"])
     if "full_name" in changes:
         user.full_name = changes["full_name"]
+    catalog_log.record(db_session, org_id=ctx.org_id, changes=[("staff", user.id)])
     db_session.commit()
     return _member_read(membership, user)
 
@@ -222,5 +225,6 @@ def update_settings(
     OrgSettings.model_validate(merged)
     for key, value in changes.items():
         repository.put_setting(db_session, org_id=org_id, key=key, value=value)
+    catalog_log.record(db_session, org_id=org_id, changes=[("setting", k) for k in changes])
     db_session.commit()
     return get_settings(db_session=db_session, org_id=org_id)

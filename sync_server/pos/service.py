@@ -29,6 +29,7 @@ from sync_server.pos.schemas import (
     TerminalRead,
     TerminalUpdate,
 )
+from sync_server.sync import catalog as catalog_log
 
 
 def _apply(obj: Any, changes: dict[str, Any], not_null: frozenset[str]) -> None:
@@ -46,6 +47,8 @@ def create_customer(
     if customer.email:
         customer.email = customer.email.lower()
     db_session.add(customer)
+    db_session.flush()
+    catalog_log.record(db_session, org_id=org_id, changes=[("customer", customer.id)])
     db_session.commit()
     return CustomerRead.model_validate(customer)
 
@@ -67,6 +70,7 @@ def update_customer(
     customer = _customer(db_session, org_id, customer_id)
     _apply(customer, data.model_dump(exclude_unset=True), frozenset({"name", "is_active"}))
     customer.updated_at = utcnow()
+    catalog_log.record(db_session, org_id=org_id, changes=[("customer", customer.id)])
     db_session.commit()
     return CustomerRead.model_validate(customer)
 
@@ -83,6 +87,8 @@ def create_tax_rate(*, db_session: Session, org_id: uuid.UUID, data: TaxRateCrea
         raise Conflict(f"Tax code {data.code} already exists", code="tax_code_taken")
     rate = TaxRate(org_id=org_id, **data.model_dump())
     db_session.add(rate)
+    db_session.flush()
+    catalog_log.record(db_session, org_id=org_id, changes=[("tax_rate", rate.id)])
     db_session.commit()
     return TaxRateRead.model_validate(rate)
 
@@ -95,6 +101,7 @@ def update_tax_rate(
         raise NotFound("Tax rate not found", code="tax_rate_not_found")
     # Past sales keep the rate they were charged (a snapshot on each line), so a rate may change.
     _apply(rate, data.model_dump(exclude_unset=True), frozenset({"name", "rate", "is_active"}))
+    catalog_log.record(db_session, org_id=org_id, changes=[("tax_rate", rate.id)])
     db_session.commit()
     return TaxRateRead.model_validate(rate)
 

@@ -39,7 +39,9 @@ def test_baseline_builds_four_schemas_on_an_empty_database(fresh_database):
         insp = inspect(engine)
         assert SCHEMAS <= set(insp.get_schema_names())
         tables = {s: set(insp.get_table_names(schema=s)) for s in SCHEMAS}
-        assert tables["core"] == {"organizations", "users", "user_org_roles", "org_settings"}
+        assert tables["core"] == {
+            "organizations", "users", "user_org_roles", "org_settings",
+            "catalog_versions", "catalog_changes"}
         assert tables["acct"] == {
             "chart_of_accounts",
             "journals",
@@ -64,9 +66,12 @@ def test_baseline_builds_four_schemas_on_an_empty_database(fresh_database):
             "sale_taxes",
             "payments",
             "shifts",
+            "terminal_devices",
+            "sync_ops",
+            "sync_dead_letters",
         }
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
             # Downgrade to nothing, and back: the baseline is reversible.
             cfg = alembic_config()
             cfg.attributes["connection"] = conn

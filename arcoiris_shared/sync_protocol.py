@@ -1,0 +1,116 @@
+"""The sync protocol's messages, the same classes on the terminal and the server.
+
+Version 1. Every request names the version it speaks (``X-Protocol-Version``); a server
+that does not speak it answers 426 with the versions it does speak, and the terminal keeps
+selling and keeps its queue.
+
+Push: ops in ``seq`` order, each with a UUID ``op_id``. The server applies them exactly
+once per terminal: ``seq`` at or below what it has is a duplicate (the stored result comes
+back), the next ``seq`` is applied, a gap stops the batch and says which ``seq`` it expects.
+A business rejection is acknowledged as ``rejected`` (and kept in HQ's dead-letter list):
+one bad op never blocks the ones behind it. The same ``op_id`` with a different payload is
+refused loudly.
+
+Pull: catalog changes since a cursor, in pages; deletes come as tombstones. A cursor older
+than the server keeps, or a schema change, asks for a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION: Final = 1
+SUPPORTED_VERSIONS: Final = (1,)
+VERSION_HEADER: Final = "X-Protocol-Version"
+MAX_OPS_PER_PUSH: Final = 500
+MAX_PULL_PAGE: Final = 5_000
+# Pull entity names, in the order a page applies them (rates before the items using them).
+ENTITIES: Final = ("setting", "tax_rate", "location", "staff", "customer", "item")
+
+OpKind = Literal["sale.completed", "sale.refunded", "stock.moved", "shift.closed", "customer.upserted"]
+OpStatus = Literal["applied", "duplicate", "rejected"]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def payload_digest(payload: dict[str, Any]) -> str:
+    """A stable fingerprint of an op's payload: the same op_id must always carry it."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Op(_Message):
+    seq: Annotated[int, Field(ge=1)]
+    op_id: uuid.UUID
+    kind: OpKind
+    occurred_at: AwareDatetime
+    payload: dict[str, Any]
+
+
+class PushRequest(_Message):
+    ops: Annotated[list[Op], Field(min_length=1, max_length=MAX_OPS_PER_PUSH)]
+
+
+class OpResult(_Message):
+    seq: int
+    op_id: uuid.UUID
+    status: OpStatus
+    reason: str | None = None
+
+
+class PushResponse(_Message):
+    results: list[OpResult]
+    last_seq: int = Field(description="The highest seq the server has applied or rejected")
+    expected_seq: int | None = Field(
+        default=None, description="Set when the batch stopped at a gap: send this seq next"
+    )
+
+
+class MetaResponse(_Message):
+    server_time: AwareDatetime
+    protocol_versions: list[int]
+    terminal_id: uuid.UUID
+    terminal_code: str
+    last_seq: int
+    catalog_version: int
+
+
+class Change(_Message):
+    entity: str
+    key: str
+    version: int
+    deleted: bool = False
+    data: dict[str, Any] | None = None
+
+
+class PullResponse(_Message):
+    changes: list[Change]
+    cursor: int = Field(description="Pass this as the next cursor")
+    has_more: bool
+    snapshot: bool = Field(
+        default=False, description="True when this is a full catalog, not a delta: replace"
+    )
+    catalog_version: int
+
+
+class EnrollRequest(_Message):
+    location_id: uuid.UUID
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9]{1,16}$")]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class EnrollResponse(_Message):
+    org_id: uuid.UUID
+    terminal_id: uuid.UUID
+    terminal_code: str
+    location_id: uuid.UUID
+    credential: str = Field(description="Send as 'Authorization: Device <credential>'")
+    issued_at: dt.datetime

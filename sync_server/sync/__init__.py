@@ -1,0 +1,1 @@
+"""Terminal sync: enrolment, exactly-once push of facts, catalog pull by version."""

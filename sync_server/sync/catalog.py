@@ -1,0 +1,72 @@
+"""The catalog's version and change log: every write a terminal must hear about records
+(entity, key) at a new version, in the same transaction as the write itself.
+
+The version row is updated (and so locked) by each recording transaction, so versions are
+handed out in commit order for the org: a terminal that pulled up to version V has seen
+every change at or below V, even one whose transaction started earlier.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from sync_server.sync.models import CatalogChange, CatalogVersion
+
+Entity = Literal["setting", "tax_rate", "location", "staff", "customer", "item"]
+
+
+def bump(db_session: Session, *, org_id: uuid.UUID) -> int:
+    """The org's next catalog version (creating its row on first use); locks it to commit."""
+    stmt = (
+        insert(CatalogVersion)
+        .values(org_id=org_id, version=1)
+        .on_conflict_do_update(
+            index_elements=[CatalogVersion.org_id],
+            set_={"version": CatalogVersion.version + 1},
+        )
+        .returning(CatalogVersion.version)
+    )
+    return int(db_session.execute(stmt).scalar_one())
+
+
+def record(
+    db_session: Session,
+    *,
+    org_id: uuid.UUID,
+    changes: Iterable[tuple[Entity, object]],
+    deleted: bool = False,
+) -> int:
+    """Log that these (entity, key) changed; returns the version they changed at."""
+    rows = {(entity, str(key)) for entity, key in changes}
+    version = bump(db_session, org_id=org_id)
+    if rows:
+        db_session.execute(
+            insert(CatalogChange)
+            .values(
+                [
+                    {
+                        "org_id": org_id,
+                        "version": version,
+                        "entity": entity,
+                        "entity_key": key,
+                        "deleted": deleted,
+                    }
+                    for entity, key in sorted(rows)
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+    return version
+
+
+def current(db_session: Session, *, org_id: uuid.UUID) -> CatalogVersion:
+    row = db_session.scalar(select(CatalogVersion).where(CatalogVersion.org_id == org_id))
+    if row is None:
+        return CatalogVersion(org_id=org_id, version=0, floor=0, schema_epoch=1)
+    return row
