@@ -33,8 +33,10 @@ MAX_PULL_PAGE: Final = 5_000
 # Pull entity names, in the order a page applies them (rates before the items using them).
 ENTITIES: Final = ("setting", "tax_rate", "location", "staff", "customer", "item")
 
-OpKind = Literal["sale.completed", "sale.refunded", "stock.moved", "shift.closed", "customer.upserted"]
-OpStatus = Literal["applied", "duplicate", "rejected"]
+OpKind = Literal[
+    "sale.completed", "sale.refunded", "stock.moved", "shift.closed", "customer.upserted"
+]
+OpStatus = Literal["applied", "rejected"]
 
 
 class _Message(BaseModel):
@@ -56,7 +58,8 @@ class Op(_Message):
 
 
 class PushRequest(_Message):
-    ops: Annotated[list[Op], Field(min_length=1, max_length=MAX_OPS_PER_PUSH)]
+    # More than MAX_OPS_PER_PUSH is answered 413 (not 422): the client halves and retries.
+    ops: Annotated[list[Op], Field(min_length=1)]
 
 
 class OpResult(_Message):
@@ -64,6 +67,9 @@ class OpResult(_Message):
     op_id: uuid.UUID
     status: OpStatus
     reason: str | None = None
+    duplicate: bool = Field(
+        default=False, description="HQ had this op already; this is the result it stored then"
+    )
 
 
 class PushResponse(_Message):
@@ -95,9 +101,19 @@ class PullResponse(_Message):
     changes: list[Change]
     cursor: int = Field(description="Pass this as the next cursor")
     has_more: bool
-    snapshot: bool = Field(
-        default=False, description="True when this is a full catalog, not a delta: replace"
+    catalog_version: int
+    snapshot_required: bool = Field(
+        default=False,
+        description="The cursor is too old (or the catalog's shape changed): take a snapshot",
     )
+
+
+class SnapshotPage(_Message):
+    """One page of one entity of the whole catalog, as of ``catalog_version`` or later."""
+
+    entity: str
+    rows: list[dict[str, Any]]
+    next_after: str | None = Field(description="Pass as 'after' for the next page; null: done")
     catalog_version: int
 
 
@@ -114,3 +130,5 @@ class EnrollResponse(_Message):
     location_id: uuid.UUID
     credential: str = Field(description="Send as 'Authorization: Device <credential>'")
     issued_at: dt.datetime
+    last_seq: int = Field(description="Where HQ's record of this terminal's ops stands")
+    last_receipt_no: int = Field(description="The highest receipt number HQ has from it")

@@ -19,6 +19,7 @@ from sync_server.inventory.router import router as inventory_router
 from sync_server.middleware import BodySizeLimit
 from sync_server.org.router import router as org_router
 from sync_server.pos.router import router as pos_router
+from sync_server.sync.router import router as sync_router
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,14 @@ def create_app(
                 return JSONResponse(body, status_code=503)
         return JSONResponse(body)
 
-    for router in (auth_router, org_router, inventory_router, pos_router, accounting_router):
+    for router in (
+        auth_router,
+        org_router,
+        inventory_router,
+        pos_router,
+        accounting_router,
+        sync_router,
+    ):
         app.include_router(router)
     return app
 

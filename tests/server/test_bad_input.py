@@ -71,6 +71,8 @@ def valid_bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
             ],
         },
         ("DELETE", "/api/inventory/items/{item_id}"): {},
+        ("POST", "/api/sync/enroll"): {"location_id": ids["location_id"], "code": "T77",
+                                       "name": "Till 77"},
     }
 
 
@@ -175,6 +177,13 @@ BAD: dict[tuple[str, str], list[tuple[dict[str, Any], int]]] = {
         ({"prices_include_tax": None}, 422),
         ({"discount_limit_percent": TWENTY_DIGITS}, 422),
     ],
+    ("POST", "/api/sync/enroll"): [
+        ({"code": "t77"}, 422),
+        ({"location_id": UNKNOWN}, 404),
+        ({"name": ""}, 422),
+        ({"location_id": "x"}, 422),
+        ({"extra": 1}, 422),
+    ],
     ("POST", "/api/accounting/accounts"): [
         ({"type": "vibes"}, 422),
         ({"code": "1000"}, 409),
@@ -216,6 +225,11 @@ BAD: dict[tuple[str, str], list[tuple[dict[str, Any], int]]] = {
         ),
     ],
 }
+
+
+def _h(world: OrgWorld) -> dict[str, str]:
+    # Sync routes also want the protocol version; the others ignore it.
+    return {**world.owner.headers, "X-Protocol-Version": "1"}
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
@@ -269,7 +283,7 @@ def test_bad_input_is_refused_and_nothing_is_written(client, world_a: OrgWorld, 
     before = _snapshot(client, world_a)
     for change, status in BAD[(method, path)]:
         r = client.request(
-            method, url, headers=world_a.owner.headers, json=_mutate(body, change, ids)
+            method, url, headers=_h(world_a), json=_mutate(body, change, ids)
         )
         assert r.status_code == status, (change, r.text)
         err = r.json()["error"]
@@ -279,7 +293,7 @@ def test_bad_input_is_refused_and_nothing_is_written(client, world_a: OrgWorld, 
             assert all(d["field"].startswith("body") for d in err["details"]), err
     assert _snapshot(client, world_a) == before
     # The valid body goes through: the refusals above were about the input, not the route.
-    r = client.request(method, url, headers=world_a.owner.headers, json=body)
+    r = client.request(method, url, headers=_h(world_a), json=body)
     assert r.status_code in (200, 201, 204), r.text
 
 

@@ -40,8 +40,13 @@ def test_baseline_builds_four_schemas_on_an_empty_database(fresh_database):
         assert SCHEMAS <= set(insp.get_schema_names())
         tables = {s: set(insp.get_table_names(schema=s)) for s in SCHEMAS}
         assert tables["core"] == {
-            "organizations", "users", "user_org_roles", "org_settings",
-            "catalog_versions", "catalog_changes"}
+            "organizations",
+            "users",
+            "user_org_roles",
+            "org_settings",
+            "catalog_versions",
+            "catalog_changes",
+        }
         assert tables["acct"] == {
             "chart_of_accounts",
             "journals",

@@ -1,0 +1,186 @@
+"""Terminal enrolment and device credentials.
+
+A manager enrols a terminal once; it receives ``<terminal_id>.<secret>``, kept in the OS
+keyring. The server keeps only the secret's SHA-256 (a random 256-bit secret needs no slow
+hash, and every push checks it). Revoking the terminal, or re-enrolling it, kills the old
+credential at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.db.pos import Sale, Terminal
+from arcoiris_shared.sync_protocol import (
+    SUPPORTED_VERSIONS,
+    VERSION_HEADER,
+    EnrollRequest,
+    EnrollResponse,
+)
+from sync_server.deps import OrgContext, SessionDep
+from sync_server.errors import AppError, Conflict, NotFound, Unauthorized, Unprocessable
+from sync_server.inventory import service as inventory_service
+from sync_server.sync.models import TerminalDevice
+
+SCHEME = "device"
+
+
+class ProtocolUnsupported(AppError):
+    status_code = 426
+    code = "protocol_unsupported"
+
+
+def require_protocol(
+    version: Annotated[str | None, Header(alias=VERSION_HEADER)] = None,
+) -> int:
+    """Every sync request names its protocol version; one this server does not speak gets a
+    clear 426 with the versions it does."""
+    supported = list(SUPPORTED_VERSIONS)
+    if version is None:
+        raise ProtocolUnsupported(
+            f"Send the {VERSION_HEADER} header", details={"supported": supported}
+        )
+    try:
+        number = int(version)
+    except ValueError:
+        number = -1
+    if number not in SUPPORTED_VERSIONS:
+        raise ProtocolUnsupported(
+            f"This server speaks sync protocol {supported}, not {version}",
+            details={"supported": supported},
+        )
+    return number
+
+
+ProtocolDep = Annotated[int, Depends(require_protocol)]
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceContext:
+    org_id: uuid.UUID
+    terminal: Terminal
+    protocol: int
+
+    @property
+    def terminal_id(self) -> uuid.UUID:
+        return self.terminal.id
+
+
+def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> DeviceContext:
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != SCHEME or "." not in credential:
+        raise Unauthorized(
+            "This is a terminal endpoint: send 'Authorization: Device <credential>'",
+            code="device_credential_required",
+        )
+    terminal_part, _, secret = credential.strip().partition(".")
+    try:
+        terminal_id = uuid.UUID(terminal_part)
+    except ValueError as exc:
+        raise Unauthorized("Malformed device credential", code="terminal_unknown") from exc
+    row = session.execute(
+        select(TerminalDevice, Terminal)
+        .join(
+            Terminal,
+            (Terminal.org_id == TerminalDevice.org_id)
+            & (Terminal.id == TerminalDevice.terminal_id),
+        )
+        .where(TerminalDevice.terminal_id == terminal_id)
+    ).first()
+    if row is None or not hmac.compare_digest(row[0].credential_hash, _hash(secret)):
+        raise Unauthorized(
+            "This terminal is not enrolled (or its credential was replaced): enrol it again",
+            code="terminal_unknown",
+        )
+    device, terminal = row
+    if device.revoked_at is not None or terminal.status != "active":
+        raise Unauthorized(
+            "This terminal has been revoked by HQ. It can keep selling; its sales wait on it "
+            "until a manager enrols it again.",
+            code="terminal_revoked",
+        )
+    return DeviceContext(org_id=terminal.org_id, terminal=terminal, protocol=protocol)
+
+
+DeviceDep = Annotated[DeviceContext, Depends(get_device)]
+
+
+def enroll(*, db_session: Session, ctx: OrgContext, data: EnrollRequest) -> EnrollResponse:
+    """Register (or re-register) a terminal and issue its credential.
+
+    Enrolling an existing terminal code again (a replaced till) rotates the credential and
+    tells the till where its numbers stand, so a fresh database continues the seq and the
+    receipt numbers instead of colliding with what HQ already has.
+    """
+    loc = inventory_service.get_location(
+        db_session=db_session, org_id=ctx.org_id, location_id=data.location_id
+    )
+    if loc.kind != "store":
+        raise Unprocessable("Terminals stand in stores, not warehouses", code="not_a_store")
+    terminal = db_session.scalars(
+        select(Terminal).where(Terminal.org_id == ctx.org_id, Terminal.code == data.code)
+    ).first()
+    if terminal is None:
+        terminal = Terminal(
+            org_id=ctx.org_id, code=data.code, name=data.name, location_id=data.location_id
+        )
+        db_session.add(terminal)
+        db_session.flush()
+    elif terminal.location_id != data.location_id:
+        raise Conflict(
+            f"Terminal {data.code} stands in another store; pick another code",
+            code="terminal_code_taken",
+        )
+    terminal.status = "active"
+    terminal.name = data.name
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    device = db_session.get(TerminalDevice, (ctx.org_id, terminal.id))
+    if device is None:
+        device = TerminalDevice(org_id=ctx.org_id, terminal_id=terminal.id, last_seq=0)
+        db_session.add(device)
+    device.credential_hash = _hash(secret)
+    device.issued_at = now
+    device.issued_by = ctx.user_id
+    device.revoked_at = None
+    db_session.flush()
+    last_receipt = db_session.scalar(
+        select(func.coalesce(func.max(Sale.receipt_no), 0)).where(
+            Sale.org_id == ctx.org_id, Sale.terminal_id == terminal.id
+        )
+    )
+    response = EnrollResponse(
+        org_id=ctx.org_id,
+        terminal_id=terminal.id,
+        terminal_code=terminal.code,
+        location_id=terminal.location_id,
+        credential=f"{terminal.id}.{secret}",
+        issued_at=now,
+        last_seq=device.last_seq,
+        last_receipt_no=int(last_receipt or 0),
+    )
+    db_session.commit()
+    return response
+
+
+def revoke(*, db_session: Session, org_id: uuid.UUID, terminal_id: uuid.UUID) -> None:
+    device = db_session.get(TerminalDevice, (org_id, terminal_id))
+    if device is None:
+        raise NotFound("That terminal was never enrolled", code="terminal_not_enrolled")
+    device.revoked_at = utcnow()
+    db_session.commit()

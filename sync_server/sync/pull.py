@@ -1,0 +1,242 @@
+"""Pull: the catalog flowing down. Deltas since a cursor from the change log, whole
+versions at a time; snapshots by entity in key order for a first start or a cursor too old.
+
+Every row is sent as the terminal's mirror stores it; a delete is a tombstone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location
+from arcoiris_shared.db.pos import Customer, TaxRate
+from arcoiris_shared.sync_protocol import ENTITIES, Change, PullResponse, SnapshotPage
+from sync_server.errors import BadRequest
+from sync_server.org.models import Organization, OrgSetting, User, UserOrgRole
+from sync_server.sync import catalog
+from sync_server.sync.models import CatalogChange
+
+# Org fields a till needs, sent as settings so one mechanism carries them.
+ORG_FIELDS = ("name", "currency", "locale", "timezone")
+
+
+def _s(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str | list | dict):
+        return value
+    return str(value)
+
+
+def _rows_items(
+    db_session: Session,
+    org_id: uuid.UUID,
+    keys: Sequence[str] | None,
+    after: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    stmt = select(Item).where(Item.org_id == org_id)
+    if keys is not None:
+        stmt = stmt.where(Item.id.in_([uuid.UUID(k) for k in keys]))
+    if after is not None:
+        stmt = stmt.where(Item.id > uuid.UUID(after))
+    items = db_session.scalars(stmt.order_by(Item.id).limit(limit)).all()
+    ids = [i.id for i in items]
+    codes: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
+    rates: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
+    if ids:
+        for item_id, code in db_session.execute(
+            select(ItemBarcode.item_id, ItemBarcode.barcode).where(
+                ItemBarcode.org_id == org_id, ItemBarcode.item_id.in_(ids)
+            )
+        ):
+            codes[item_id].append(code)
+        for item_id, rate_id in db_session.execute(
+            select(ItemTax.item_id, ItemTax.tax_rate_id).where(
+                ItemTax.org_id == org_id, ItemTax.item_id.in_(ids)
+            )
+        ):
+            rates[item_id].append(str(rate_id))
+    return [
+        {
+            "id": str(i.id),
+            "sku": i.sku,
+            "name": i.name,
+            "category": i.category,
+            "unit": i.unit,
+            "price": str(i.price),
+            "cost": _s(i.cost),
+            "tracked": i.tracked,
+            "weighed": i.weighed,
+            "is_active": i.is_active,
+            "barcodes": sorted(codes[i.id]),
+            "tax_rate_ids": sorted(rates[i.id]),
+        }
+        for i in items
+    ]
+
+
+def _simple(model: Any, fields: Sequence[str]) -> Callable[..., list[dict[str, Any]]]:
+    def rows(
+        db_session: Session,
+        org_id: uuid.UUID,
+        keys: Sequence[str] | None,
+        after: str | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        stmt = select(model).where(model.org_id == org_id)
+        if keys is not None:
+            stmt = stmt.where(model.id.in_([uuid.UUID(k) for k in keys]))
+        if after is not None:
+            stmt = stmt.where(model.id > uuid.UUID(after))
+        return [
+            {f: _s(getattr(r, f)) for f in fields}
+            for r in db_session.scalars(stmt.order_by(model.id).limit(limit))
+        ]
+
+    return rows
+
+
+def _rows_staff(
+    db_session: Session,
+    org_id: uuid.UUID,
+    keys: Sequence[str] | None,
+    after: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    stmt = (
+        select(UserOrgRole, User)
+        .join(User, User.id == UserOrgRole.user_id)
+        .where(UserOrgRole.org_id == org_id)
+    )
+    if keys is not None:
+        stmt = stmt.where(UserOrgRole.user_id.in_([uuid.UUID(k) for k in keys]))
+    if after is not None:
+        stmt = stmt.where(UserOrgRole.user_id > uuid.UUID(after))
+    return [
+        {
+            "id": str(u.id),
+            "full_name": u.full_name,
+            "role": m.role,
+            "pin_hash": m.pin_hash,
+            "is_active": bool(m.is_active and u.is_active),
+        }
+        for m, u in db_session.execute(stmt.order_by(UserOrgRole.user_id).limit(limit))
+    ]
+
+
+def _rows_settings(
+    db_session: Session,
+    org_id: uuid.UUID,
+    keys: Sequence[str] | None,
+    after: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    org = db_session.get(Organization, org_id)
+    assert org is not None
+    values = {f"org_{f}" if f == "name" else f: getattr(org, f) for f in ORG_FIELDS}
+    values.update(
+        {
+            s.key: s.value
+            for s in db_session.scalars(select(OrgSetting).where(OrgSetting.org_id == org_id))
+        }
+    )
+    wanted = sorted(
+        k for k in values if (keys is None or k in keys) and (after is None or k > after)
+    )
+    return [{"id": k, "value": values[k]} for k in wanted[:limit]]
+
+
+LOADERS: dict[str, Callable[..., list[dict[str, Any]]]] = {
+    "setting": _rows_settings,
+    "tax_rate": _simple(TaxRate, ("id", "code", "name", "rate", "is_active")),
+    "location": _simple(Location, ("id", "code", "name", "kind", "address", "is_active")),
+    "staff": _rows_staff,
+    "customer": _simple(Customer, ("id", "name", "email", "phone", "tax_id", "is_active")),
+    "item": _rows_items,
+}
+assert tuple(LOADERS) == ENTITIES
+
+
+def pull(*, db_session: Session, org_id: uuid.UUID, cursor: int, limit: int) -> PullResponse:
+    state = catalog.current(db_session, org_id=org_id)
+    top = state.version  # every version at or below this is committed
+    if (cursor <= 0 and top > 0) or cursor < state.floor or cursor > top:
+        return PullResponse(
+            changes=[],
+            cursor=cursor,
+            has_more=False,
+            catalog_version=top,
+            snapshot_required=True,
+        )
+    rows = db_session.execute(
+        select(
+            CatalogChange.version,
+            CatalogChange.entity,
+            CatalogChange.entity_key,
+            CatalogChange.deleted,
+        )
+        .where(
+            CatalogChange.org_id == org_id,
+            CatalogChange.version > cursor,
+            CatalogChange.version <= top,
+        )
+        .order_by(CatalogChange.version, CatalogChange.entity, CatalogChange.entity_key)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    if has_more:
+        # A page ends on a whole version: the cursor must never stand inside one.
+        cut = rows[limit - 1][0]
+        rows = [r for r in rows if r[0] < cut] or db_session.execute(
+            select(
+                CatalogChange.version,
+                CatalogChange.entity,
+                CatalogChange.entity_key,
+                CatalogChange.deleted,
+            ).where(CatalogChange.org_id == org_id, CatalogChange.version == cut)
+        ).all()
+        new_cursor = rows[-1][0]
+    else:
+        new_cursor = top
+    latest: dict[tuple[str, str], tuple[int, bool]] = {}
+    for version, entity, key, deleted in rows:
+        latest[(entity, key)] = (version, deleted)
+    changes: list[Change] = []
+    for entity in ENTITIES:
+        keys = [k for (e, k), (_, deleted) in latest.items() if e == entity and not deleted]
+        data = {
+            str(r["id"]): r
+            for r in (LOADERS[entity](db_session, org_id, keys, None, len(keys)) if keys else [])
+        }
+        for (e, k), (version, deleted) in sorted(latest.items(), key=lambda kv: kv[1][0]):
+            if e != entity:
+                continue
+            row = data.get(k)
+            changes.append(
+                Change(entity=e, key=k, version=version, deleted=deleted or row is None, data=row)
+            )
+    return PullResponse(changes=changes, cursor=new_cursor, has_more=has_more, catalog_version=top)
+
+
+def snapshot(
+    *, db_session: Session, org_id: uuid.UUID, entity: str, after: str | None, limit: int
+) -> SnapshotPage:
+    if entity not in LOADERS:
+        raise BadRequest(f"Unknown entity {entity!r}", details={"entities": list(ENTITIES)})
+    if after is not None and entity != "setting":
+        try:
+            uuid.UUID(after)
+        except ValueError as exc:
+            raise BadRequest("'after' must be the last key of the previous page") from exc
+    version = catalog.current(db_session, org_id=org_id).version
+    rows = LOADERS[entity](db_session, org_id, None, after, limit)
+    return SnapshotPage(
+        entity=entity,
+        rows=rows,
+        next_after=str(rows[-1]["id"]) if len(rows) == limit else None,
+        catalog_version=version,
+    )

@@ -1,0 +1,191 @@
+"""``/api/sync``: what terminals call (device credential), and HQ's view of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from arcoiris_shared.db.pos import Terminal
+from arcoiris_shared.sync_protocol import (
+    ENTITIES,
+    MAX_OPS_PER_PUSH,
+    MAX_PULL_PAGE,
+    SUPPORTED_VERSIONS,
+    EnrollRequest,
+    EnrollResponse,
+    MetaResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SnapshotPage,
+)
+from sync_server.auth.permissions import Permission
+from sync_server.deps import OrgContext, SessionDep, require
+from sync_server.errors import AppError
+from sync_server.schemas import Page, PageParams, make_page, page_params
+from sync_server.sync import catalog, devices, ingest
+from sync_server.sync import pull as pull_service
+from sync_server.sync.devices import DeviceDep, ProtocolDep
+from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
+
+router = APIRouter(prefix="/api/sync", tags=["sync"])
+
+TerminalsWriter = Annotated[OrgContext, Depends(require(Permission.TERMINALS_WRITE))]
+TerminalsReader = Annotated[OrgContext, Depends(require(Permission.TERMINALS_READ))]
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+class BatchTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+@router.post("/enroll")
+def enroll(
+    body: EnrollRequest, ctx: TerminalsWriter, session: SessionDep, _: ProtocolDep
+) -> EnrollResponse:
+    return devices.enroll(db_session=session, ctx=ctx, data=body)
+
+
+@router.get("/meta")
+def meta(device: DeviceDep, session: SessionDep) -> MetaResponse:
+    last_seq = session.scalar(
+        select(TerminalDevice.last_seq).where(
+            TerminalDevice.org_id == device.org_id,
+            TerminalDevice.terminal_id == device.terminal_id,
+        )
+    )
+    return MetaResponse(
+        server_time=dt.datetime.now(dt.UTC),
+        protocol_versions=list(SUPPORTED_VERSIONS),
+        terminal_id=device.terminal_id,
+        terminal_code=device.terminal.code,
+        last_seq=int(last_seq or 0),
+        catalog_version=catalog.current(session, org_id=device.org_id).version,
+    )
+
+
+@router.post("/push")
+def push(body: PushRequest, device: DeviceDep, session: SessionDep) -> PushResponse:
+    if len(body.ops) > MAX_OPS_PER_PUSH:
+        raise BatchTooLarge(
+            f"At most {MAX_OPS_PER_PUSH} ops per push; send half",
+            details={"max_ops": MAX_OPS_PER_PUSH},
+        )
+    return ingest.push(db_session=session, device=device, request=body)
+
+
+@router.get("/pull")
+def pull(
+    device: DeviceDep,
+    session: SessionDep,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+) -> PullResponse:
+    return pull_service.pull(db_session=session, org_id=device.org_id, cursor=cursor, limit=limit)
+
+
+@router.get("/snapshot")
+def snapshot(
+    device: DeviceDep,
+    session: SessionDep,
+    entity: Annotated[str, Query(pattern="^(" + "|".join(ENTITIES) + ")$")],
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+) -> SnapshotPage:
+    return pull_service.snapshot(
+        db_session=session, org_id=device.org_id, entity=entity, after=after, limit=limit
+    )
+
+
+class DeadLetterRead(BaseModel):
+    id: uuid.UUID
+    terminal_id: uuid.UUID
+    seq: int
+    op_id: uuid.UUID
+    kind: str
+    reason: str
+    received_at: dt.datetime
+    payload: dict[str, object]
+
+
+@router.get("/dead-letters")
+def dead_letters(
+    ctx: TerminalsReader, session: SessionDep, paging: Paging, terminal_id: uuid.UUID | None = None
+) -> Page[DeadLetterRead]:
+    stmt = select(DeadLetter).where(DeadLetter.org_id == ctx.org_id)
+    if terminal_id is not None:
+        stmt = stmt.where(DeadLetter.terminal_id == terminal_id)
+    rows = session.scalars(
+        stmt.order_by(DeadLetter.received_at.desc(), DeadLetter.id)
+        .limit(paging.limit + 1)
+        .offset(paging.offset)
+    ).all()
+    return make_page(
+        [
+            DeadLetterRead(
+                id=r.id,
+                terminal_id=r.terminal_id,
+                seq=r.seq,
+                op_id=r.op_id,
+                kind=r.kind,
+                reason=r.reason,
+                received_at=r.received_at,
+                payload=r.payload,
+            )
+            for r in rows
+        ],
+        paging,
+    )
+
+
+class TerminalHealth(BaseModel):
+    terminal_id: uuid.UUID
+    code: str
+    name: str
+    status: str
+    enrolled: bool
+    last_seen_at: dt.datetime | None
+    last_seq: int
+    rejected_ops: int
+
+
+@router.get("/health")
+def health(ctx: TerminalsReader, session: SessionDep) -> list[TerminalHealth]:
+    """Per terminal: enrolled or not, last seen, how far its ops got, how many HQ refused."""
+    rejected = {
+        terminal_id: count
+        for terminal_id, count in session.execute(
+            select(SyncOp.terminal_id, func.count())
+            .where(SyncOp.org_id == ctx.org_id, SyncOp.status == "rejected")
+            .group_by(SyncOp.terminal_id)
+        )
+    }
+    rows = session.execute(
+        select(Terminal, TerminalDevice)
+        .outerjoin(
+            TerminalDevice,
+            (TerminalDevice.org_id == Terminal.org_id)
+            & (TerminalDevice.terminal_id == Terminal.id),
+        )
+        .where(Terminal.org_id == ctx.org_id)
+        .order_by(Terminal.code)
+    ).all()
+    return [
+        TerminalHealth(
+            terminal_id=t.id,
+            code=t.code,
+            name=t.name,
+            status=t.status,
+            enrolled=d is not None and d.revoked_at is None,
+            last_seen_at=d.last_seen_at if d else None,
+            last_seq=d.last_seq if d else 0,
+            rejected_ops=int(rejected.get(t.id, 0)),
+        )
+        for t, d in rows
+    ]
