@@ -296,17 +296,14 @@ class _References:
             if item_ids
             else set()
         )
-        known = (
-            dict(
-                db_session.execute(
+        known: dict[uuid.UUID, str] = {}
+        if sale_refs:
+            known = {
+                sale_id: kind
+                for sale_id, kind in db_session.execute(
                     select(Sale.id, Sale.kind).where(Sale.org_id == org_id, Sale.id.in_(sale_refs))
                 )
-                .tuples()
-                .all()
-            )
-            if sale_refs
-            else {}
-        )
+            }
         locations = set(db_session.scalars(select(Location.id).where(Location.org_id == org_id)))
         customer_ids = {p.sale.customer_id for p in payloads if p.sale.customer_id}
         customers = (
