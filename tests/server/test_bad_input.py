@@ -71,8 +71,11 @@ def valid_bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
             ],
         },
         ("DELETE", "/api/inventory/items/{item_id}"): {},
-        ("POST", "/api/sync/enroll"): {"location_id": ids["location_id"], "code": "T77",
-                                       "name": "Till 77"},
+        ("POST", "/api/sync/enroll"): {
+            "location_id": ids["location_id"],
+            "code": "T77",
+            "name": "Till 77",
+        },
     }
 
 
@@ -282,9 +285,7 @@ def test_bad_input_is_refused_and_nothing_is_written(client, world_a: OrgWorld, 
     url = _fill(path, ids)
     before = _snapshot(client, world_a)
     for change, status in BAD[(method, path)]:
-        r = client.request(
-            method, url, headers=_h(world_a), json=_mutate(body, change, ids)
-        )
+        r = client.request(method, url, headers=_h(world_a), json=_mutate(body, change, ids))
         assert r.status_code == status, (change, r.text)
         err = r.json()["error"]
         assert err["code"] and err["message"], r.text
