@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import BLANK_SCHEMA, MetaData
 
-import arcoiris_shared.db.tables  # noqa: F401 - registers the mirrored tables
 from arcoiris_desktop.db.local import LocalBase
-from arcoiris_shared.db.base import MIRRORED_SCHEMAS, NAMING_CONVENTION, Base
+from arcoiris_shared.db import tables
+from arcoiris_shared.db.base import NAMING_CONVENTION
 
 # Tables SQLite's FTS5 creates behind the search index; not in any metadata.
 FTS_TABLE = "item_search"
@@ -22,9 +22,10 @@ def _no_schema(*_: Any) -> Any:
 
 def terminal_metadata() -> MetaData:
     md = MetaData(naming_convention=NAMING_CONVENTION)
-    for table in Base.metadata.sorted_tables:
-        if table.schema in MIRRORED_SCHEMAS:
-            table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)  # type: ignore[arg-type]
+    # Exactly the shared models: the server registers its own tables in the same schemas.
+    for name in tables.__all__:
+        table = getattr(tables, name).__table__
+        table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)
     for table in LocalBase.metadata.sorted_tables:
         table.to_metadata(md)
     return md
