@@ -115,3 +115,18 @@ class SearchKey(LocalBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     org_id: Mapped[uuid.UUID]
     item_id: Mapped[uuid.UUID]
+
+
+class SyncRejection(LocalBase):
+    """An op HQ acknowledged as rejected: out of the queue, kept here (and in HQ's dead
+    letters) so a manager can see what and why."""
+
+    __tablename__ = "sync_rejections"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    op_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
+    occurred_at: Mapped[dt.datetime]
+    rejected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -101,7 +101,9 @@ def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
             assert search(session, org, "cafe")[0].price == Decimal("4.50")
     finally:
         db.close()
-    assert (tmp_path / f"{DB_FILENAME}.before-t0002").exists()
+    from migrations.terminal import HEAD
+
+    assert (tmp_path / f"{DB_FILENAME}.before-{HEAD}").exists()
 
 
 def test_a_newer_database_is_refused_untouched(tmp_path: Path, db: Database, data_dir: Path):
