@@ -130,3 +130,13 @@ class SyncRejection(LocalBase):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
     occurred_at: Mapped[dt.datetime]
     rejected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SnapshotSeen(LocalBase):
+    """Keys a catalog snapshot delivered, so what it did not deliver can be retired after.
+    Filled page by page (each page with its progress, in one transaction), emptied after."""
+
+    __tablename__ = "sync_snapshot_seen"
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    entity_key: Mapped[str] = mapped_column(String(64), primary_key=True)

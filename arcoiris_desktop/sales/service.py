@@ -60,6 +60,15 @@ def next_number(session: Session, name: str) -> int:
     return int(value)
 
 
+def raise_counter(session: Session, name: str, floor: int) -> None:
+    """Make sure the counter's next number comes after ``floor`` (never lowers it)."""
+    counter = session.get(Counter, name)
+    if counter is None:
+        session.add(Counter(name=name, value=floor))
+    elif counter.value < floor:
+        counter.value = floor
+
+
 def receipt_code(terminal_code: str, receipt_no: int) -> str:
     return f"{terminal_code}-{receipt_no:06d}"
 

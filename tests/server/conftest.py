@@ -8,8 +8,6 @@ The database is named ``arcoiris_test_<random>`` on the server ``DATABASE_URL`` 
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,48 +15,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync_server.config import DEFAULT_DATABASE_URL, Settings
+from sync_server.config import Settings
 from sync_server.main import create_app
 from sync_server.migrate import upgrade
 
 SECRET = "test-secret-" + "x" * 40
-
-
-def _server_url() -> str:
-    return Settings(
-        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    ).sqlalchemy_url
-
-
-@pytest.fixture(scope="session")
-def pg_admin() -> Iterator[Engine]:
-    """An AUTOCOMMIT engine on the ``postgres`` database, for creating and dropping DBs."""
-    engine = create_engine(
-        make_url(_server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT"
-    )
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def fresh_database(pg_admin: Engine) -> Iterator[Any]:
-    """A factory of empty databases, each dropped when the run ends."""
-    created: list[str] = []
-
-    def make() -> str:
-        name = f"arcoiris_test_{secrets.token_hex(4)}"
-        with pg_admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        created.append(name)
-        return make_url(_server_url()).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    with pg_admin.connect() as conn:
-        for name in created:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

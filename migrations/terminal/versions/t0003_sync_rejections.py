@@ -1,4 +1,5 @@
-"""Sync: the ops HQ rejected, kept for the manager's screen.
+"""Sync: the ops HQ rejected, kept for the manager's screen; the keys a catalog snapshot
+delivered, so what it did not can be retired.
 
 Revision ID: t0003
 Revises: t0002
@@ -28,7 +29,14 @@ def upgrade() -> None:
         sa.Column("rejected_at", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_sync_rejections")),
     )
+    op.create_table(
+        "sync_snapshot_seen",
+        sa.Column("entity", sa.String(length=16), nullable=False),
+        sa.Column("entity_key", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("entity", "entity_key", name=op.f("pk_sync_snapshot_seen")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sync_snapshot_seen")
     op.drop_table("sync_rejections")

@@ -1,0 +1,356 @@
+"""The sync engine: pushes the outbox in ``seq`` order until HQ has acknowledged every op,
+then pulls the catalog. No Qt: a thread (or a test) calls ``sync_once`` and reads the status.
+
+Exactly once, from the till's side: an op leaves the outbox only in the transaction that
+records HQ's acknowledgement of its seq. A lost response means the op is sent again, and
+HQ answers with the result it stored the first time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from arcoiris_desktop.config import load_config, put_settings
+from arcoiris_desktop.db.database import Database
+from arcoiris_desktop.db.local import OutboxOp, Setting, SyncRejection, SyncState
+from arcoiris_desktop.sync import apply
+from arcoiris_desktop.sync.client import (
+    BatchTooLarge,
+    Offline,
+    QueueConflict,
+    SyncClient,
+    SyncError,
+)
+from arcoiris_desktop.sync.credentials import CredentialStore
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.sync_protocol import ENTITIES, EnrollResponse, Op
+
+logger = logging.getLogger(__name__)
+
+PUSH_BATCH = 200
+PAGE = 1000
+SERVER_URL = "sync_server_url"
+
+
+@dataclass
+class SyncStatus:
+    configured: bool = False
+    online: bool | None = None  # None: not tried yet
+    waiting: int = 0
+    rejected: int = 0
+    last_success: dt.datetime | None = None
+    last_error: str | None = None
+    blocked: str | None = None  # a problem only a person can fix (revoked, conflict)
+    catalog_version: int = 0
+    history: list[str] = field(default_factory=list)
+
+
+ClientFactory = Callable[[str, str | None], SyncClient]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        db: Database,
+        data_dir: Path,
+        *,
+        client_factory: ClientFactory | None = None,
+        batch_size: int = PUSH_BATCH,
+        page_size: int = PAGE,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.credentials = CredentialStore(data_dir)
+        self.client_factory = client_factory or (lambda url, cred: SyncClient(url, cred))
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        self.failures = 0
+        self.status = SyncStatus()
+        self.refresh_status()
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _state(self, session: Session, key: str, default: str | None = None) -> str | None:
+        row = session.get(SyncState, key)
+        return row.value if row is not None else default
+
+    def _set_state(self, session: Session, **values: str | None) -> None:
+        for key, value in values.items():
+            row = session.get(SyncState, key)
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(SyncState(key=key, value=value))
+            else:
+                row.value = value
+
+    def server_url(self) -> str | None:
+        with self.db.read() as session:
+            row = session.get(Setting, SERVER_URL)
+            return str(row.value) if row is not None else None
+
+    def refresh_status(self) -> SyncStatus:
+        with self.db.read() as session:
+            self.status.waiting = int(
+                session.scalar(select(func.count()).select_from(OutboxOp)) or 0
+            )
+            self.status.rejected = int(
+                session.scalar(select(func.count()).select_from(SyncRejection)) or 0
+            )
+            self.status.catalog_version = int(self._state(session, "catalog_cursor", "0") or 0)
+            last = self._state(session, "last_success")
+            self.status.last_success = dt.datetime.fromisoformat(last) if last else None
+        self.status.configured = (
+            self.server_url() is not None and self.credentials.load() is not None
+        )
+        return self.status
+
+    # -- the loop's one step ----------------------------------------------------------------
+
+    def next_delay(self, idle: float = 15.0) -> float:
+        """Seconds until the next attempt: steady when well, jittered backoff when not."""
+        if self.failures == 0:
+            return idle
+        base = min(60.0, float(2 ** min(self.failures - 1, 6)))
+        return float(base / 2 + self.rng.uniform(0, base / 2))
+
+    def sync_once(self) -> SyncStatus:
+        """Push everything waiting, then pull the catalog. Never raises: the status says."""
+        url = self.server_url()
+        credential = self.credentials.load()
+        if url is None or credential is None:
+            self.status.configured = False
+            return self.refresh_status()
+        client = self.client_factory(url, credential)
+        try:
+            self.push_pending(client)
+            self.pull_catalog(client)
+        except SyncError as exc:
+            self.failures += 1
+            self.status.online = not isinstance(exc, Offline)
+            self.status.last_error = str(exc)
+            if not exc.retry:
+                self.status.blocked = str(exc)
+            logger.info("sync did not finish: %s", exc)
+        else:
+            self.failures = 0
+            self.status.online = True
+            self.status.last_error = None
+            self.status.blocked = None
+            with self.db.write() as session:
+                self._set_state(session, last_success=utcnow().isoformat())
+        finally:
+            client.close()
+        return self.refresh_status()
+
+    # -- push ----------------------------------------------------------------------------------
+
+    def push_pending(self, client: SyncClient) -> int:
+        """Send the outbox in seq order until it is empty. Returns how many ops HQ acked."""
+        batch, acked = self.batch_size, 0
+        while True:
+            with self.db.read() as session:
+                rows = session.scalars(select(OutboxOp).order_by(OutboxOp.seq).limit(batch)).all()
+            if not rows:
+                return acked
+            ops = [
+                Op(
+                    seq=r.seq,
+                    op_id=r.op_id,
+                    kind=r.kind,
+                    occurred_at=r.occurred_at,
+                    payload=r.payload,
+                )
+                for r in rows
+            ]
+            try:
+                response = client.push(ops)
+            except BatchTooLarge:
+                if batch == 1:
+                    raise
+                batch = max(1, batch // 2)
+                logger.info("push batch too large; halving to %d", batch)
+                continue
+            done = {r.seq: r for r in response.results}
+            by_seq = {r.seq: r for r in rows}
+            with self.db.write() as session:
+                for seq, result in done.items():
+                    row = by_seq.get(seq)
+                    if row is None:
+                        continue
+                    if result.status == "rejected" and session.get(SyncRejection, seq) is None:
+                        session.add(
+                            SyncRejection(
+                                seq=seq,
+                                op_id=row.op_id,
+                                kind=row.kind,
+                                reason=result.reason or "rejected",
+                                payload=row.payload,
+                                occurred_at=row.occurred_at,
+                            )
+                        )
+                session.execute(delete(OutboxOp).where(OutboxOp.seq.in_(list(done))))
+            acked += len(done)
+            if response.expected_seq is not None and response.expected_seq < rows[0].seq:
+                raise QueueConflict(
+                    f"HQ expects op {response.expected_seq} but this till's queue starts at "
+                    f"{rows[0].seq}: ops are missing here. Nothing was deleted; call support."
+                )
+            if not done:
+                raise QueueConflict("HQ acknowledged none of the ops sent; stopping")
+            batch = self.batch_size
+
+    # -- pull ----------------------------------------------------------------------------------
+
+    def pull_catalog(self, client: SyncClient) -> int:
+        """Deltas since the cursor, each page in one transaction with its new cursor; a
+        snapshot first when HQ says the cursor is too old (or there is none)."""
+        config = self._config()
+        applied = 0
+        while True:
+            with self.db.read() as session:
+                cursor = int(self._state(session, "catalog_cursor", "0") or 0)
+                in_snapshot = self._state(session, "snapshot_version") is not None
+            if in_snapshot:
+                applied += self._snapshot(client, config)
+                continue
+            page = client.pull(cursor, self.page_size)
+            if page.snapshot_required:
+                with self.db.write() as session:
+                    apply.clear_seen(session)
+                    self._set_state(
+                        session,
+                        snapshot_version=str(page.catalog_version),
+                        snapshot_entity=ENTITIES[0],
+                        snapshot_after=None,
+                    )
+                continue
+            with self.db.write() as session:
+                for entity in ENTITIES:
+                    upserts = [c.data for c in page.changes if c.entity == entity and not c.deleted]
+                    apply.apply_rows(
+                        session,
+                        org_id=config[0],
+                        location_id=config[1],
+                        entity=entity,
+                        rows=[u for u in upserts if u],
+                    )
+                    apply.retire(
+                        session,
+                        org_id=config[0],
+                        entity=entity,
+                        keys=[c.key for c in page.changes if c.entity == entity and c.deleted],
+                    )
+                self._set_state(session, catalog_cursor=str(page.cursor))
+            applied += len(page.changes)
+            if not page.has_more:
+                return applied
+
+    def _snapshot(self, client: SyncClient, config: tuple[uuid.UUID, uuid.UUID]) -> int:
+        """One snapshot page; resumes where a crash left it (its progress commits with it)."""
+        with self.db.read() as session:
+            version = int(self._state(session, "snapshot_version") or 0)
+            entity = self._state(session, "snapshot_entity") or ENTITIES[0]
+            after = self._state(session, "snapshot_after")
+        page = client.snapshot(entity, after, self.page_size)
+        with self.db.write() as session:
+            apply.apply_rows(
+                session, org_id=config[0], location_id=config[1], entity=entity, rows=page.rows
+            )
+            apply.mark_seen(session, entity, [str(r["id"]) for r in page.rows])
+            if page.next_after is not None:
+                self._set_state(session, snapshot_after=page.next_after)
+            else:
+                apply.retire_unseen(session, org_id=config[0], entity=entity)
+                following = ENTITIES.index(entity) + 1
+                if following < len(ENTITIES):
+                    self._set_state(
+                        session, snapshot_entity=ENTITIES[following], snapshot_after=None
+                    )
+                else:
+                    apply.clear_seen(session)
+                    # Changes made while the snapshot ran come next as deltas (upserts are
+                    # idempotent), so the cursor is the version the snapshot started at.
+                    self._set_state(
+                        session,
+                        catalog_cursor=str(version),
+                        snapshot_version=None,
+                        snapshot_entity=None,
+                        snapshot_after=None,
+                    )
+        return len(page.rows)
+
+    def _config(self) -> tuple[uuid.UUID, uuid.UUID]:
+        with self.db.read() as session:
+            config = load_config(session)
+        return config.org_id, config.location_id
+
+
+def adopt_enrolment(
+    db: Database, data_dir: Path, url: str, enrolled: EnrollResponse, terminal_name: str
+) -> None:
+    """Make this till the terminal HQ just registered: identity, numbering, credential.
+
+    A till that already sold for another organization or terminal is refused: its sales
+    belong elsewhere (use a fresh data folder).
+    """
+    from arcoiris_desktop.sales.service import raise_counter
+    from arcoiris_shared.db.inv import Location
+    from arcoiris_shared.db.pos import Sale, Terminal
+
+    with db.write() as session:
+        current = {s.key: s.value for s in session.scalars(select(Setting))}
+        sold = session.scalar(select(func.count()).select_from(Sale)) or 0
+        same = current.get("terminal_id") == str(enrolled.terminal_id)
+        if sold and not same:
+            raise SyncError(
+                "this till holds sales of another store or terminal; enrol a fresh data folder"
+            )
+        if session.get(Location, (enrolled.org_id, enrolled.location_id)) is None:
+            session.add(
+                Location(
+                    org_id=enrolled.org_id,
+                    id=enrolled.location_id,
+                    code="STORE",
+                    name="Store",
+                    kind="store",
+                )
+            )
+            session.flush()
+        if session.get(Terminal, (enrolled.org_id, enrolled.terminal_id)) is None:
+            session.add(
+                Terminal(
+                    org_id=enrolled.org_id,
+                    id=enrolled.terminal_id,
+                    code=enrolled.terminal_code,
+                    name=terminal_name,
+                    location_id=enrolled.location_id,
+                )
+            )
+        put_settings(
+            session,
+            {
+                "org_id": str(enrolled.org_id),
+                "terminal_id": str(enrolled.terminal_id),
+                "terminal_code": enrolled.terminal_code,
+                "terminal_name": terminal_name,
+                "location_id": str(enrolled.location_id),
+                SERVER_URL: url,
+            },
+        )
+        # Continue HQ's numbering: a replaced till must not reuse seqs or receipt numbers.
+        raise_counter(session, "outbox_seq", enrolled.last_seq)
+        raise_counter(session, "receipt_no", enrolled.last_receipt_no)
+    CredentialStore(data_dir).save(enrolled.credential)
+    logger.info("enrolled as terminal %s (%s)", enrolled.terminal_code, enrolled.terminal_id)
