@@ -63,6 +63,8 @@ def stage_org(*, db_session: Session, owner: User, data: OrgCreate) -> Organizat
     db_session.flush()
     db_session.add(UserOrgRole(org_id=org.id, user_id=owner.id, role="owner"))
     accounting_service.seed_default_chart(db_session=db_session, org_id=org.id)
+    # Version 1 from birth: a terminal's first snapshot always has a version to stand on.
+    catalog_log.bump(db_session, org_id=org.id)
     db_session.flush()
     return org
 

@@ -164,7 +164,9 @@ assert tuple(LOADERS) == ENTITIES
 def pull(*, db_session: Session, org_id: uuid.UUID, cursor: int, limit: int) -> PullResponse:
     state = catalog.current(db_session, org_id=org_id)
     top = state.version  # every version at or below this is committed
-    if (cursor <= 0 and top > 0) or cursor < state.floor or cursor > top:
+    # No cursor yet, one older than the log keeps, or one from a future this server never
+    # reached (a restored HQ database): only a snapshot is safe.
+    if cursor <= 0 or cursor < state.floor or cursor > top:
         return PullResponse(
             changes=[],
             cursor=cursor,

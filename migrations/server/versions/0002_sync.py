@@ -124,8 +124,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("org_id", "terminal_id", name=op.f("pk_terminal_devices")),
         schema="pos",
     )
-    # Orgs that exist already start at version 0: their terminals take a first snapshot.
-    op.execute("INSERT INTO core.catalog_versions (org_id) SELECT id FROM core.organizations")
+    # Orgs that exist already start at version 1: their terminals take a first snapshot.
+    op.execute(
+        "INSERT INTO core.catalog_versions (org_id, version) SELECT id, 1 FROM core.organizations"
+    )
 
 
 def downgrade() -> None:
