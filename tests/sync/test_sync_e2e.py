@@ -61,7 +61,8 @@ def _check_invariants(live_server, terminals: list[Terminal], sold: dict[str, li
                 codes = (
                     c.execute(
                         text(
-                            "SELECT receipt_code FROM pos.sales WHERE org_id = :o AND terminal_id = :t"
+                            "SELECT receipt_code FROM pos.sales "
+                            "WHERE org_id = :o AND terminal_id = :t"
                         ),
                         {"o": org, "t": cfg.terminal_id},
                     )
@@ -101,7 +102,8 @@ def _check_invariants(live_server, terminals: list[Terminal], sold: dict[str, li
             revenue = c.execute(
                 text(
                     "SELECT coalesce(sum(jl.credit - jl.debit), 0) FROM acct.journal_lines jl "
-                    "JOIN acct.chart_of_accounts a ON a.org_id = jl.org_id AND a.id = jl.account_id "
+                    "JOIN acct.chart_of_accounts a "
+                    "ON a.org_id = jl.org_id AND a.id = jl.account_id "
                     "WHERE jl.org_id = :o AND a.system_key IN ('sales_revenue', 'sales_refunds', "
                     "'tax_payable')"
                 ),
