@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo-items", type=int, default=4_000, help="how many items the demo catalog has"
     )
+    enrol = parser.add_argument_group("enrolment (a scripted roll-out; a manager's account)")
+    enrol.add_argument("--enroll", metavar="URL", help="register this till with HQ and exit")
+    enrol.add_argument("--email", help="the manager's email")
+    enrol.add_argument("--store", default="MAIN", help="the store's code at HQ")
+    enrol.add_argument("--terminal-code", help="e.g. T03 (letters and digits)")
+    enrol.add_argument("--terminal-name", help="e.g. 'Till 3'")
+    enrol.add_argument("--org-id", help="when the manager belongs to several organizations")
     # For `make bench`: say when the first screen takes input, with memory in use, and quit.
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -90,6 +97,47 @@ def _refuse(message: str) -> int:
     return 2
 
 
+def _enroll(db: object, data_dir: Path, args: argparse.Namespace) -> int:
+    import getpass
+
+    from arcoiris_desktop.db.database import Database
+    from arcoiris_desktop.sync.client import SyncError
+    from arcoiris_desktop.sync.setup import enroll_till
+
+    assert isinstance(db, Database)
+    missing = [f"--{n}" for n in ("email", "terminal_code") if not getattr(args, n)]
+    if missing:
+        print(f"arcoiris-desktop: --enroll needs {', '.join(missing)}", file=sys.stderr)
+        return 2
+    password = os.environ.get("ARCOIRIS_PASSWORD") or (
+        getpass.getpass(f"Password for {args.email}: ") if sys.stdin.isatty() else ""
+    )
+    if not password:
+        print("arcoiris-desktop: no password (set ARCOIRIS_PASSWORD)", file=sys.stderr)
+        return 2
+    try:
+        enrolled, status = enroll_till(
+            db,
+            data_dir,
+            url=args.enroll,
+            email=args.email,
+            password=password,
+            store_code=args.store,
+            terminal_code=args.terminal_code,
+            terminal_name=args.terminal_name or f"Till {args.terminal_code}",
+            org_id=args.org_id,
+        )
+    except SyncError as exc:
+        print(f"arcoiris-desktop: enrolment failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"enrolled as {enrolled.terminal_code} ({enrolled.terminal_id})")
+    if status.last_error:
+        print(f"first sync did not finish ({status.last_error}); it will retry", file=sys.stderr)
+    else:
+        print(f"catalog at version {status.catalog_version}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir: Path = args.data_dir or default_data_dir()
@@ -103,6 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         db = Database(data_dir / DB_FILENAME)
     except DatabaseRefused as exc:
         return _refuse(str(exc))
+    if args.enroll:
+        try:
+            return _enroll(db, data_dir, args)
+        finally:
+            db.close()
     try:
         if args.demo:
             from arcoiris_desktop.catalog.demo import seed_demo

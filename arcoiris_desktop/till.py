@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -20,7 +21,7 @@ from arcoiris_desktop.catalog import lookup
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.config import TerminalConfig, load_config
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.db.local import OutboxOp
+from arcoiris_desktop.db.local import OutboxOp, SyncRejection
 from arcoiris_desktop.receipts.escpos_render import drawer_kick_bytes, render_escpos
 from arcoiris_desktop.receipts.layout import receipt_text_lines
 from arcoiris_desktop.receipts.model import Receipt
@@ -36,7 +37,10 @@ from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.staff import Staff, approver_by_pin, list_staff, sign_in
-from arcoiris_shared.db.inv import StockLevel, StockMovement
+from arcoiris_shared.db.inv import StockLevel
+
+if TYPE_CHECKING:
+    from arcoiris_desktop.sync.engine import SyncEngine
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,7 @@ class Till:
                 config = load_config(session)
         self.config = config
         self.printer = printer or self._configured_printer()
+        self._sync: SyncEngine | None = None
         logo = Path(self.config.printer.get("receipt_logo", DEFAULT_LOGO))
         self.logo: Path | None = logo if logo.is_file() else None
 
@@ -138,8 +143,8 @@ class Till:
             return lookup.search(session, self.config.org_id, text, limit=limit)
 
     def stock_of(self, item_id: uuid.UUID) -> Decimal:
-        """The server's level plus this till's own movements (all of them, until sync says
-        which the server has counted)."""
+        """HQ's level (as last pulled) plus this till's movements HQ has not acknowledged
+        yet. Acknowledged ones are inside HQ's level already: never counted twice."""
         c = self.config
         with self.db.read() as session:
             level = session.scalar(
@@ -149,15 +154,56 @@ class Till:
                     StockLevel.location_id == c.location_id,
                 )
             ) or Decimal(0)
-            moved = session.scalar(
-                select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
-                    StockMovement.org_id == c.org_id,
-                    StockMovement.item_id == item_id,
-                    StockMovement.location_id == c.location_id,
+            pending = session.scalars(
+                select(OutboxOp.payload).where(
+                    OutboxOp.kind.in_(("sale.completed", "sale.refunded"))
                 )
-            )
-            # A typed aggregate reads back through the column's type: exact Decimal.
-            return level + (moved if moved is not None else Decimal(0))
+            ).all()
+        wanted = str(item_id)
+        moved = sum(
+            (
+                Decimal(m["quantity"])
+                for payload in pending
+                for m in payload.get("movements", [])
+                if m["item_id"] == wanted and m["location_id"] == str(c.location_id)
+            ),
+            Decimal(0),
+        )
+        return level + moved
+
+    # -- sync ------------------------------------------------------------------------------
+
+    def sync_engine(self) -> SyncEngine | None:
+        """The engine, if this till is enrolled with HQ (a demo till is not)."""
+        if self._sync is None:
+            from arcoiris_desktop.sync.engine import SyncEngine
+
+            engine = SyncEngine(self.db, self.data_dir)
+            self._sync = engine if engine.status.configured else None
+        return self._sync
+
+    def waiting_list(self, limit: int = 200) -> list[tuple[int, str, str, str]]:
+        """(seq, kind, receipt, when) of ops still on their way to HQ, oldest first."""
+        with self.db.read() as session:
+            rows = session.scalars(select(OutboxOp).order_by(OutboxOp.seq).limit(limit)).all()
+            return [
+                (
+                    r.seq,
+                    r.kind,
+                    str(r.payload.get("sale", {}).get("receipt_code", "")),
+                    r.occurred_at.isoformat(),
+                )
+                for r in rows
+            ]
+
+    def rejected_list(self) -> list[tuple[int, str, str, str]]:
+        """(seq, kind, receipt, reason) of ops HQ refused."""
+        with self.db.read() as session:
+            rows = session.scalars(select(SyncRejection).order_by(SyncRejection.seq)).all()
+            return [
+                (r.seq, r.kind, str(r.payload.get("sale", {}).get("receipt_code", "")), r.reason)
+                for r in rows
+            ]
 
     # -- selling -----------------------------------------------------------------------------
 

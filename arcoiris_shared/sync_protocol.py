@@ -132,3 +132,12 @@ class EnrollResponse(_Message):
     issued_at: dt.datetime
     last_seq: int = Field(description="Where HQ's record of this terminal's ops stands")
     last_receipt_no: int = Field(description="The highest receipt number HQ has from it")
+
+
+class StockPage(_Message):
+    """HQ's stock levels at the terminal's store that changed since ``since`` (a cursor the
+    server made; pass ``next_since`` back). Rows may repeat across pages: apply as upserts."""
+
+    levels: list[dict[str, str]]
+    next_since: str
+    has_more: bool

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from arcoiris_desktop.config import put_settings
 from arcoiris_desktop.db.local import Setting, SnapshotSeen, StaffMember
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location
+from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel
 from arcoiris_shared.db.pos import Customer, TaxRate
 
 # Entities retired by flag, not deleted: past sales point at them.
@@ -236,3 +236,39 @@ def retire_unseen(session: Session, *, org_id: uuid.UUID, entity: str) -> None:
 
 def clear_seen(session: Session) -> None:
     session.execute(delete(SnapshotSeen))
+
+
+def apply_stock(
+    session: Session,
+    *,
+    org_id: uuid.UUID,
+    location_id: uuid.UUID,
+    levels: Sequence[dict[str, str]],
+) -> None:
+    """HQ's levels replace the local ones (items the till does not know are skipped)."""
+    if not levels:
+        return
+    known = set(
+        session.scalars(
+            select(Item.id).where(
+                Item.org_id == org_id, Item.id.in_([uuid.UUID(x["item_id"]) for x in levels])
+            )
+        )
+    )
+    now = utcnow()
+    _upsert(
+        session,
+        StockLevel,
+        [
+            {
+                "org_id": org_id,
+                "item_id": uuid.UUID(x["item_id"]),
+                "location_id": location_id,
+                "quantity": Decimal(x["quantity"]),
+                "updated_at": now,
+            }
+            for x in levels
+            if uuid.UUID(x["item_id"]) in known
+        ],
+        ("org_id", "item_id", "location_id"),
+    )

@@ -20,6 +20,7 @@ from arcoiris_shared.sync_protocol import (
     PushRequest,
     PushResponse,
     SnapshotPage,
+    StockPage,
 )
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,12 @@ class SyncClient:
         if after is not None:
             params["after"] = after
         return SnapshotPage.model_validate(self._call("GET", "/api/sync/snapshot", params=params))
+
+    def stock(self, since: str | None, limit: int) -> StockPage:
+        params: dict[str, Any] = {"limit": limit}
+        if since:
+            params["since"] = since
+        return StockPage.model_validate(self._call("GET", "/api/sync/stock", params=params))
 
 
 def enroll(

@@ -136,6 +136,7 @@ class SyncEngine:
         try:
             self.push_pending(client)
             self.pull_catalog(client)
+            self.pull_stock(client)
         except SyncError as exc:
             self.failures += 1
             self.status.online = not isinstance(exc, Offline)
@@ -254,6 +255,23 @@ class SyncEngine:
                     )
                 self._set_state(session, catalog_cursor=str(page.cursor))
             applied += len(page.changes)
+            if not page.has_more:
+                return applied
+
+    def pull_stock(self, client: SyncClient) -> int:
+        """HQ's levels at this store, which already count every op HQ acknowledged."""
+        org_id, location_id = self._config()
+        applied = 0
+        while True:
+            with self.db.read() as session:
+                since = self._state(session, "stock_since")
+            page = client.stock(since, self.page_size)
+            with self.db.write() as session:
+                apply.apply_stock(
+                    session, org_id=org_id, location_id=location_id, levels=page.levels
+                )
+                self._set_state(session, stock_since=page.next_since or None)
+            applied += len(page.levels)
             if not page.has_more:
                 return applied
 

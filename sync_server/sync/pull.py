@@ -6,6 +6,7 @@ Every row is sent as the terminal's mirror stores it; a delete is a tombstone.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -13,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location
+from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel
 from arcoiris_shared.db.pos import Customer, TaxRate
-from arcoiris_shared.sync_protocol import ENTITIES, Change, PullResponse, SnapshotPage
+from arcoiris_shared.sync_protocol import ENTITIES, Change, PullResponse, SnapshotPage, StockPage
 from sync_server.errors import BadRequest
 from sync_server.org.models import Organization, OrgSetting, User, UserOrgRole
 from sync_server.sync import catalog
@@ -241,4 +242,53 @@ def snapshot(
         rows=rows,
         next_after=str(rows[-1]["id"]) if len(rows) == limit else None,
         catalog_version=version,
+    )
+
+
+# Levels written this long before the newest one seen are read again on the next pull: a
+# transaction that stamped its rows earlier may commit later than the one read first.
+STOCK_OVERLAP = dt.timedelta(seconds=10)
+
+
+def stock(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    location_id: uuid.UUID,
+    since: str | None,
+    limit: int,
+) -> StockPage:
+    stmt = select(StockLevel).where(
+        StockLevel.org_id == org_id, StockLevel.location_id == location_id
+    )
+    if since:
+        try:
+            stamp, _, key = since.partition("|")
+            moment = dt.datetime.fromisoformat(stamp)
+            after = uuid.UUID(key)
+        except ValueError as exc:
+            raise BadRequest("'since' must be a cursor this server gave") from exc
+        stmt = stmt.where(
+            (StockLevel.updated_at > moment)
+            | ((StockLevel.updated_at == moment) & (StockLevel.item_id > after))
+        )
+    rows = db_session.scalars(
+        stmt.order_by(StockLevel.updated_at, StockLevel.item_id).limit(limit)
+    ).all()
+    if len(rows) == limit:
+        last = rows[-1]
+        next_since = f"{last.updated_at.isoformat()}|{last.item_id}"
+    else:
+        newest = max((r.updated_at for r in rows), default=None)
+        start = (newest - STOCK_OVERLAP) if newest else None
+        if start is None and since:
+            next_since = since
+        elif start is None:
+            next_since = ""
+        else:
+            next_since = f"{start.isoformat()}|{uuid.UUID(int=0)}"
+    return StockPage(
+        levels=[{"item_id": str(r.item_id), "quantity": str(r.quantity)} for r in rows],
+        next_since=next_since,
+        has_more=len(rows) == limit,
     )

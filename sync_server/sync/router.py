@@ -23,6 +23,7 @@ from arcoiris_shared.sync_protocol import (
     PushRequest,
     PushResponse,
     SnapshotPage,
+    StockPage,
 )
 from sync_server.auth.permissions import Permission
 from sync_server.deps import OrgContext, SessionDep, require
@@ -100,6 +101,23 @@ def snapshot(
 ) -> SnapshotPage:
     return pull_service.snapshot(
         db_session=session, org_id=device.org_id, entity=entity, after=after, limit=limit
+    )
+
+
+@router.get("/stock")
+def stock(
+    device: DeviceDep,
+    session: SessionDep,
+    since: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+) -> StockPage:
+    """HQ's stock levels at this terminal's store, changed since the cursor."""
+    return pull_service.stock(
+        db_session=session,
+        org_id=device.org_id,
+        location_id=device.terminal.location_id,
+        since=since,
+        limit=limit,
     )
 
 

@@ -28,6 +28,7 @@ DEVICE_ROUTES = {
     ("POST", "/api/sync/push"),
     ("GET", "/api/sync/pull"),
     ("GET", "/api/sync/snapshot"),
+    ("GET", "/api/sync/stock"),
 }
 
 

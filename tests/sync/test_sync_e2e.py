@@ -261,3 +261,35 @@ def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal
 
 
 MANAGER_EMAIL = "manager@arcoiris.example"
+
+
+def test_stock_on_the_till_is_hq_level_plus_what_hq_has_not_seen(live_server, make_terminal):
+    t = make_terminal("T51")
+    t.engine.sync_once()
+    till = t.open_till()
+    cashier = next(s for s in till.staff() if s.role == "cashier")
+    with t.db.read() as s:
+        code = next(c for c in s.scalars(select(ItemBarcode.barcode)) if not c.startswith("2"))
+    item = till.scan(code).item
+    start = till.stock_of(item.item_id)
+
+    def sell(qty: int) -> None:
+        cart = till.new_cart()
+        cart.add_scan(till.scan(code), D(qty))
+        tender = till.new_tender(cart.totals().total)
+        tender.add_card(None, "AUTH")
+        till.complete(cart, tender, cashier)
+
+    sell(2)
+    assert till.stock_of(item.item_id) == start - 2  # offline: counted from the queue
+    _drain(t)
+    assert till.stock_of(item.item_id) == start - 2  # acked: inside HQ's level, not twice
+    hq = _hq(live_server)
+    with hq.connect() as c:
+        level = c.execute(text(
+            "SELECT quantity FROM inv.stock_levels WHERE org_id = :o AND item_id = :i"),
+            {"o": live_server.org_id, "i": item.item_id}).scalar()
+    hq.dispose()
+    assert level == start - 2
+    sell(1)
+    assert till.stock_of(item.item_id) == start - 3
