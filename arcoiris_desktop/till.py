@@ -182,6 +182,13 @@ class Till:
             self._sync = engine if engine.status.configured else None
         return self._sync
 
+    def enroll(self, **values: str) -> object:
+        """Register with HQ (see ``sync.setup.enroll_till``); the new identity is used from
+        the next start."""
+        from arcoiris_desktop.sync.setup import enroll_till
+
+        return enroll_till(self.db, self.data_dir, **values)
+
     def waiting_list(self, limit: int = 200) -> list[tuple[int, str, str, str]]:
         """(seq, kind, receipt, when) of ops still on their way to HQ, oldest first."""
         with self.db.read() as session:

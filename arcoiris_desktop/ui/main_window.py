@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget
 
 from arcoiris_desktop.staff import Staff
+from arcoiris_desktop.sync.engine import SyncStatus
 from arcoiris_desktop.till import Till
+from arcoiris_desktop.ui.dialogs import button
 from arcoiris_desktop.ui.login import LoginScreen
 from arcoiris_desktop.ui.refund_screen import RefundScreen
 from arcoiris_desktop.ui.sale_screen import SaleScreen
+from arcoiris_desktop.ui.sync_dialog import EnrollDialog, SyncDialog
+from arcoiris_desktop.ui.sync_runner import SyncRunner
 from arcoiris_desktop.ui.theme import STYLE
 from arcoiris_desktop.ui.worker import Worker
 
@@ -21,6 +25,7 @@ class MainWindow(QMainWindow):
         self.worker = Worker(self)
         self.cashier: Staff | None = None
         self.database_problem: str | None = None
+        self.last_sync: SyncStatus | None = None
         self.setWindowTitle(
             f"Arcoiris POS — {till.config.store_name} · {till.config.terminal_name}"
         )
@@ -42,8 +47,13 @@ class MainWindow(QMainWindow):
 
         self.who = QLabel("")
         self.queue = QLabel("")
+        self.sync_button = button("Sync…")
+        self.sync_button.setFlat(True)
+        self.sync_button.clicked.connect(self.show_sync)
         self.statusBar().addWidget(self.who, 1)
         self.statusBar().addPermanentWidget(self.queue)
+        self.statusBar().addPermanentWidget(self.sync_button)
+        self.active_dialog: QDialog | None = None
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -56,6 +66,14 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         # The full check reads every page: it runs behind the first screen, never before it.
         self.worker.run(self.till.check_database, done=self._database_checked)
+        self.sync_runner: SyncRunner | None = None
+        engine = till.sync_engine()
+        if engine is not None:
+            self.sync_runner = SyncRunner(engine, self)
+            self.sync_runner.status_changed.connect(self._sync_status)
+            self.sale.sale_completed.connect(self._poke_sync)
+            self.refunds.refunded.connect(self._poke_sync)
+            self.sync_runner.start()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -121,13 +139,83 @@ class MainWindow(QMainWindow):
             self.queue.setStyleSheet("color: #b3261e; font-weight: 700;")
 
     def _show_queue(self, waiting: int) -> None:
-        # Sync arrives with its own issue; until then every sale waits here, safely.
-        self.queue.setText(f"Offline · {waiting} waiting to sync")
+        if self.sync_runner is None:
+            self.queue.setText(f"Not enrolled with HQ · {waiting} sales kept on this till")
+        elif self.last_sync is not None:
+            self._sync_status(self.last_sync)
+
+    def show_sync(self) -> None:
+        self.worker.run(
+            lambda: (self.till.waiting_list(), self.till.rejected_list()), done=self._open_sync
+        )
+
+    def _open_sync(self, lists: tuple[list[tuple[int, str, str, str]], ...]) -> None:
+        waiting, rejected = lists
+        status = self.last_sync if self.sync_runner is not None else None
+        dialog = SyncDialog(status, waiting, rejected, parent=self)
+        dialog.sync_now.clicked.connect(self._poke_sync)
+        dialog.enrol.clicked.connect(self.show_enrol)
+        dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def show_enrol(self) -> None:
+        if self.active_dialog is not None:
+            self.active_dialog.accept()
+        dialog = EnrollDialog(parent=self)
+
+        def submit() -> None:
+            values = dialog.values()
+            dialog.ok.setEnabled(False)
+            dialog.banner.info("Enrolling…")
+
+            def done(result: object) -> None:
+                dialog.accept()
+                self.login.banner.info(
+                    "Enrolled with HQ. Restart the till to sell from HQ's catalog."
+                )
+
+            def failed(exc: BaseException) -> None:
+                dialog.ok.setEnabled(True)
+                dialog.banner.error(f"Not enrolled: {exc}")
+
+            self.worker.run(self.till.enroll, done=done, failed=failed, **values)
+
+        dialog.ok.clicked.connect(submit)
+        dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _poke_sync(self, _: object = None) -> None:
+        if self.sync_runner is not None:
+            self.sync_runner.poke()
+
+    def _sync_status(self, status: SyncStatus) -> None:
+        """Online or not, what waits, when HQ last heard from us, and anything refused."""
+        self.last_sync = status
+        if self.database_problem:
+            return
+        when = (
+            status.last_success.astimezone().strftime("%H:%M") if status.last_success else "never"
+        )
+        if status.blocked:
+            text, color = f"Sync stopped: {status.blocked[:90]}", "#b3261e"
+        elif status.online:
+            text, color = f"Online · {status.waiting} waiting · synced {when}", "#0b6e4f"
+        else:
+            text, color = f"Offline · {status.waiting} waiting · last sync {when}", "#8a5a00"
+        if status.rejected:
+            text += f" · ⚠ {status.rejected} refused by HQ"
+            color = "#b3261e"
+        self.queue.setText(text)
+        self.queue.setStyleSheet(f"color: {color}; font-weight: 600;")
 
     def closeEvent(self, event: QEvent) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
         self.till.stop_background_work()
+        if self.sync_runner is not None:
+            self.sync_runner.stop()
         self.worker.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]

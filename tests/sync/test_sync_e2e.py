@@ -293,3 +293,25 @@ def test_stock_on_the_till_is_hq_level_plus_what_hq_has_not_seen(live_server, ma
     assert level == start - 2
     sell(1)
     assert till.stock_of(item.item_id) == start - 3
+
+
+def test_the_window_syncs_in_the_background_and_shows_it(qtbot, live_server, make_terminal):
+    from arcoiris_desktop.ui.main_window import MainWindow
+    from arcoiris_desktop.ui.sync_dialog import SyncDialog
+
+    t = make_terminal("T61")
+    t.engine.sync_once()
+    till = t.open_till()
+    w = MainWindow(till)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.last_sync is not None and w.last_sync.online, timeout=10_000)
+    assert w.queue.text().startswith("Online · 0 waiting")
+    _sell(t, random.Random(61), 2)
+    w._poke_sync()
+    qtbot.waitUntil(lambda: w.last_sync.waiting == 0 and "0 waiting" in w.queue.text(),
+                    timeout=10_000)
+    w.show_sync()
+    qtbot.waitUntil(lambda: isinstance(w.active_dialog, SyncDialog))
+    w.grab().save(str(t.data_dir / "window.png"))
+    w.close()
