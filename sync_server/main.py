@@ -19,6 +19,7 @@ from sync_server.inventory.router import router as inventory_router
 from sync_server.middleware import BodySizeLimit
 from sync_server.org.router import router as org_router
 from sync_server.pos.router import router as pos_router
+from sync_server.reports.router import router as reports_router
 from sync_server.sync.router import router as sync_router
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(
         pos_router,
         accounting_router,
         sync_router,
+        reports_router,
     ):
         app.include_router(router)
     return app

@@ -53,7 +53,7 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 def test_matrix_covers_every_domain():
     prefixes = {p.split("/")[2] for _, p in ORG_ROUTES}
-    assert prefixes == {"org", "inventory", "pos", "accounting", "sync"}
+    assert prefixes == {"org", "inventory", "pos", "accounting", "sync", "reports"}
     assert len(ORG_ROUTES) >= 30
 
 

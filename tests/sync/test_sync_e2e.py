@@ -286,9 +286,10 @@ def test_stock_on_the_till_is_hq_level_plus_what_hq_has_not_seen(live_server, ma
     assert till.stock_of(item.item_id) == start - 2  # acked: inside HQ's level, not twice
     hq = _hq(live_server)
     with hq.connect() as c:
-        level = c.execute(text(
-            "SELECT quantity FROM inv.stock_levels WHERE org_id = :o AND item_id = :i"),
-            {"o": live_server.org_id, "i": item.item_id}).scalar()
+        level = c.execute(
+            text("SELECT quantity FROM inv.stock_levels WHERE org_id = :o AND item_id = :i"),
+            {"o": live_server.org_id, "i": item.item_id},
+        ).scalar()
     hq.dispose()
     assert level == start - 2
     sell(1)
@@ -309,9 +310,49 @@ def test_the_window_syncs_in_the_background_and_shows_it(qtbot, live_server, mak
     assert w.queue.text().startswith("Online · 0 waiting")
     _sell(t, random.Random(61), 2)
     w._poke_sync()
-    qtbot.waitUntil(lambda: w.last_sync.waiting == 0 and "0 waiting" in w.queue.text(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: w.last_sync.waiting == 0 and "0 waiting" in w.queue.text(), timeout=10_000
+    )
     w.show_sync()
     qtbot.waitUntil(lambda: isinstance(w.active_dialog, SyncDialog))
     w.grab().save(str(t.data_dir / "window.png"))
     w.close()
+
+
+def test_hq_takings_match_what_the_tills_recorded(live_server, make_terminal):
+    import httpx
+
+    t = make_terminal("T81")
+    t.engine.sync_once()
+    till = t.open_till()
+    _sell(t, random.Random(81), 4)
+    _drain(t)
+    with t.db.read() as s:
+        mine = s.scalars(select(Sale).where(Sale.terminal_id == till.config.terminal_id)).all()
+        local_total = sum(x.total for x in mine)
+    with httpx.Client(base_url=live_server.url) as hq:
+        login = hq.post(
+            "/api/auth/login", json={"email": MANAGER_EMAIL, "password": "arcoiris-manager"}
+        ).json()
+        h = {
+            "Authorization": f"Bearer {login['access_token']}",
+            "X-Org-ID": str(live_server.org_id),
+        }
+        by_terminal = hq.get("/api/reports/takings?group_by=terminal", headers=h).json()
+        row = next(r for r in by_terminal["rows"] if r["key"] == str(till.config.terminal_id))
+        assert D(row["takings"]) == local_total and row["sales"] == 4
+        for group in ("day", "store", "tender"):
+            report = hq.get(f"/api/reports/takings?group_by={group}", headers=h).json()
+            assert D(report["total"]) == D(by_terminal["total"]), group
+        cashier = hq.post(
+            "/api/auth/login",
+            json={"email": "cashier@arcoiris.example", "password": "arcoiris-cashier"},
+        ).json()
+        r = hq.get(
+            "/api/reports/takings",
+            headers={
+                "Authorization": f"Bearer {cashier['access_token']}",
+                "X-Org-ID": str(live_server.org_id),
+            },
+        )
+        assert r.status_code == 403

@@ -1,0 +1,77 @@
+"""A till killed with ``kill -9`` in the middle of pushing a long backlog, restarted on the
+same database: the queue drains and HQ has every sale exactly once."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from sqlalchemy import create_engine, text
+
+from arcoiris_desktop.sync.engine import SyncEngine
+from tests.sync.test_sync_e2e import _drain, _sell
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from arcoiris_desktop.db.database import Database, DB_FILENAME
+    from arcoiris_desktop.sync.engine import SyncEngine
+    data = Path(sys.argv[1])
+    db = Database(data / DB_FILENAME)
+    engine = SyncEngine(db, data, batch_size=5)
+    print("PUSHING", flush=True)
+    while engine.refresh_status().waiting:
+        engine.sync_once()
+    print("DONE", flush=True)
+    """
+)
+
+
+def test_killed_mid_push_then_restarted_drains_exactly_once(live_server, make_terminal):
+    t = make_terminal("T71")
+    t.engine.sync_once()
+    t.open_till()
+    sold = _sell(t, random.Random(71), 60)
+    env = {**os.environ, "ARCOIRIS_CREDENTIAL_STORE": "file"}
+    rng = random.Random(7)
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(t.data_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "PUSHING"
+        time.sleep(rng.uniform(0.05, 0.4))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    # Restart on the same database: the engine picks up where the queue stands.
+    t.engine = SyncEngine(t.db, t.data_dir, batch_size=7)
+    _drain(t)
+    hq = create_engine(live_server.database_url)
+    try:
+        with hq.connect() as c:
+            codes = (
+                c.execute(
+                    text("SELECT receipt_code FROM pos.sales WHERE terminal_id = :t"),
+                    {"t": t.till.config.terminal_id},
+                )
+                .scalars()
+                .all()
+            )
+            ops = c.execute(
+                text("SELECT count(*), max(seq) FROM pos.sync_ops WHERE terminal_id = :t"),
+                {"t": t.till.config.terminal_id},
+            ).one()
+    finally:
+        hq.dispose()
+    assert sorted(codes) == sorted(sold)
+    assert ops == (60, 60)
