@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
@@ -28,6 +27,7 @@ from sync_server.accounting.schemas import (
     TrialBalance,
     TrialBalanceRow,
 )
+from sync_server.bulk import copy_rows
 from sync_server.errors import Conflict, NotFound, Unprocessable
 
 ZERO = Decimal(0)
@@ -137,8 +137,8 @@ def post_journals(
             )
             d, c = moves.get((period, p.account_id), (ZERO, ZERO))
             moves[(period, p.account_id)] = (d + p.debit, c + p.credit)
-    db_session.execute(insert(Journal), journals)
-    db_session.execute(insert(JournalLine), journal_lines)
+    copy_rows(db_session, Journal.__table__, journals)  # type: ignore[arg-type]
+    copy_rows(db_session, JournalLine.__table__, journal_lines)  # type: ignore[arg-type]
     for period in sorted({period for period, _ in moves}):
         repository.add_to_balances(
             db_session,

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel, StockMovement
+from sync_server.bulk import copy_rows
 
 
 def item(db_session: Session, *, org_id: uuid.UUID, item_id: uuid.UUID) -> Item | None:
@@ -213,7 +214,7 @@ def append_movements(db_session: Session, *, movements: Sequence[dict[str, Any]]
     """
     if not movements:
         return
-    db_session.execute(insert(StockMovement), list(movements))
+    copy_rows(db_session, StockMovement.__table__, movements)  # type: ignore[arg-type]
     deltas: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], Decimal] = {}
     for m in movements:
         key = (m["org_id"], m["item_id"], m["location_id"])

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
@@ -30,6 +30,7 @@ from arcoiris_shared.money import currency_exponent
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import repository as accounting_repository
 from sync_server.accounting import service as accounting_service
+from sync_server.bulk import copy_rows
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
 from sync_server.org.models import Organization
@@ -94,8 +95,9 @@ def push(*, db_session: Session, device: DeviceContext, request: PushRequest) ->
     outcomes = _apply(db_session, device, fresh)
     now = utcnow()
     if fresh:
-        db_session.execute(
-            insert(SyncOp),
+        copy_rows(
+            db_session,
+            SyncOp.__table__,  # type: ignore[arg-type]
             [
                 {
                     "org_id": org_id,
@@ -114,8 +116,9 @@ def push(*, db_session: Session, device: DeviceContext, request: PushRequest) ->
         )
         rejected = [(op, reason) for op, reason in outcomes if reason]
         if rejected:
-            db_session.execute(
-                insert(DeadLetter),
+            copy_rows(
+                db_session,
+                DeadLetter.__table__,  # type: ignore[arg-type]
                 [
                     {
                         "org_id": org_id,
@@ -432,11 +435,9 @@ def _journal(
 def _write(db_session: Session, org_id: uuid.UUID, batch: _Batch) -> None:
     if not batch.sales:
         return
-    db_session.execute(insert(Sale), batch.sales)
-    db_session.execute(insert(SaleLine), batch.lines)
-    if batch.taxes:
-        db_session.execute(insert(SaleTax), batch.taxes)
-    if batch.payments:
-        db_session.execute(insert(Payment), batch.payments)
+    copy_rows(db_session, Sale.__table__, batch.sales)  # type: ignore[arg-type]
+    copy_rows(db_session, SaleLine.__table__, batch.lines)  # type: ignore[arg-type]
+    copy_rows(db_session, SaleTax.__table__, batch.taxes)  # type: ignore[arg-type]
+    copy_rows(db_session, Payment.__table__, batch.payments)  # type: ignore[arg-type]
     inventory_repository.append_movements(db_session, movements=batch.movements)
     accounting_service.post_journals(db_session=db_session, org_id=org_id, entries=batch.journals)

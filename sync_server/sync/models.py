@@ -42,7 +42,6 @@ class SyncOp(Base):
 
     __tablename__ = "sync_ops"
     __table_args__ = (
-        org_fk(["terminal_id"], f"{POS}.terminals"),
         one_of("status", ("applied", "rejected")),
         Index("uq_sync_ops_org_id_op_id", "org_id", "op_id", unique=True),
         {"schema": POS},
@@ -65,7 +64,6 @@ class DeadLetter(Base):
 
     __tablename__ = "sync_dead_letters"
     __table_args__ = (
-        org_fk(["terminal_id"], f"{POS}.terminals"),
         Index("ix_sync_dead_letters_org_id_received_at", "org_id", "received_at"),
         {"schema": POS},
     )

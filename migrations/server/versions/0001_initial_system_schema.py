@@ -325,16 +325,6 @@ def upgrade() -> None:
             name=op.f("ck_stock_movements_reason_valid"),
         ),
         sa.CheckConstraint("quantity <> 0", name=op.f("ck_stock_movements_quantity_not_zero")),
-        sa.ForeignKeyConstraint(
-            ["org_id", "item_id"],
-            ["inv.items.org_id", "inv.items.id"],
-            name=op.f("fk_stock_movements_org_id_item_id_items"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "location_id"],
-            ["inv.locations.org_id", "inv.locations.id"],
-            name=op.f("fk_stock_movements_org_id_location_id_locations"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_stock_movements")),
         schema="inv",
     )
@@ -431,17 +421,6 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint(
             "debit >= 0 AND credit >= 0", name=op.f("ck_journal_lines_amounts_not_negative")
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "account_id"],
-            ["acct.chart_of_accounts.org_id", "acct.chart_of_accounts.id"],
-            name=op.f("fk_journal_lines_org_id_account_id_chart_of_accounts"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "journal_id"],
-            ["acct.journals.org_id", "acct.journals.id"],
-            name=op.f("fk_journal_lines_org_id_journal_id_journals"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("org_id", "journal_id", "line_no", name=op.f("pk_journal_lines")),
         schema="acct",
@@ -580,11 +559,6 @@ def upgrade() -> None:
             "method IN ('cash', 'card', 'voucher', 'other')", name=op.f("ck_payments_method_valid")
         ),
         sa.CheckConstraint("change >= 0", name=op.f("ck_payments_change_not_negative")),
-        sa.ForeignKeyConstraint(
-            ["org_id", "sale_id"],
-            ["pos.sales.org_id", "pos.sales.id"],
-            name=op.f("fk_payments_org_id_sale_id_sales"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "sale_id", "payment_no", name=op.f("pk_payments")),
         schema="pos",
     )
@@ -611,16 +585,6 @@ def upgrade() -> None:
         ),
         sa.Column("refund_of_line_no", sa.Integer(), nullable=True),
         sa.CheckConstraint("quantity <> 0", name=op.f("ck_sale_lines_quantity_not_zero")),
-        sa.ForeignKeyConstraint(
-            ["org_id", "item_id"],
-            ["inv.items.org_id", "inv.items.id"],
-            name=op.f("fk_sale_lines_org_id_item_id_items"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "sale_id"],
-            ["pos.sales.org_id", "pos.sales.id"],
-            name=op.f("fk_sale_lines_org_id_sale_id_sales"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "sale_id", "line_no", name=op.f("pk_sale_lines")),
         schema="pos",
     )
@@ -640,11 +604,6 @@ def upgrade() -> None:
         sa.Column("rate", sa.Numeric(9, 4), nullable=False),
         sa.Column("base", sa.Numeric(19, 4), nullable=False),
         sa.Column("amount", sa.Numeric(19, 4), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_id", "sale_id"],
-            ["pos.sales.org_id", "pos.sales.id"],
-            name=op.f("fk_sale_taxes_org_id_sale_id_sales"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "sale_id", "tax_code", name=op.f("pk_sale_taxes")),
         schema="pos",
     )

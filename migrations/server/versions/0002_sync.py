@@ -64,11 +64,6 @@ def upgrade() -> None:
         sa.Column("payload", postgresql.JSONB(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_id", "terminal_id"],
-            ["pos.terminals.org_id", "pos.terminals.id"],
-            name=op.f("fk_sync_dead_letters_org_id_terminal_id_terminals"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_sync_dead_letters")),
         schema="pos",
     )
@@ -93,11 +88,6 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('applied', 'rejected')", name=op.f("ck_sync_ops_status_valid")
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "terminal_id"],
-            ["pos.terminals.org_id", "pos.terminals.id"],
-            name=op.f("fk_sync_ops_org_id_terminal_id_terminals"),
         ),
         sa.PrimaryKeyConstraint("org_id", "terminal_id", "seq", name=op.f("pk_sync_ops")),
         schema="pos",

@@ -231,16 +231,6 @@ def upgrade() -> None:
             name=op.f("ck_stock_movements_reason_valid"),
         ),
         sa.CheckConstraint("quantity <> 0", name=op.f("ck_stock_movements_quantity_not_zero")),
-        sa.ForeignKeyConstraint(
-            ["org_id", "item_id"],
-            ["items.org_id", "items.id"],
-            name=op.f("fk_stock_movements_org_id_item_id_items"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "location_id"],
-            ["locations.org_id", "locations.id"],
-            name=op.f("fk_stock_movements_org_id_location_id_locations"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_stock_movements")),
     )
     with op.batch_alter_table("stock_movements", schema=None) as batch_op:
@@ -395,11 +385,6 @@ def upgrade() -> None:
             "method IN ('cash', 'card', 'voucher', 'other')", name=op.f("ck_payments_method_valid")
         ),
         sa.CheckConstraint("change >= 0", name=op.f("ck_payments_change_not_negative")),
-        sa.ForeignKeyConstraint(
-            ["org_id", "sale_id"],
-            ["sales.org_id", "sales.id"],
-            name=op.f("fk_payments_org_id_sale_id_sales"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "sale_id", "payment_no", name=op.f("pk_payments")),
     )
     op.create_table(
@@ -425,16 +410,6 @@ def upgrade() -> None:
         ),
         sa.Column("refund_of_line_no", sa.Integer(), nullable=True),
         sa.CheckConstraint("quantity <> 0", name=op.f("ck_sale_lines_quantity_not_zero")),
-        sa.ForeignKeyConstraint(
-            ["org_id", "item_id"],
-            ["items.org_id", "items.id"],
-            name=op.f("fk_sale_lines_org_id_item_id_items"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "sale_id"],
-            ["sales.org_id", "sales.id"],
-            name=op.f("fk_sale_lines_org_id_sale_id_sales"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "sale_id", "line_no", name=op.f("pk_sale_lines")),
     )
     with op.batch_alter_table("sale_lines", schema=None) as batch_op:
@@ -449,11 +424,6 @@ def upgrade() -> None:
         sa.Column("rate", sa.BigInteger(), nullable=False),
         sa.Column("base", sa.BigInteger(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_id", "sale_id"],
-            ["sales.org_id", "sales.id"],
-            name=op.f("fk_sale_taxes_org_id_sale_id_sales"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "sale_id", "tax_code", name=op.f("pk_sale_taxes")),
     )
 

@@ -1,0 +1,442 @@
+"""Sync at HQ scale: server ingest beside a raw COPY of the same rows, a week's backlog
+draining end to end, a catalog pulled from scratch and as a delta, 200 terminals at once.
+
+Targets (issue 4): ingest ≥ 3,000 sales/s and ≥ 40 % of COPY; 10,000 ops drain ≤ 10 s;
+1,000,000-item pull ≤ 60 s; 1,000-change delta ≤ 1 s; 200 terminals p99 ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import sessionmaker
+
+from arcoiris_shared.sync_protocol import Op, PushRequest
+from arcoiris_shared.tax import LineInput, TaxRate, compute_sale_totals
+
+PG = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/arcoiris")
+STD = TaxRate("VAT21", "VAT 21%", Decimal("21"))
+PULL_ITEMS = int(os.environ.get("BENCH_PULL_ITEMS", "1000000"))
+
+
+def _pg_url(name: str) -> str:
+    url = PG.replace("postgresql://", "postgresql+psycopg://", 1)
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+class Database:
+    """A throw-away PostgreSQL database, migrated, with the demo org."""
+
+    def __init__(self, items: int = 200) -> None:
+        self.name = f"arcoiris_bench_{secrets.token_hex(4)}"
+        self.admin = create_engine(_pg_url("postgres"), isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{self.name}"'))
+        self.url = _pg_url(self.name)
+        self.engine = create_engine(self.url, pool_size=10)
+        from sync_server.demo import seed_demo
+        from sync_server.migrate import upgrade
+
+        upgrade(self.engine)
+        with sessionmaker(bind=self.engine)() as session:
+            self.org_id = seed_demo(db_session=session, items=items).org_id
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        with self.admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+def _sale_ops(db: Database, terminal_id: uuid.UUID, n: int, start: int = 1) -> list[Op]:
+    with db.engine.connect() as c:
+        location = c.execute(text("SELECT id FROM inv.locations WHERE code='MAIN'")).scalar_one()
+        items = c.execute(text("SELECT id, sku FROM inv.items LIMIT 50")).all()
+        cashier = c.execute(
+            text("SELECT user_id FROM core.user_org_roles WHERE role='cashier'")
+        ).scalar_one()
+    ops = []
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for k in range(n):
+        seq = start + k
+        sale_id = str(uuid.uuid4())
+        picks = [items[(seq * 7 + j) % len(items)] for j in range(3)]
+        totals = compute_sale_totals(
+            [
+                LineInput(quantity=Decimal(1 + j), unit_price=Decimal("2.49"), rates=(STD,))
+                for j in range(3)
+            ],
+            currency="EUR",
+            prices_include_tax=True,
+        )
+        lines, movements = [], []
+        for j, ((item_id, sku), t) in enumerate(zip(picks, totals.lines, strict=True), 1):
+            lines.append(
+                {
+                    "sale_id": sale_id,
+                    "line_no": j,
+                    "item_id": str(item_id),
+                    "sku": sku,
+                    "name": sku,
+                    "quantity": str(j),
+                    "unit_price": "2.49",
+                    "gross": str(t.gross),
+                    "net": str(t.net),
+                    "tax": str(t.tax),
+                    "total": str(t.total),
+                    "unit_cost": "1.10",
+                    "taxes": [
+                        {"code": "VAT21", "rate": "21", "base": str(t.net), "amount": str(t.tax)}
+                    ],
+                }
+            )
+            movements.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "item_id": str(item_id),
+                    "location_id": str(location),
+                    "quantity": str(-j),
+                    "unit_cost": "1.10",
+                    "reason": "sale",
+                    "source_id": sale_id,
+                    "occurred_at": now,
+                }
+            )
+        payload = {
+            "sale": {
+                "org_id": str(db.org_id),
+                "id": sale_id,
+                "kind": "sale",
+                "terminal_id": str(terminal_id),
+                "location_id": str(location),
+                "receipt_no": seq,
+                "receipt_code": f"B-{terminal_id.hex[:6]}-{seq}",
+                "cashier_id": str(cashier),
+                "currency": "EUR",
+                "prices_include_tax": True,
+                "tax_rounding": "per_line",
+                "gross": str(totals.gross),
+                "discount_total": "0",
+                "net": str(totals.net),
+                "tax_total": str(totals.tax_total),
+                "total": str(totals.total),
+                "cash_rounding": "0",
+                "occurred_at": now,
+            },
+            "lines": lines,
+            "taxes": [
+                {
+                    "sale_id": sale_id,
+                    "tax_code": "VAT21",
+                    "tax_name": "VAT 21%",
+                    "rate": "21",
+                    "base": str(totals.net),
+                    "amount": str(totals.tax_total),
+                }
+            ],
+            "payments": [
+                {
+                    "sale_id": sale_id,
+                    "payment_no": 1,
+                    "method": "card",
+                    "amount": str(totals.total),
+                    "reference": "A1",
+                    "occurred_at": now,
+                }
+            ],
+            "movements": movements,
+        }
+        ops.append(
+            Op.model_validate(
+                {
+                    "seq": seq,
+                    "op_id": uuid.uuid4(),
+                    "kind": "sale.completed",
+                    "occurred_at": now,
+                    "payload": payload,
+                }
+            )
+        )
+    return ops
+
+
+def _device(db: Database, code: str) -> Any:
+    """Register a terminal straight in the database and return its device context."""
+    from arcoiris_shared.db.pos import Terminal
+    from sync_server.org.models import User
+    from sync_server.sync.devices import DeviceContext
+    from sync_server.sync.models import TerminalDevice
+
+    with sessionmaker(bind=db.engine, expire_on_commit=False)() as s:
+        location = s.execute(text("SELECT id FROM inv.locations WHERE code='MAIN'")).scalar_one()
+        term = Terminal(org_id=db.org_id, code=code, name=code, location_id=location)
+        s.add(term)
+        s.flush()
+        s.add(TerminalDevice(org_id=db.org_id, terminal_id=term.id, credential_hash="x" * 64))
+        s.commit()
+        del User
+        return DeviceContext(org_id=db.org_id, terminal=term, protocol=1)
+
+
+def ingest() -> None:
+    from sync_server.sync import ingest as ingest_service
+
+    db = Database()
+    try:
+        device = _device(db, "BENCH1")
+        n, batch = 6000, 500
+        ops = _sale_ops(db, device.terminal_id, n)
+        factory = sessionmaker(bind=db.engine)
+        start = time.perf_counter()
+        for i in range(0, n, batch):
+            with factory() as s:
+                r = ingest_service.push(
+                    db_session=s, device=device, request=PushRequest(ops=ops[i : i + batch])
+                )
+                assert all(x.status == "applied" for x in r.results), r.results[:1]
+        ours = n / (time.perf_counter() - start)
+        copy_rate = _copy_same_rows(db, n)
+        print(
+            f"{'server ingest (3 lines, payment, moves, journal)':<52} {ours:8.0f} sales/s   "
+            f"raw COPY {copy_rate:8.0f} sales/s   {100 * ours / copy_rate:5.1f} % of COPY"
+        )
+    finally:
+        db.drop()
+
+
+def _copy_same_rows(db: Database, n: int) -> float:
+    """COPY every row the ingest wrote (sales, lines, taxes, payments, movements, journals,
+    journal lines, sync ops) into empty copies of their tables: the floor of the work."""
+    tables = [
+        "pos.sales",
+        "pos.sale_lines",
+        "pos.sale_taxes",
+        "pos.payments",
+        "inv.stock_movements",
+        "acct.journals",
+        "acct.journal_lines",
+        "pos.sync_ops",
+    ]
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        dumps = {}
+        for t in tables:
+            buf = io.BytesIO()
+            with cur.copy(f"COPY {t} TO STDOUT") as copy:  # type: ignore[attr-defined]
+                for chunk in copy:
+                    buf.write(chunk)
+            dumps[t] = buf.getvalue()
+            cur.execute(f"CREATE TEMP TABLE copy_{t.split('.')[1]} (LIKE {t} INCLUDING ALL)")
+        raw.commit()
+        start = time.perf_counter()
+        for t in tables:
+            with cur.copy(f"COPY copy_{t.split('.')[1]} FROM STDIN") as copy:  # type: ignore[attr-defined]
+                copy.write(dumps[t])
+        raw.commit()
+        return n / (time.perf_counter() - start)
+    finally:
+        raw.close()
+
+
+class Server:
+    """The sync server in its own process, as it runs in production."""
+
+    def __init__(self, db: Database, workers: int = 1) -> None:
+        with httpx.Client() as _:
+            pass
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        env = {
+            **os.environ,
+            "DATABASE_URL": db.url,
+            "SECRET_KEY": "b" * 40,
+            "ENVIRONMENT": "test",
+            "DB_POOL_SIZE": "20",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "sync_server.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def _enrol(server: Server, data_dir: Path, code: str) -> Any:
+    os.environ["ARCOIRIS_CREDENTIAL_STORE"] = "file"
+    from arcoiris_desktop.db.database import DB_FILENAME
+    from arcoiris_desktop.db.database import Database as TillDb
+    from arcoiris_desktop.sync.client import enroll
+    from arcoiris_desktop.sync.engine import SyncEngine, adopt_enrolment
+
+    enrolled = enroll(
+        server.url,
+        email="manager@arcoiris.example",
+        password="arcoiris-manager",
+        store_code="MAIN",
+        terminal_code=code,
+        terminal_name=code,
+    )
+    tdb = TillDb(data_dir / DB_FILENAME)
+    adopt_enrolment(tdb, data_dir, server.url, enrolled, code)
+    return tdb, SyncEngine(tdb, data_dir, batch_size=500, page_size=5000), enrolled
+
+
+def backlog() -> None:
+    """A week offline: 10,000 ops in a till's outbox, drained through HTTP."""
+    from sqlalchemy import insert as sa_insert
+
+    from arcoiris_desktop.db.local import OutboxOp
+
+    db = Database()
+    server = Server(db)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tdb, engine, enrolled = _enrol(server, Path(tmp), "WEEK")
+            engine.sync_once()  # the catalog first, as a till would have it
+            ops = _sale_ops(db, enrolled.terminal_id, 10_000)
+            with tdb.write() as s:
+                s.execute(
+                    sa_insert(OutboxOp),
+                    [
+                        {
+                            "seq": op.seq,
+                            "op_id": op.op_id,
+                            "kind": op.kind,
+                            "payload": op.payload,
+                            "occurred_at": op.occurred_at,
+                        }
+                        for op in ops
+                    ],
+                )
+            start = time.perf_counter()
+            status = engine.sync_once()
+            took = time.perf_counter() - start
+            assert status.waiting == 0, status
+            print(f"{'10,000-op backlog drained end to end':<52} {took:8.2f} s")
+            tdb.close()
+    finally:
+        server.stop()
+        db.drop()
+
+
+def crowd(terminals: int = 200, rounds: int = 3) -> None:
+    """200 tills pushing a small batch at the same moment, a few times over."""
+    db = Database()
+    server = Server(db, workers=2)
+    try:
+        devices = []
+        with httpx.Client(base_url=server.url) as http:
+            login = http.post(
+                "/api/auth/login",
+                json={"email": "manager@arcoiris.example", "password": "arcoiris-manager"},
+            ).json()
+            h = {
+                "Authorization": f"Bearer {login['access_token']}",
+                "X-Org-ID": str(db.org_id),
+                "X-Protocol-Version": "1",
+            }
+            location = http.get("/api/inventory/locations", headers=h).json()["items"]
+            store = next(x for x in location if x["code"] == "MAIN")["id"]
+            for k in range(terminals):
+                e = http.post(
+                    "/api/sync/enroll",
+                    headers=h,
+                    json={"location_id": store, "code": f"C{k:03d}", "name": f"C{k}"},
+                ).json()
+                devices.append(e)
+        bodies = []
+        for e in devices:
+            ops = _sale_ops(db, uuid.UUID(e["terminal_id"]), 2 * rounds)
+            bodies.append([ops[i : i + 2] for i in range(0, len(ops), 2)])
+        samples: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+
+        def one(k: int, r: int, barrier: threading.Barrier) -> None:
+            body = PushRequest(ops=bodies[k][r]).model_dump(mode="json")
+            headers = {
+                "Authorization": f"Device {devices[k]['credential']}",
+                "X-Protocol-Version": "1",
+            }
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                barrier.wait()
+                start = time.perf_counter()
+                resp = http.post("/api/sync/push", json=body, headers=headers)
+                took = (time.perf_counter() - start) * 1000
+            with lock:
+                samples.append(took)
+                if resp.status_code != 200:
+                    errors.append(f"{resp.status_code} {resp.text[:100]}")
+
+        for r in range(rounds):
+            barrier = threading.Barrier(terminals)
+            threads = [threading.Thread(target=one, args=(k, r, barrier)) for k in range(terminals)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        ordered = sorted(samples)
+        p99 = ordered[int(len(ordered) * 0.99) - 1]
+        print(
+            f"{f'{terminals} terminals pushing at once (x{rounds})':<52} "
+            f"p50 {statistics.median(samples):7.1f} ms  p99 {p99:7.1f} ms  errors {len(errors)}"
+        )
+    finally:
+        server.stop()
+        db.drop()
+
+
+def run() -> None:
+    print("-- sync")
+    ingest()
+    backlog()
+    crowd()
