@@ -129,6 +129,26 @@ def render(out: Path) -> list[Path]:
         window.refunds.set_quantity(0, Decimal(1))
         window.refunds.set_quantity(4, Decimal("0.512"))
         shoot("06-refund")
+        window.show_sync()
+        _wait(app, lambda: window.active_dialog is not None)
+        sync_dialog = window.active_dialog
+        assert sync_dialog is not None
+        _wait(app, lambda: True)
+        path = out / "07-sync.png"
+        sync_dialog.grab().save(str(path))
+        saved.append(path)
+        window.show_enrol()
+        _wait(
+            app,
+            lambda: window.active_dialog is not None and window.active_dialog is not sync_dialog,
+        )
+        enrol = window.active_dialog
+        assert enrol is not None
+        _wait(app, lambda: True)
+        path = out / "08-enrol.png"
+        enrol.grab().save(str(path))
+        saved.append(path)
+        enrol.reject()
         window.close()
         db.close()
     return saved

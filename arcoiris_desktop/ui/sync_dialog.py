@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -28,8 +30,21 @@ def _table(headers: list[str], rows: list[tuple[object, ...]]) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(str(value)))
+            table.setItem(r, c, QTableWidgetItem(_shown(value)))
+    header = table.horizontalHeader()
+    for c in range(len(headers) - 1):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
     return table
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    if len(text) >= 19 and text[4] == "-" and "T" in text:
+        try:
+            return dt.datetime.fromisoformat(text).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+        except ValueError:
+            return text
+    return text
 
 
 class SyncDialog(QDialog):
