@@ -8,11 +8,13 @@ rest). Produce and deli items are weighed and priced per kilogram.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from arcoiris_shared.barcodes import gtin_check_digit
 
@@ -34,6 +36,24 @@ class DemoItem:
     weighed: bool
     barcode: str
     tax_code: str
+
+    def row(self, org_id: uuid.UUID, item_id: uuid.UUID, now: dt.datetime) -> dict[str, Any]:
+        """The item as an ``inv.items`` row (both sides seed from it)."""
+        return {
+            "org_id": org_id,
+            "id": item_id,
+            "sku": self.sku,
+            "name": self.name,
+            "category": self.category,
+            "unit": self.unit,
+            "price": self.price,
+            "cost": self.cost,
+            "tracked": True,
+            "weighed": self.weighed,
+            "is_active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
 
 
 # (category, tax class, price range, products, sizes)

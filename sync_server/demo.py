@@ -124,23 +124,7 @@ def seed_demo(*, db_session: Session, items: int = 3_000, opening_qty: int = 24)
     for d in demo_catalog(items):
         item_id = uuid.uuid4()
         qty = Decimal(opening_qty) if not d.weighed else Decimal("12.500")
-        batch_items.append(
-            {
-                "org_id": org_id,
-                "id": item_id,
-                "sku": d.sku,
-                "name": d.name,
-                "category": d.category,
-                "unit": d.unit,
-                "price": d.price,
-                "cost": d.cost,
-                "tracked": True,
-                "weighed": d.weighed,
-                "is_active": True,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        batch_items.append(d.row(org_id, item_id, now))
         batch_codes.append({"org_id": org_id, "item_id": item_id, "barcode": d.barcode})
         batch_taxes.append(
             {"org_id": org_id, "item_id": item_id, "tax_rate_id": rates[d.tax_code].id}

@@ -139,23 +139,7 @@ def _seed_items(
 
     for n, d in enumerate(demo_catalog(count), start=1):
         item_id = uuid.uuid4()
-        items.append(
-            {
-                "org_id": org_id,
-                "id": item_id,
-                "sku": d.sku,
-                "name": d.name,
-                "category": d.category,
-                "unit": d.unit,
-                "price": d.price,
-                "cost": d.cost,
-                "tracked": True,
-                "weighed": d.weighed,
-                "is_active": True,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        items.append(d.row(org_id, item_id, now))
         codes.append({"org_id": org_id, "item_id": item_id, "barcode": d.barcode})
         taxes.append({"org_id": org_id, "item_id": item_id, "tax_rate_id": rates[d.tax_code]})
         levels.append(

@@ -264,11 +264,11 @@ def refund(
             approval=approval,
             refund_of=sale,
             lines=[
-                _RefundLine(
+                FactLine(
                     item_id=line.item_id,
                     sku=line.sku,
                     name=line.name,
-                    quantity=qty,
+                    quantity=-qty,
                     unit_price=line.unit_price,
                     unit_cost=line.unit_cost,
                     totals=share,
@@ -297,20 +297,6 @@ def _refunded_by_method(
     return {m: -Decimal(a) for m, a in rows}
 
 
-@dataclass(frozen=True, slots=True)
-class _RefundLine:
-    item_id: uuid.UUID
-    sku: str
-    name: str
-    quantity: Decimal  # positive: what comes back
-    unit_price: Decimal
-    unit_cost: Decimal | None
-    totals: LineTotals  # negative amounts
-    refund_of_line_no: int | None
-    tracked: bool
-    unit: str = "each"
-
-
 def _write_refund(
     session: Session,
     *,
@@ -318,7 +304,7 @@ def _write_refund(
     cashier: Staff,
     approval: Approval,
     refund_of: Sale | None,
-    lines: Sequence[_RefundLine],
+    lines: Sequence[FactLine],
     to: RefundTo,
     original_payments: Sequence[tuple[str, Decimal]],
     already_out: Mapping[str, Decimal],
@@ -350,21 +336,7 @@ def _write_refund(
         config=config,
         kind="refund",
         cashier=cashier,
-        lines=[
-            FactLine(
-                item_id=ln.item_id,
-                sku=ln.sku,
-                name=ln.name,
-                unit=ln.unit,
-                quantity=-ln.quantity,
-                unit_price=ln.unit_price,
-                unit_cost=ln.unit_cost,
-                totals=ln.totals,
-                tracked=ln.tracked,
-                refund_of_line_no=ln.refund_of_line_no,
-            )
-            for ln in lines
-        ],
+        lines=lines,
         taxes=[summary[code] for code in sorted(summary)],
         payments=[TenderPayment(method, amount) for method, amount in payouts],
         cash_rounding=rounding,
@@ -427,11 +399,11 @@ def refund_without_receipt(
             approval=approval,
             refund_of=None,
             lines=[
-                _RefundLine(
+                FactLine(
                     item_id=i.item_id,
                     sku=i.sku,
                     name=i.name,
-                    quantity=q,
+                    quantity=-q,
                     unit_price=i.price,
                     unit_cost=i.cost,
                     totals=_negate(t),
