@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -34,7 +37,20 @@ def create_app(
     settings = settings or get_settings()
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run on the threadpool and each holds one pooled connection. With more
+        # threads than connections, requests waiting for a connection can hold every thread
+        # while the requests that would release one wait for a thread: under a crowd of
+        # terminals the server stalls until the pool times out. Never more threads than
+        # connections.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = settings.db_pool_size
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Arcoiris POS sync server",
         version=API_VERSION,
         description="HQ's API: catalog, staff, stock, sales, books. Every org-scoped request "

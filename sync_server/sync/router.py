@@ -78,7 +78,12 @@ def push(body: PushRequest, device: DeviceDep, session: SessionDep) -> PushRespo
             f"At most {MAX_OPS_PER_PUSH} ops per push; send half",
             details={"max_ops": MAX_OPS_PER_PUSH},
         )
-    return ingest.push(db_session=session, device=device, request=body)
+    try:
+        return ingest.push(db_session=session, device=device, request=body)
+    finally:
+        # Give the connection back now, not when the response has gone out: a crowd of
+        # terminals must not hold the pool while their answers are written.
+        session.close()
 
 
 @router.get("/pull")
