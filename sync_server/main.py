@@ -19,7 +19,7 @@ from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, make_session_factory
 from sync_server.errors import install_error_handlers
 from sync_server.inventory.router import router as inventory_router
-from sync_server.middleware import BodySizeLimit
+from sync_server.middleware import BodySizeLimit, ConcurrencyLimit
 from sync_server.org.router import router as org_router
 from sync_server.pos.router import router as pos_router
 from sync_server.reports.router import router as reports_router
@@ -60,6 +60,7 @@ def create_app(
     app.state.session_factory = session_factory
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size)
 
     @app.get("/health", tags=["health"])
     def health() -> JSONResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync_server.errors import error_response
@@ -63,3 +65,28 @@ class BodySizeLimit:
             {"max_bytes": self.max_bytes},
         )
         await response(scope, receive, send)
+
+
+class ConcurrencyLimit:
+    """At most ``limit`` requests inside the app at once; the rest wait in the event loop.
+
+    A request takes a pooled connection in one threadpool hop (its dependencies: who is
+    calling) and needs another hop to run the route. Unbounded, a crowd of terminals can
+    leave every connection held by requests waiting for a thread while every thread waits
+    for a connection: the server stalls until the pool times out. Waiting here holds
+    neither.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") == "/health":
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.limit)
+        async with self._semaphore:
+            await self.app(scope, receive, send)
