@@ -32,6 +32,16 @@ def _s(value: Any) -> Any:
     return str(value)
 
 
+def _page(stmt: Any, key: Any, keys: Sequence[str] | None, after: str | None, limit: int) -> Any:
+    """Narrow a catalog query to some keys (a delta) or to the page after a key (a snapshot),
+    in key order."""
+    if keys is not None:
+        stmt = stmt.where(key.in_([uuid.UUID(k) for k in keys]))
+    if after is not None:
+        stmt = stmt.where(key > uuid.UUID(after))
+    return stmt.order_by(key).limit(limit)
+
+
 def _rows_items(
     db_session: Session,
     org_id: uuid.UUID,
@@ -39,12 +49,8 @@ def _rows_items(
     after: str | None,
     limit: int,
 ) -> list[dict[str, Any]]:
-    stmt = select(Item).where(Item.org_id == org_id)
-    if keys is not None:
-        stmt = stmt.where(Item.id.in_([uuid.UUID(k) for k in keys]))
-    if after is not None:
-        stmt = stmt.where(Item.id > uuid.UUID(after))
-    items = db_session.scalars(stmt.order_by(Item.id).limit(limit)).all()
+    stmt = _page(select(Item).where(Item.org_id == org_id), Item.id, keys, after, limit)
+    items = db_session.scalars(stmt).all()
     ids = [i.id for i in items]
     codes: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
     rates: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
@@ -88,15 +94,8 @@ def _simple(model: Any, fields: Sequence[str]) -> Callable[..., list[dict[str, A
         after: str | None,
         limit: int,
     ) -> list[dict[str, Any]]:
-        stmt = select(model).where(model.org_id == org_id)
-        if keys is not None:
-            stmt = stmt.where(model.id.in_([uuid.UUID(k) for k in keys]))
-        if after is not None:
-            stmt = stmt.where(model.id > uuid.UUID(after))
-        return [
-            {f: _s(getattr(r, f)) for f in fields}
-            for r in db_session.scalars(stmt.order_by(model.id).limit(limit))
-        ]
+        stmt = _page(select(model).where(model.org_id == org_id), model.id, keys, after, limit)
+        return [{f: _s(getattr(r, f)) for f in fields} for r in db_session.scalars(stmt)]
 
     return rows
 
@@ -108,15 +107,15 @@ def _rows_staff(
     after: str | None,
     limit: int,
 ) -> list[dict[str, Any]]:
-    stmt = (
+    stmt = _page(
         select(UserOrgRole, User)
         .join(User, User.id == UserOrgRole.user_id)
-        .where(UserOrgRole.org_id == org_id)
+        .where(UserOrgRole.org_id == org_id),
+        UserOrgRole.user_id,
+        keys,
+        after,
+        limit,
     )
-    if keys is not None:
-        stmt = stmt.where(UserOrgRole.user_id.in_([uuid.UUID(k) for k in keys]))
-    if after is not None:
-        stmt = stmt.where(UserOrgRole.user_id > uuid.UUID(after))
     return [
         {
             "id": str(u.id),
@@ -125,7 +124,7 @@ def _rows_staff(
             "pin_hash": m.pin_hash,
             "is_active": bool(m.is_active and u.is_active),
         }
-        for m, u in db_session.execute(stmt.order_by(UserOrgRole.user_id).limit(limit))
+        for m, u in db_session.execute(stmt)
     ]
 
 
