@@ -21,7 +21,7 @@ from arcoiris_desktop.catalog import lookup
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.config import TerminalConfig, load_config
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.db.local import OutboxOp, SyncRejection
+from arcoiris_desktop.db.local import OutboxOp, Setting, SyncRejection
 from arcoiris_desktop.receipts.escpos_render import drawer_kick_bytes, render_escpos
 from arcoiris_desktop.receipts.layout import receipt_text_lines
 from arcoiris_desktop.receipts.model import Receipt
@@ -176,8 +176,13 @@ class Till:
     def sync_engine(self) -> SyncEngine | None:
         """The engine, if this till is enrolled with HQ (a demo till is not)."""
         if self._sync is None:
-            from arcoiris_desktop.sync.engine import SyncEngine
+            from arcoiris_desktop.sync.engine import SERVER_URL, SyncEngine
 
+            # A till that was never enrolled has no server: skip the keyring probe and the
+            # engine's queries at start-up.
+            with self.db.read() as session:
+                if session.get(Setting, SERVER_URL) is None:
+                    return None
             engine = SyncEngine(self.db, self.data_dir)
             self._sync = engine if engine.status.configured else None
         return self._sync

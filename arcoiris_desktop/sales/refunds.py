@@ -27,6 +27,7 @@ from arcoiris_desktop.sales.service import (
     FactLine,
     FactTax,
     SaleError,
+    load_sale,
     record_sale_fact,
 )
 from arcoiris_desktop.sales.tender import Payment as TenderPayment
@@ -99,24 +100,7 @@ def find_for_return(db: Database, config: TerminalConfig, code: str) -> SaleForR
             raise SaleError(f"No sale {code} on this till")
         if sale.kind != "sale":
             raise SaleError(f"{code} is itself a refund")
-        lines = session.scalars(
-            select(SaleLine)
-            .where(SaleLine.org_id == config.org_id, SaleLine.sale_id == sale.id)
-            .order_by(SaleLine.line_no)
-        ).all()
-        payments = session.scalars(
-            select(Payment)
-            .where(Payment.org_id == config.org_id, Payment.sale_id == sale.id)
-            .order_by(Payment.payment_no)
-        ).all()
-        units = {
-            i: u
-            for i, u in session.execute(
-                select(Item.id, Item.unit).where(
-                    Item.org_id == config.org_id, Item.id.in_([ln.item_id for ln in lines])
-                )
-            )
-        }
+        stored = load_sale(session, config.org_id, sale)
         returned = _returned_so_far(session, config.org_id, sale.id)
         return SaleForReturn(
             sale_id=sale.id,
@@ -124,20 +108,20 @@ def find_for_return(db: Database, config: TerminalConfig, code: str) -> SaleForR
             occurred_at=sale.occurred_at,
             total=sale.total,
             currency=sale.currency,
-            payments=tuple((p.method, p.amount) for p in payments),
+            payments=tuple((p.method, p.amount) for p in stored.payments),
             lines=tuple(
                 ReturnableLine(
                     line_no=ln.line_no,
                     item_id=ln.item_id,
                     sku=ln.sku,
                     name=ln.name,
-                    unit=units.get(ln.item_id, "each"),
+                    unit=stored.units.get(ln.item_id, "each"),
                     sold=ln.quantity,
                     returned=returned.get(ln.line_no, ZERO),
                     unit_price=ln.unit_price,
                     total=ln.total,
                 )
-                for ln in lines
+                for ln in stored.lines
             ),
         )
 

@@ -458,39 +458,52 @@ def _local_time(moment: dt.datetime, timezone: str) -> dt.datetime:
         return moment
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSale:
+    """A sale as this till stored it: its rows, and the unit each line's item is sold in."""
+
+    sale: Sale
+    lines: Sequence[SaleLine]
+    taxes: Sequence[SaleTax]
+    payments: Sequence[Payment]
+    units: dict[uuid.UUID, str]
+
+
+def load_sale(session: Session, org_id: uuid.UUID, sale: Sale) -> StoredSale:
+    from arcoiris_shared.db.inv import Item
+
+    def rows(model: Any, order: Any) -> Sequence[Any]:
+        return session.scalars(
+            select(model).where(model.org_id == org_id, model.sale_id == sale.id).order_by(order)
+        ).all()
+
+    lines = rows(SaleLine, SaleLine.line_no)
+    units = {
+        item_id: unit
+        for item_id, unit in session.execute(
+            select(Item.id, Item.unit).where(
+                Item.org_id == org_id, Item.id.in_([ln.item_id for ln in lines])
+            )
+        )
+    }
+    return StoredSale(
+        sale=sale,
+        lines=lines,
+        taxes=rows(SaleTax, SaleTax.tax_code),
+        payments=rows(Payment, Payment.payment_no),
+        units=units,
+    )
+
+
 def receipt_for(
     db: Database, config: TerminalConfig, sale_id: uuid.UUID, *, reprint: bool
 ) -> Receipt:
     """Rebuild a receipt from what was stored: a reprint says exactly what the sale was."""
-    from arcoiris_shared.db.inv import Item
-
     with db.read() as session:
         sale = session.get(Sale, (config.org_id, sale_id))
         if sale is None:
             raise SaleError("No such sale on this till")
-        lines = session.scalars(
-            select(SaleLine)
-            .where(SaleLine.org_id == config.org_id, SaleLine.sale_id == sale_id)
-            .order_by(SaleLine.line_no)
-        ).all()
-        taxes = session.scalars(
-            select(SaleTax)
-            .where(SaleTax.org_id == config.org_id, SaleTax.sale_id == sale_id)
-            .order_by(SaleTax.tax_code)
-        ).all()
-        payments = session.scalars(
-            select(Payment)
-            .where(Payment.org_id == config.org_id, Payment.sale_id == sale_id)
-            .order_by(Payment.payment_no)
-        ).all()
-        units = {
-            item_id: unit
-            for item_id, unit in session.execute(
-                select(Item.id, Item.unit).where(
-                    Item.org_id == config.org_id, Item.id.in_([ln.item_id for ln in lines])
-                )
-            )
-        }
+        stored = load_sale(session, config.org_id, sale)
         cashier = session.get(StaffMember, sale.cashier_id)
         original = (
             session.get(Sale, (config.org_id, sale.refund_of_sale_id))
@@ -500,13 +513,13 @@ def receipt_for(
         return build_receipt(
             config=config,
             sale=sale,
-            lines=lines,
-            taxes=taxes,
-            payments=payments,
+            lines=stored.lines,
+            taxes=stored.taxes,
+            payments=stored.payments,
             cashier_name=cashier.full_name if cashier else "",
             refund_of_code=original.receipt_code if original else None,
             reprint=reprint,
-            units=units,
+            units=stored.units,
         )
 
 

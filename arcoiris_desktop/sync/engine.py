@@ -13,7 +13,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -51,7 +51,6 @@ class SyncStatus:
     last_error: str | None = None
     blocked: str | None = None  # a problem only a person can fix (revoked, conflict)
     catalog_version: int = 0
-    history: list[str] = field(default_factory=list)
 
 
 ClientFactory = Callable[[str, str | None], SyncClient]

@@ -68,5 +68,5 @@ def record(
 def current(db_session: Session, *, org_id: uuid.UUID) -> CatalogVersion:
     row = db_session.scalar(select(CatalogVersion).where(CatalogVersion.org_id == org_id))
     if row is None:
-        return CatalogVersion(org_id=org_id, version=0, floor=0, schema_epoch=1)
+        return CatalogVersion(org_id=org_id, version=0, floor=0)
     return row

@@ -28,7 +28,7 @@ from arcoiris_shared.sync_protocol import (
     EnrollResponse,
 )
 from sync_server.deps import OrgContext, SessionDep
-from sync_server.errors import AppError, Conflict, NotFound, Unauthorized, Unprocessable
+from sync_server.errors import AppError, Conflict, Unauthorized, Unprocessable
 from sync_server.inventory import service as inventory_service
 from sync_server.sync.models import TerminalDevice
 
@@ -176,11 +176,3 @@ def enroll(*, db_session: Session, ctx: OrgContext, data: EnrollRequest) -> Enro
     )
     db_session.commit()
     return response
-
-
-def revoke(*, db_session: Session, org_id: uuid.UUID, terminal_id: uuid.UUID) -> None:
-    device = db_session.get(TerminalDevice, (org_id, terminal_id))
-    if device is None:
-        raise NotFound("That terminal was never enrolled", code="terminal_not_enrolled")
-    device.revoked_at = utcnow()
-    db_session.commit()

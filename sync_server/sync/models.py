@@ -90,10 +90,9 @@ class CatalogVersion(Base):
         ForeignKey(f"{CORE}.organizations.id", ondelete="CASCADE"), primary_key=True
     )
     version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
-    # Changes at or below this were pruned: an older cursor must take a snapshot.
+    # A cursor below this must take a snapshot: changes at or below it were pruned, or what
+    # terminals receive changed shape (raise it to the current version to force snapshots).
     floor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
-    # Bumped when the shape of what terminals receive changes: every cursor is then too old.
-    schema_epoch: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class CatalogChange(Base):

@@ -43,7 +43,6 @@ def upgrade() -> None:
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
         sa.Column("floor", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
-        sa.Column("schema_epoch", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["core.organizations.id"],
