@@ -31,8 +31,8 @@ from arcoiris_shared.tax import LineInput, TaxRate, compute_sale_totals
 
 PG = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/arcoiris")
 STD = TaxRate("VAT21", "VAT 21%", Decimal("21"))
-# The issue asks for 1,000,000; seeding that many at HQ takes ~20 minutes with the demo
-# seeder, so the default measures 20,000 and prints the per-item rate (set it to 1000000).
+# The issue asks for 1,000,000 (a few minutes with the bulk seeder); the default measures
+# 20,000 and prints the per-item rate (set it to 1000000 for the real figure).
 PULL_ITEMS = int(os.environ.get("BENCH_PULL_ITEMS", "20000"))
 
 
@@ -448,8 +448,17 @@ def crowd(terminals: int = 200, rounds: int = 3) -> None:
 
 
 def pull() -> None:
-    """A till pulling the whole catalog from scratch, then a 1,000-change delta."""
-    db = Database(items=PULL_ITEMS)
+    """A till pulling the whole catalog from scratch, then a 1,000-change delta.
+
+    HQ's catalog is the demo org's plus items made in bulk in PostgreSQL (see
+    ``benchmarks/pull_seed.py``): a million take minutes to make, not the demo seeder's 20.
+    """
+    from benchmarks.pull_seed import seed_items
+
+    db = Database(items=1)
+    start = time.perf_counter()
+    seed_items(db.engine, db.org_id, PULL_ITEMS - 1)
+    print(f"  (HQ catalog of {PULL_ITEMS:,} items made in {time.perf_counter() - start:.0f} s)")
     server = Server(db)
     try:
         with tempfile.TemporaryDirectory() as tmp:
