@@ -20,9 +20,15 @@ from sqlalchemy import func, select
 from arcoiris_desktop.catalog import lookup
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.config import TerminalConfig, load_config
+from arcoiris_desktop.customers import service as customers
+from arcoiris_desktop.customers.service import CustomerInfo
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import OutboxOp, Setting, SyncRejection
-from arcoiris_desktop.receipts.escpos_render import drawer_kick_bytes, render_escpos
+from arcoiris_desktop.receipts.escpos_render import (
+    drawer_kick_bytes,
+    render_escpos,
+    render_escpos_lines,
+)
 from arcoiris_desktop.receipts.layout import receipt_text_lines
 from arcoiris_desktop.receipts.model import Receipt
 from arcoiris_desktop.receipts.printers import (
@@ -31,13 +37,18 @@ from arcoiris_desktop.receipts.printers import (
     ReceiptPrinter,
     printer_from_config,
 )
+from arcoiris_desktop.receipts.shift_report import shift_report_layout
 from arcoiris_desktop.sales import refunds, service
 from arcoiris_desktop.sales.cart import Approval, Cart
 from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.shifts import service as shifts
+from arcoiris_desktop.shifts.cash import DENOMINATIONS
+from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
 from arcoiris_desktop.staff import Staff, approver_by_pin, list_staff, sign_in
-from arcoiris_shared.db.inv import StockLevel
+from arcoiris_desktop.stock import service as stock
+from arcoiris_desktop.stock.service import MoveLine, StockMove
 
 if TYPE_CHECKING:
     from arcoiris_desktop.sync.engine import SyncEngine
@@ -144,32 +155,133 @@ class Till:
 
     def stock_of(self, item_id: uuid.UUID) -> Decimal:
         """HQ's level (as last pulled) plus this till's movements HQ has not acknowledged
-        yet. Acknowledged ones are inside HQ's level already: never counted twice."""
-        c = self.config
+        yet (sales, refunds and stock moves). Acknowledged ones are inside HQ's level
+        already: never counted twice."""
         with self.db.read() as session:
-            level = session.scalar(
-                select(StockLevel.quantity).where(
-                    StockLevel.org_id == c.org_id,
-                    StockLevel.item_id == item_id,
-                    StockLevel.location_id == c.location_id,
-                )
-            ) or Decimal(0)
-            pending = session.scalars(
-                select(OutboxOp.payload).where(
-                    OutboxOp.kind.in_(("sale.completed", "sale.refunded"))
-                )
-            ).all()
-        wanted = str(item_id)
-        moved = sum(
-            (
-                Decimal(m["quantity"])
-                for payload in pending
-                for m in payload.get("movements", [])
-                if m["item_id"] == wanted and m["location_id"] == str(c.location_id)
-            ),
-            Decimal(0),
+            return stock.level(session, self.config, item_id)
+
+    # -- stock moves (a manager's) ------------------------------------------------------------
+
+    def receive_stock(
+        self,
+        person: Staff,
+        lines: Sequence[MoveLine],
+        *,
+        note: str | None = None,
+        approval: Approval | None = None,
+    ) -> StockMove:
+        return stock.receive(
+            self.db, config=self.config, actor=person, lines=lines, note=note, approval=approval
         )
-        return level + moved
+
+    def adjust_stock(
+        self,
+        person: Staff,
+        item_id: uuid.UUID,
+        quantity: Decimal,
+        *,
+        why: str,
+        note: str,
+        approval: Approval | None = None,
+    ) -> StockMove:
+        return stock.adjust(
+            self.db,
+            config=self.config,
+            actor=person,
+            item_id=item_id,
+            quantity=quantity,
+            why=why,
+            note=note,
+            approval=approval,
+        )
+
+    def count_stock(
+        self,
+        person: Staff,
+        item_id: uuid.UUID,
+        counted: Decimal,
+        *,
+        note: str | None = None,
+        approval: Approval | None = None,
+    ) -> StockMove | None:
+        return stock.count(
+            self.db,
+            config=self.config,
+            actor=person,
+            item_id=item_id,
+            counted=counted,
+            note=note,
+            approval=approval,
+        )
+
+    # -- customers -----------------------------------------------------------------------------
+
+    def find_customers(self, text: str, limit: int = 30) -> list[CustomerInfo]:
+        with self.db.read() as session:
+            return customers.find(session, self.config.org_id, text, limit=limit)
+
+    def customer(self, customer_id: uuid.UUID) -> CustomerInfo | None:
+        with self.db.read() as session:
+            return customers.get(session, self.config.org_id, customer_id)
+
+    def add_customer(
+        self, person: Staff, name: str, *, phone: str | None = None, email: str | None = None
+    ) -> CustomerInfo:
+        return customers.quick_add(
+            self.db, config=self.config, actor=person, name=name, phone=phone, email=email
+        )
+
+    # -- shifts --------------------------------------------------------------------------------
+
+    def current_shift(self) -> ShiftInfo | None:
+        return shifts.current_shift(self.db, self.config)
+
+    def open_shift(
+        self, person: Staff, opening_float: Decimal, *, approval: Approval | None = None
+    ) -> ShiftInfo:
+        return shifts.open_shift(
+            self.db,
+            config=self.config,
+            actor=person,
+            opening_float=opening_float,
+            approval=approval,
+        )
+
+    def x_report(self, person: Staff, *, approval: Approval | None = None) -> ShiftReport:
+        return shifts.x_report(self.db, config=self.config, actor=person, approval=approval)
+
+    def close_shift(
+        self,
+        person: Staff,
+        *,
+        counted_cash: Decimal | None = None,
+        denominations: Mapping[Decimal, int] | None = None,
+        approval: Approval | None = None,
+    ) -> ShiftReport:
+        return shifts.close_shift(
+            self.db,
+            config=self.config,
+            actor=person,
+            counted_cash=counted_cash,
+            denominations=denominations,
+            approval=approval,
+        )
+
+    def denominations(self) -> tuple[Decimal, ...]:
+        """The notes and coins of the till's currency, largest first (empty: count a total)."""
+        return DENOMINATIONS.get(self.config.currency, ())
+
+    def print_shift_report(self, report: ShiftReport) -> PrintOutcome:
+        """Print an X or Z report. The close is on disk already: a failing printer is
+        reported, never raised, and the report can be printed again from the screen."""
+        layout = shift_report_layout(report, width=RECEIPT_WIDTH)
+        text = tuple(line.text for line in layout)
+        try:
+            self.printer.send(render_escpos_lines(layout, width=RECEIPT_WIDTH, logo=self.logo))
+        except PrinterError as exc:
+            logger.warning("printing the %s report failed: %s", report.kind, exc)
+            return PrintOutcome(False, f"{report.kind} report not printed: {exc}", text)
+        return PrintOutcome(True, f"{report.kind} report printed", text)
 
     # -- sync ------------------------------------------------------------------------------
 
@@ -220,8 +332,14 @@ class Till:
     # -- selling -----------------------------------------------------------------------------
 
     def complete(self, cart: Cart, tender: Tender, cashier: Staff) -> CompletedSale:
+        """Write the sale into the open shift; refused (``SaleError``) with none open."""
         return service.complete_sale(
-            self.db, config=self.config, cart=cart, tender=tender, cashier=cashier
+            self.db,
+            config=self.config,
+            cart=cart,
+            tender=tender,
+            cashier=cashier,
+            require_shift=True,
         )
 
     def print_receipt(self, receipt: Receipt, *, open_drawer: bool) -> PrintOutcome:
@@ -275,6 +393,7 @@ class Till:
             to=to,
             cashier=cashier,
             approval=approval,
+            require_shift=True,
         )
 
     def refund_without_receipt(
@@ -285,7 +404,12 @@ class Till:
         approval: Approval | None,
     ) -> CompletedSale:
         return refunds.refund_without_receipt(
-            self.db, config=self.config, items=items, cashier=cashier, approval=approval
+            self.db,
+            config=self.config,
+            items=items,
+            cashier=cashier,
+            approval=approval,
+            require_shift=True,
         )
 
     # -- status ----------------------------------------------------------------------------

@@ -23,14 +23,21 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from arcoiris_desktop.receipts.layout import LineStyle, receipt_layout
+from arcoiris_desktop.receipts.layout import LayoutLine, LineStyle, receipt_layout
 from arcoiris_desktop.receipts.model import Receipt
 
-__all__ = ["CODE_PAGES", "dots_for_width", "drawer_kick_bytes", "render_escpos"]
+__all__ = [
+    "CODE_PAGES",
+    "dots_for_width",
+    "drawer_kick_bytes",
+    "render_escpos",
+    "render_escpos_lines",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +68,25 @@ def render_escpos(
     (an unreadable logo is logged and left out: the receipt still prints);
     ``profile`` a python-escpos printer profile name (its default otherwise).
     """
-    lines = receipt_layout(receipt, width=width)
+    return render_escpos_lines(
+        receipt_layout(receipt, width=width),
+        width=width,
+        logo=logo,
+        profile=profile,
+        barcode=receipt.receipt_code,
+    )
+
+
+def render_escpos_lines(
+    lines: Sequence[LayoutLine],
+    *,
+    width: int = 42,
+    logo: Path | None = None,
+    profile: str | None = None,
+    barcode: str | None = None,
+) -> bytes:
+    """Laid-out lines (a receipt, a shift report) as one ESC/POS job: the logo, the
+    lines with their styles, the barcode if one is given, a partial cut."""
     printer = _dummy(profile, dots_for_width(width))
     printer.hw("INIT")
     # After ESC @, which resets the printer's code page, never before.
@@ -78,7 +103,8 @@ def render_escpos(
         printer.text(line.text + "\n")
     if style != "normal":
         _set_style(printer, "normal")
-    _barcode(printer, receipt.receipt_code, dots_for_width(width))
+    if barcode is not None:
+        _barcode(printer, barcode, dots_for_width(width))
     printer.cut(mode="PART")
     return bytes(printer.output)
 

@@ -193,6 +193,7 @@ def refund(
     to: RefundTo,
     cashier: Staff,
     approval: Approval | None,
+    require_shift: bool = False,
 ) -> CompletedSale:
     """Refund chosen quantities of an earlier sale, or raise ``SaleError`` and write nothing."""
     approval = _require_approval(approval, "refund")
@@ -265,6 +266,7 @@ def refund(
             to=to,
             original_payments=original.payments,
             already_out=already_out,
+            require_shift=require_shift,
         )
     return result
 
@@ -292,6 +294,7 @@ def _write_refund(
     to: RefundTo,
     original_payments: Sequence[tuple[str, Decimal]],
     already_out: Mapping[str, Decimal],
+    require_shift: bool = False,
 ) -> CompletedSale:
     currency = refund_of.currency if refund_of else config.currency
     total = sum((ln.totals.total for ln in lines), ZERO)
@@ -330,6 +333,7 @@ def _write_refund(
         approver_id=approval.approver_id,
         customer_id=refund_of.customer_id if refund_of else None,
         refund_of=refund_of,
+        require_shift=require_shift,
         audit_entries=[
             (
                 approval,
@@ -361,6 +365,7 @@ def refund_without_receipt(
     items: Sequence[tuple[CatalogItem, Decimal]],
     cashier: Staff,
     approval: Approval | None,
+    require_shift: bool = False,
 ) -> CompletedSale:
     """Goods back with no receipt: current prices, cash out, and only if the org allows it."""
     if config.no_receipt_returns == "nobody":
@@ -400,6 +405,7 @@ def refund_without_receipt(
             to="cash",
             original_payments=(),
             already_out={},
+            require_shift=require_shift,
         )
 
 

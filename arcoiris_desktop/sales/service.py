@@ -25,10 +25,11 @@ from arcoiris_desktop.receipts.model import Receipt, ReceiptLine, ReceiptPayment
 from arcoiris_desktop.sales.cart import Approval, Cart
 from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.shifts.current import open_shift_row
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import StockMovement
-from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax
+from arcoiris_shared.db.pos import Customer, Payment, Sale, SaleLine, SaleTax
 from arcoiris_shared.tax import LineTotals
 
 ZERO = Decimal(0)
@@ -36,6 +37,9 @@ ZERO = Decimal(0)
 
 class SaleError(ValueError):
     """The sale cannot be completed as it is; nothing was written."""
+
+
+NO_SHIFT = "No shift is open on this till: a manager opens one (F6) before selling"
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +199,26 @@ def record_sale_fact(
     approver_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
     refund_of: Sale | None = None,
-    shift_id: uuid.UUID | None = None,
+    require_shift: bool = False,
     audit_entries: Sequence[tuple[Approval, dict[str, Any]]] = (),
 ) -> CompletedSale:
     """Stage a sale or refund with everything under it, in the caller's write transaction:
     the next receipt number, the sale, its lines, tax summary, payments, stock movements
-    (the opposite of each tracked line's quantity), audit rows and the outbox op."""
+    (the opposite of each tracked line's quantity), audit rows and the outbox op.
+
+    The sale belongs to the shift open on this terminal, read in this same transaction
+    (so it never lands in a shift that has just closed); ``require_shift`` refuses to
+    write it when none is open."""
+    shift = open_shift_row(session, config)
+    if shift is None and require_shift:
+        raise SaleError(NO_SHIFT)
+    shift_id = shift.id if shift is not None else None
+    customer_name = None
+    if customer_id is not None:
+        customer = session.get(Customer, (config.org_id, customer_id))
+        if customer is None:
+            raise SaleError("That customer is not on this till any more: choose again")
+        customer_name = customer.name
     now = utcnow()
     sale_id = uuid.uuid4()
     receipt_no = next_number(session, "receipt_no")
@@ -324,6 +342,7 @@ def record_sale_fact(
         cashier_name=cashier.full_name,
         refund_of_code=refund_of.receipt_code if refund_of else None,
         units={ln.item_id: ln.unit for ln in lines},
+        customer_name=customer_name,
     )
     return CompletedSale(sale_id, receipt_no, code, seq, receipt)
 
@@ -335,7 +354,7 @@ def complete_sale(
     cart: Cart,
     tender: Tender,
     cashier: Staff,
-    shift_id: uuid.UUID | None = None,
+    require_shift: bool = False,
 ) -> CompletedSale:
     """Write the sale durably, or raise ``SaleError`` and write nothing."""
     if cart.is_empty:
@@ -377,7 +396,7 @@ def complete_sale(
             tax_rounding=cart.tax_rounding.value,
             approver_id=next((a.approver_id for a in reversed(cart.approvals)), None),
             customer_id=cart.customer_id,
-            shift_id=shift_id,
+            require_shift=require_shift,
             audit_entries=[
                 (replace(a, action=f"{a.action}.used"), a.details) for a in cart.approvals
             ],
@@ -395,6 +414,7 @@ def build_receipt(
     refund_of_code: str | None = None,
     reprint: bool = False,
     units: dict[uuid.UUID, str] | None = None,
+    customer_name: str | None = None,
 ) -> Receipt:
     units = units or {}
     return Receipt(
@@ -446,6 +466,7 @@ def build_receipt(
         footer=config.receipt_footer,
         refund_of_code=refund_of_code,
         reprint=reprint,
+        customer_name=customer_name,
     )
 
 
@@ -505,6 +526,9 @@ def receipt_for(
             raise SaleError("No such sale on this till")
         stored = load_sale(session, config.org_id, sale)
         cashier = session.get(StaffMember, sale.cashier_id)
+        customer = (
+            session.get(Customer, (config.org_id, sale.customer_id)) if sale.customer_id else None
+        )
         original = (
             session.get(Sale, (config.org_id, sale.refund_of_sale_id))
             if sale.refund_of_sale_id
@@ -520,6 +544,7 @@ def receipt_for(
             refund_of_code=original.receipt_code if original else None,
             reprint=reprint,
             units=stored.units,
+            customer_name=customer.name if customer else None,
         )
 
 

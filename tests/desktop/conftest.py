@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,25 @@ def db(data_dir: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def till(db: Database, data_dir: Path) -> Till:
+def bare_till(db: Database, data_dir: Path) -> Till:
+    """The till as it first starts: no shift open, so it sells nothing yet."""
     return Till(db, data_dir=data_dir)
+
+
+@pytest.fixture
+def till(bare_till: Till) -> Till:
+    """A till with a shift open (a manager counted a 100.00 float in): ready to sell. The
+    shift's ``shift.opened`` op is the outbox's seq 1."""
+    open_shift(bare_till)
+    return bare_till
+
+
+OPENING_FLOAT = Decimal("100.00")
+
+
+def open_shift(till: Till, opening_float: Decimal = OPENING_FLOAT) -> None:
+    manager = next(s for s in till.staff() if s.role == "manager")
+    till.open_shift(manager, opening_float)
 
 
 def _person(till: Till, role: str) -> Staff:
@@ -58,13 +76,13 @@ def _person(till: Till, role: str) -> Staff:
 
 
 @pytest.fixture
-def cashier(till: Till) -> Staff:
-    return _person(till, "cashier")
+def cashier(bare_till: Till) -> Staff:
+    return _person(bare_till, "cashier")
 
 
 @pytest.fixture
-def manager(till: Till) -> Staff:
-    return _person(till, "manager")
+def manager(bare_till: Till) -> Staff:
+    return _person(bare_till, "manager")
 
 
 @pytest.fixture

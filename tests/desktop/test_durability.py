@@ -32,6 +32,9 @@ CHILD = textwrap.dedent(
     db = Database(data / DB_FILENAME)
     till = Till(db, data_dir=data)
     cashier = next(s for s in till.staff() if s.role == "cashier")
+    if till.current_shift() is None:
+        manager = next(s for s in till.staff() if s.role == "manager")
+        till.open_shift(manager, Decimal(100))
     codes = ["8410001000008", "8410001000015", "2000000005126", "8410001000039"]
     n = 0
     while True:
@@ -88,7 +91,10 @@ def _check_whole(data_dir: Path) -> list[str]:
                 assert sum(p.amount for p in pays) == sale.total + sale.cash_rounding
             ops = s.scalars(select(OutboxOp).order_by(OutboxOp.seq)).all()
             assert [x.receipt_no for x in sales] == list(range(1, len(sales) + 1))
-            assert [op.seq for op in ops] == list(range(1, len(sales) + 1))
+            assert [op.seq for op in ops] == list(range(1, len(ops) + 1))
+            assert [op.kind for op in ops[:1]] == ["shift.opened"]
+            ops = [op for op in ops if op.kind == "sale.completed"]
+            assert len(ops) == len(sales)
             assert sorted(op.payload["sale"]["id"] for op in ops) == sorted(
                 str(x.id) for x in sales
             )

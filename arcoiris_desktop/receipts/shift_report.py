@@ -1,0 +1,137 @@
+"""The X and Z reports laid out for the receipt printer (and the same lines on screen).
+
+The same fixed-width lines as a receipt (:class:`~arcoiris_desktop.receipts.layout.
+LayoutLine`), printed by :func:`~arcoiris_desktop.receipts.escpos_render.
+render_escpos_lines`: what the manager sees before printing is what prints. Amounts by
+:func:`~arcoiris_shared.money.format_money` in the till's currency and locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_skeleton, format_time
+from babel.numbers import format_decimal
+
+from arcoiris_desktop.receipts.layout import MIN_WIDTH, LayoutLine, LineStyle, _plain, _wrap
+from arcoiris_desktop.shifts.service import ShiftReport
+from arcoiris_shared.money import format_money
+
+METHODS = {"cash": "Cash", "card": "Card", "voucher": "Voucher", "other": "Other"}
+
+
+def shift_report_text_lines(report: ShiftReport, *, width: int = 42) -> list[str]:
+    return [line.text for line in shift_report_layout(report, width=width)]
+
+
+def shift_report_layout(report: ShiftReport, *, width: int = 42) -> list[LayoutLine]:
+    if width < MIN_WIDTH:
+        raise ValueError(f"a report needs at least {MIN_WIDTH} columns, got {width}")
+    return _Report(report, width).build()
+
+
+class _Report:
+    def __init__(self, report: ShiftReport, width: int) -> None:
+        self.r = report
+        self.width = width
+        self.lines: list[LayoutLine] = []
+
+    def build(self) -> list[LayoutLine]:
+        r = self.r
+        self._centred(r.store_name, "tall")
+        if r.kind == "Z":
+            self._centred("*** Z REPORT - SHIFT CLOSED ***", "bold")
+        else:
+            self._centred("*** X REPORT - SHIFT STILL OPEN ***", "bold")
+        self._rule()
+        self._text(f"Terminal: {r.terminal_name}")
+        self._text(f"Opened: {self._when(r)} by {r.opened_by_name}")
+        if r.kind == "Z":
+            self._text(f"Closed: {self._at(r.made_at)} by {r.closed_by_name or ''}")
+        else:
+            self._text(f"Printed: {self._at(r.made_at)}")
+        self._rule()
+        self._row(f"Sales ({r.sales_count})", r.sales_total)
+        self._row(f"Refunds ({r.refunds_count})", r.refunds_total)
+        self._row("NET TAKINGS", r.net_takings, "bold")
+        self._row("Discounts given", -r.discount_total)
+        self._row("Tax in takings", r.tax_total)
+        self._rule()
+        self._text("BY TENDER", "bold")
+        if not r.by_tender:
+            self._text("  nothing taken yet")
+        for t in r.by_tender:
+            self._row(f"{METHODS.get(t.method, t.method.capitalize())} ({t.count})", t.amount)
+        self._rule()
+        self._text("CASH DRAWER", "bold")
+        self._row("Opening float", r.opening_float)
+        self._row("Cash sales", r.cash_sales)
+        self._row("Cash refunds", r.cash_refunds)
+        self._row("Expected in drawer", r.expected_cash, "bold")
+        if r.counted_cash is not None and r.over_short is not None:
+            self._row("Counted", r.counted_cash)
+            label = "OVER" if r.over_short > 0 else "SHORT" if r.over_short < 0 else "EXACT"
+            self._row(label, r.over_short, "tall")
+        if r.denominations:
+            self._text("Counted by note and coin:")
+            for face, n in r.denominations:
+                self._row(f"  {n} x {self._money(face)}", face * n)
+        self._rule()
+        self._text("BY CASHIER", "bold")
+        if not r.by_cashier:
+            self._text("  no sales")
+        for c in r.by_cashier:
+            counts = f"{c.sales} sales" + (f", {c.refunds} refunds" if c.refunds else "")
+            self._text(c.name)
+            self._row(f"  {counts}", c.amount)
+        if r.top_items:
+            self._rule()
+            self._text("TOP ITEMS", "bold")
+            for item in r.top_items:
+                for text in _wrap(item.name, self.width, max_lines=1):
+                    self.lines.append(LayoutLine(text))
+                self._row(f"  x {self._qty(item.quantity)}", item.amount)
+        self._rule()
+        self._text(f"Shift {str(r.shift_id)[:8]}")
+        return self.lines
+
+    # -- pieces ------------------------------------------------------------------------
+
+    def _rule(self) -> None:
+        self.lines.append(LayoutLine("-" * self.width))
+
+    def _centred(self, text: str, style: LineStyle = "normal") -> None:
+        for part in _wrap(text, self.width):
+            self.lines.append(LayoutLine(part.center(self.width).rstrip(), style))
+
+    def _text(self, text: str, style: LineStyle = "normal") -> None:
+        for part in _wrap(text, self.width):
+            self.lines.append(LayoutLine(part, style))
+
+    def _row(self, label: str, amount: Decimal, style: LineStyle = "normal") -> None:
+        left, right = _plain(label), self._money(amount)
+        if len(left) + 1 + len(right) <= self.width:
+            self.lines.append(LayoutLine(left + right.rjust(self.width - len(left)), style))
+            return
+        for part in _wrap(left, self.width):
+            self.lines.append(LayoutLine(part, style))
+        self.lines.append(LayoutLine(right.rjust(self.width), style))
+
+    def _money(self, amount: Decimal) -> str:
+        return _plain(format_money(amount, self.r.currency, self.r.locale))
+
+    def _qty(self, quantity: Decimal) -> str:
+        return _plain(
+            format_decimal(
+                quantity, format="#,##0.###", locale=self.r.locale, decimal_quantization=False
+            )
+        )
+
+    def _at(self, moment: dt.datetime) -> str:
+        date = format_skeleton("yMd", moment, locale=self.r.locale)
+        time = format_time(moment, "short", locale=self.r.locale)
+        return _plain(f"{date} {time}")
+
+    def _when(self, r: ShiftReport) -> str:
+        return self._at(r.opened_at)

@@ -1,0 +1,67 @@
+"""The drawer's arithmetic, exact: what should be in it, what was counted, the difference.
+
+``expected = opening float + Σ cash payments of the shift's sales and refunds`` (a
+refund's cash payment is negative); ``over/short = counted - expected``. A count may be
+given note by note and coin by coin: the total is Σ face value * pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from arcoiris_shared.money import currency_exponent, quantize
+
+ZERO = Decimal(0)
+MAX_CASH = Decimal("10000000")
+
+# Notes and coins a manager counts, largest first. A currency not listed is counted as a
+# total only.
+DENOMINATIONS: dict[str, tuple[Decimal, ...]] = {
+    currency: tuple(Decimal(face) for face in faces.split())
+    for currency, faces in {
+        "EUR": "500 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "USD": "100 50 20 10 5 1 0.25 0.10 0.05 0.01",
+        "GBP": "50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "MXN": "1000 500 200 100 50 20 10 5 2 1 0.50",
+    }.items()
+}
+
+
+class CashError(ValueError):
+    """A cash amount or count the till refuses; the message is for the manager."""
+
+
+def check_cash(amount: Decimal, currency: str, what: str) -> Decimal:
+    """An amount of cash in the drawer: exact, not negative, on the currency's grid."""
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise CashError(f"The {what} must be an amount")
+    if amount < 0:
+        raise CashError(f"The {what} cannot be negative")
+    if amount >= MAX_CASH:
+        raise CashError(f"{amount} is surely a mistake for the {what}")
+    if quantize(amount, currency) != amount:
+        raise CashError(f"The {what} has more than {currency_exponent(currency)} decimals")
+    return amount
+
+
+def expected_cash(opening_float: Decimal, cash_payments: Iterable[Decimal]) -> Decimal:
+    return opening_float + sum(cash_payments, ZERO)
+
+
+def over_short(counted: Decimal, expected: Decimal) -> Decimal:
+    """Positive: more in the drawer than there should be; negative: money is missing."""
+    return counted - expected
+
+
+def count_total(pieces: Mapping[Decimal, int], currency: str) -> Decimal:
+    """Σ face value * pieces for a count by denomination; only this currency's faces."""
+    known = set(DENOMINATIONS.get(currency, ()))
+    total = ZERO
+    for face, n in pieces.items():
+        if face not in known:
+            raise CashError(f"{face} is not a {currency} note or coin")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise CashError(f"The number of {face} must be a whole number, not negative")
+        total += face * n
+    return total

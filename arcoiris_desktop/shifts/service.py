@@ -1,0 +1,425 @@
+"""Opening a shift, the X report (mid-shift), closing with a count and the Z report.
+
+Opening writes the shift row and a ``shift.opened`` op in one transaction; closing writes
+the closed shift and a ``shift.closed`` op in one transaction (the outbox helper of
+``sales.service``: one gapless seq for every fact of the till). Only one shift is open
+per terminal: the check and the insert share a ``BEGIN IMMEDIATE`` transaction, so two
+openings cannot both pass. Opening, closing and the X report are a manager's: a cashier
+needs a manager's PIN (an ``Approval``), as for any override.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from arcoiris_desktop.config import TerminalConfig
+from arcoiris_desktop.db.database import Database
+from arcoiris_desktop.db.local import StaffMember
+from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.sales.service import enqueue, record_audit
+from arcoiris_desktop.shifts.cash import (
+    check_cash,
+    count_total,
+    expected_cash,
+    over_short,
+)
+from arcoiris_desktop.shifts.current import open_shift_row
+from arcoiris_desktop.staff import Staff
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.db.pos import Payment, Sale, SaleLine, Shift
+from arcoiris_shared.money import quantize
+
+ZERO = Decimal(0)
+TOP_ITEMS = 10
+
+
+class ShiftError(ValueError):
+    """The shift cannot do that as things are; nothing was written."""
+
+
+class ManagerRequired(ShiftError):
+    """Only a manager may do this: a cashier asks for a manager's PIN, then tries again."""
+
+    def __init__(self, message: str, action: str) -> None:
+        super().__init__(message)
+        self.action = action
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftInfo:
+    id: uuid.UUID
+    opened_by: uuid.UUID
+    opened_by_name: str
+    opened_at: dt.datetime
+    opening_float: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class TenderTotal:
+    method: str
+    count: int  # payments
+    amount: Decimal  # sales' payments plus refunds' (negative) payouts
+
+
+@dataclass(frozen=True, slots=True)
+class CashierTotal:
+    name: str
+    sales: int
+    refunds: int
+    amount: Decimal  # Σ totals, refunds taken off
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTotal:
+    sku: str
+    name: str
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftReport:
+    """What an X (mid-shift) or Z (closing) report says. Amounts signed as stored."""
+
+    kind: Literal["X", "Z"]
+    shift_id: uuid.UUID
+    store_name: str
+    terminal_name: str
+    currency: str
+    locale: str
+    opened_by_name: str
+    opened_at: dt.datetime  # in the store's time zone
+    made_at: dt.datetime  # when the report was drawn (the close, for a Z)
+    opening_float: Decimal
+    sales_count: int
+    refunds_count: int
+    sales_total: Decimal
+    refunds_total: Decimal  # negative
+    discount_total: Decimal
+    tax_total: Decimal
+    by_tender: tuple[TenderTotal, ...]
+    by_cashier: tuple[CashierTotal, ...]
+    top_items: tuple[ItemTotal, ...]
+    cash_sales: Decimal  # cash taken by sales
+    cash_refunds: Decimal  # cash paid out by refunds (negative)
+    expected_cash: Decimal
+    closed_by_name: str | None = None
+    counted_cash: Decimal | None = None
+    over_short: Decimal | None = None
+    denominations: tuple[tuple[Decimal, int], ...] = ()
+
+    @property
+    def net_takings(self) -> Decimal:
+        return self.sales_total + self.refunds_total
+
+
+def _authorise(actor: Staff, approval: Approval | None, action: str, what: str) -> uuid.UUID:
+    """Who answers for it: the manager signed in, or the one whose PIN approved it."""
+    if actor.can_approve:
+        return actor.user_id
+    if approval is not None and approval.action == action:
+        return approval.approver_id
+    raise ManagerRequired(f"{what} needs a manager", action)
+
+
+def _local(moment: dt.datetime, timezone: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return moment.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
+def _names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(StaffMember.user_id, StaffMember.full_name).where(StaffMember.user_id.in_(ids))
+    )
+    return {i: n for i, n in rows}
+
+
+def _info(session: Session, shift: Shift) -> ShiftInfo:
+    name = _names(session, {shift.opened_by}).get(shift.opened_by, "")
+    return ShiftInfo(
+        id=shift.id,
+        opened_by=shift.opened_by,
+        opened_by_name=name,
+        opened_at=shift.opened_at,
+        opening_float=shift.opening_float,
+        currency=shift.currency,
+    )
+
+
+def _shift_row(shift: Shift, closing: bool) -> dict[str, Any]:
+    def money(amount: Decimal | None) -> str:
+        # Read back from SQLite an amount carries the column's 4 places; the op says it
+        # in the currency's own (exact either way: every amount is on the currency's grid).
+        assert amount is not None
+        return str(quantize(amount, shift.currency))
+
+    row: dict[str, Any] = {
+        "org_id": str(shift.org_id),
+        "id": str(shift.id),
+        "terminal_id": str(shift.terminal_id),
+        "currency": shift.currency,
+        "opened_by": str(shift.opened_by),
+        "opened_at": shift.opened_at.isoformat(),
+        "opening_float": money(shift.opening_float),
+    }
+    if closing:
+        assert shift.closed_by is not None and shift.closed_at is not None
+        row.update(
+            closed_by=str(shift.closed_by),
+            closed_at=shift.closed_at.isoformat(),
+            expected_cash=money(shift.expected_cash),
+            counted_cash=money(shift.counted_cash),
+            over_short=money(shift.over_short),
+        )
+    return row
+
+
+def current_shift(db: Database, config: TerminalConfig) -> ShiftInfo | None:
+    with db.read() as session:
+        shift = open_shift_row(session, config)
+        return None if shift is None else _info(session, shift)
+
+
+def open_shift(
+    db: Database,
+    *,
+    config: TerminalConfig,
+    actor: Staff,
+    opening_float: Decimal,
+    approval: Approval | None = None,
+) -> ShiftInfo:
+    """Open a shift with the float the manager counted into the drawer."""
+    opened_by = _authorise(actor, approval, "shift.open", "Opening a shift")
+    check_cash(opening_float, config.currency, "opening float")
+    now = utcnow()
+    with db.write() as session:
+        if open_shift_row(session, config) is not None:
+            raise ShiftError("A shift is already open on this till")
+        shift = Shift(
+            org_id=config.org_id,
+            id=uuid.uuid4(),
+            terminal_id=config.terminal_id,
+            status="open",
+            currency=config.currency,
+            opened_by=opened_by,
+            opened_at=now,
+            opening_float=opening_float,
+        )
+        session.add(shift)
+        record_audit(
+            session,
+            action="shift.opened",
+            actor_id=actor.user_id,
+            approver_id=opened_by if opened_by != actor.user_id else None,
+            details={"shift_id": str(shift.id), "opening_float": str(opening_float)},
+        )
+        enqueue(
+            session,
+            kind="shift.opened",
+            payload={"shift": _shift_row(shift, closing=False)},
+            occurred_at=now,
+        )
+        session.flush()
+        return _info(session, shift)
+
+
+def _report(
+    session: Session,
+    config: TerminalConfig,
+    shift: Shift,
+    *,
+    kind: Literal["X", "Z"],
+    made_at: dt.datetime,
+) -> ShiftReport:
+    org = config.org_id
+    sales = session.scalars(select(Sale).where(Sale.org_id == org, Sale.shift_id == shift.id)).all()
+    kinds = {s.id: s.kind for s in sales}
+    payments = (
+        session.scalars(
+            select(Payment)
+            .join(Sale, (Sale.org_id == Payment.org_id) & (Sale.id == Payment.sale_id))
+            .where(Sale.org_id == org, Sale.shift_id == shift.id)
+        ).all()
+        if sales
+        else []
+    )
+    tenders: dict[str, list[Decimal]] = defaultdict(list)
+    cash_sales = cash_refunds = ZERO
+    for p in payments:
+        tenders[p.method].append(p.amount)
+        if p.method == "cash":
+            if kinds.get(p.sale_id) == "refund":
+                cash_refunds += p.amount
+            else:
+                cash_sales += p.amount
+    order = {"cash": 0, "card": 1, "voucher": 2, "other": 3}
+    by_tender = tuple(
+        TenderTotal(m, len(a), sum(a, ZERO))
+        for m, a in sorted(tenders.items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))
+    )
+    per_cashier: dict[uuid.UUID, list[Sale]] = defaultdict(list)
+    for s in sales:
+        per_cashier[s.cashier_id].append(s)
+    people = {*per_cashier, shift.opened_by}
+    if shift.closed_by is not None:
+        people.add(shift.closed_by)
+    names = _names(session, people)
+    by_cashier = tuple(
+        sorted(
+            (
+                CashierTotal(
+                    name=names.get(cid, str(cid)[:8]),
+                    sales=sum(1 for s in rows if s.kind == "sale"),
+                    refunds=sum(1 for s in rows if s.kind == "refund"),
+                    amount=sum((s.total for s in rows), ZERO),
+                )
+                for cid, rows in per_cashier.items()
+            ),
+            key=lambda c: (-c.amount, c.name),
+        )
+    )
+    items: dict[tuple[str, str], list[Decimal]] = {}
+    if sales:
+        lines = session.scalars(
+            select(SaleLine)
+            .join(Sale, (Sale.org_id == SaleLine.org_id) & (Sale.id == SaleLine.sale_id))
+            .where(Sale.org_id == org, Sale.shift_id == shift.id, Sale.kind == "sale")
+        ).all()
+        for ln in lines:
+            acc = items.setdefault((ln.sku, ln.name), [ZERO, ZERO])
+            acc[0] += ln.quantity
+            acc[1] += ln.total
+    top = tuple(
+        ItemTotal(sku, name, q, a)
+        for (sku, name), (q, a) in sorted(items.items(), key=lambda kv: (-kv[1][1], kv[0][0]))[
+            :TOP_ITEMS
+        ]
+    )
+    expected = expected_cash(shift.opening_float, (cash_sales, cash_refunds))
+    return ShiftReport(
+        kind=kind,
+        shift_id=shift.id,
+        store_name=config.store_name,
+        terminal_name=config.terminal_name,
+        currency=shift.currency,
+        locale=config.locale,
+        opened_by_name=names.get(shift.opened_by, ""),
+        opened_at=_local(shift.opened_at, config.timezone),
+        made_at=_local(made_at, config.timezone),
+        opening_float=shift.opening_float,
+        sales_count=sum(1 for s in sales if s.kind == "sale"),
+        refunds_count=sum(1 for s in sales if s.kind == "refund"),
+        sales_total=sum((s.total for s in sales if s.kind == "sale"), ZERO),
+        refunds_total=sum((s.total for s in sales if s.kind == "refund"), ZERO),
+        discount_total=sum((s.discount_total for s in sales), ZERO),
+        tax_total=sum((s.tax_total for s in sales), ZERO),
+        by_tender=by_tender,
+        by_cashier=by_cashier,
+        top_items=top,
+        cash_sales=cash_sales,
+        cash_refunds=cash_refunds,
+        expected_cash=expected,
+        closed_by_name=names.get(shift.closed_by) if shift.closed_by else None,
+        counted_cash=shift.counted_cash,
+        over_short=shift.over_short,
+    )
+
+
+def x_report(
+    db: Database, *, config: TerminalConfig, actor: Staff, approval: Approval | None = None
+) -> ShiftReport:
+    """The open shift's figures so far; closes nothing."""
+    _authorise(actor, approval, "shift.x_report", "The X report")
+    with db.read() as session:
+        shift = open_shift_row(session, config)
+        if shift is None:
+            raise ShiftError("No shift is open on this till")
+        return _report(session, config, shift, kind="X", made_at=utcnow())
+
+
+def close_shift(
+    db: Database,
+    *,
+    config: TerminalConfig,
+    actor: Staff,
+    counted_cash: Decimal | None = None,
+    denominations: Mapping[Decimal, int] | None = None,
+    approval: Approval | None = None,
+) -> ShiftReport:
+    """Close the open shift with the cash counted in the drawer (a total, or note by note
+    and coin by coin) and return its Z report."""
+    closed_by = _authorise(actor, approval, "shift.close", "Closing a shift")
+    pieces = {Decimal(k): v for k, v in (denominations or {}).items() if v}
+    if pieces:
+        counted = count_total(pieces, config.currency)
+        if counted_cash is not None and counted_cash != counted:
+            raise ShiftError("The counted total and the notes and coins do not agree")
+    elif counted_cash is None:
+        raise ShiftError("Count the cash in the drawer first")
+    else:
+        counted = counted_cash
+    check_cash(counted, config.currency, "counted cash")
+    now = utcnow()
+    with db.write() as session:
+        shift = open_shift_row(session, config)
+        if shift is None:
+            raise ShiftError("No shift is open on this till")
+        figures = _report(session, config, shift, kind="Z", made_at=now)
+        shift.status = "closed"
+        shift.closed_by = closed_by
+        shift.closed_at = now
+        shift.expected_cash = figures.expected_cash
+        shift.counted_cash = counted
+        shift.over_short = over_short(counted, figures.expected_cash)
+        counted_pieces = tuple(sorted(pieces.items(), reverse=True))
+        record_audit(
+            session,
+            action="shift.closed",
+            actor_id=actor.user_id,
+            approver_id=closed_by if closed_by != actor.user_id else None,
+            details={
+                "shift_id": str(shift.id),
+                "expected_cash": str(shift.expected_cash),
+                "counted_cash": str(counted),
+                "over_short": str(shift.over_short),
+            },
+        )
+        payload: dict[str, Any] = {"shift": _shift_row(shift, closing=True)}
+        if counted_pieces:
+            # HQ ignores fields it does not know; the count stays with the close.
+            payload["denominations"] = [[str(f), n] for f, n in counted_pieces]
+        enqueue(session, kind="shift.closed", payload=payload, occurred_at=now)
+        session.flush()
+        names = _names(session, {closed_by})
+    return _with_close(figures, shift, names.get(closed_by, ""), counted_pieces)
+
+
+def _with_close(
+    figures: ShiftReport,
+    shift: Shift,
+    closed_by_name: str,
+    pieces: tuple[tuple[Decimal, int], ...],
+) -> ShiftReport:
+    return replace(
+        figures,
+        closed_by_name=closed_by_name,
+        counted_cash=shift.counted_cash,
+        over_short=shift.over_short,
+        denominations=pieces,
+    )
