@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import uuid
 from typing import Annotated, Any, Final, Literal
 
+import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION: Final = 1
@@ -33,9 +33,17 @@ MAX_PULL_PAGE: Final = 5_000
 # Pull entity names, in the order a page applies them (rates before the items using them).
 ENTITIES: Final = ("setting", "tax_rate", "location", "staff", "customer", "item")
 
-OpKind = Literal[
-    "sale.completed", "sale.refunded", "stock.moved", "shift.closed", "customer.upserted"
-]
+# The kinds this version defines (docs/sync-ops.md). An op names its kind as a plain string:
+# a kind the server does not know is rejected on its own (and kept), never the whole push.
+OP_KINDS: Final = (
+    "sale.completed",
+    "sale.refunded",
+    "stock.moved",
+    "shift.opened",
+    "shift.closed",
+    "customer.upserted",
+)
+OpKind = Annotated[str, Field(pattern=r"^[a-z][a-z_]*\.[a-z][a-z_]*$", max_length=32)]
 OpStatus = Literal["applied", "rejected"]
 
 
@@ -44,9 +52,12 @@ class _Message(BaseModel):
 
 
 def payload_digest(payload: dict[str, Any]) -> str:
-    """A stable fingerprint of an op's payload: the same op_id must always carry it."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """A stable fingerprint of an op's payload: the same op_id must always carry it.
+
+    Canonical JSON (sorted keys, no spaces, UTF-8) through orjson: the standard library's
+    encoder cost ~45 µs a sale, a tenth of HQ's whole ingest budget."""
+    canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(canonical).hexdigest()
 
 
 class Op(_Message):

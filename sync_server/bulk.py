@@ -54,6 +54,33 @@ def _text(value: Any, is_json: bool) -> str:
     return str(value).translate(_ESCAPES)
 
 
+def copy_tuples(
+    db_session: Session, target: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """COPY ``rows`` (tuples in ``columns`` order) into ``target`` ("schema.table").
+
+    Values go through psycopg's own COPY writer (its C implementation escapes text and
+    writes ``None`` as NULL), streamed: PostgreSQL starts on the first rows while the
+    last are still being written. Strings are written as they are, for PostgreSQL to parse
+    into the column's type: this is how ingest hands over the till's values untouched.
+    """
+    if not rows:
+        return
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    statement = f"COPY {target} ({quoted}) FROM STDIN"
+    raw = db_session.connection().connection.driver_connection
+    assert raw is not None
+    try:
+        with raw.cursor() as cur, cur.copy(statement) as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)
+    except psycopg.errors.IntegrityError as exc:
+        raise sa_exc.IntegrityError(statement, None, exc) from exc
+    except psycopg.errors.DataError as exc:
+        raise sa_exc.DataError(statement, None, exc) from exc
+
+
 def copy_rows(db_session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """COPY ``rows`` (dicts with the same keys) into ``table``."""
     if not rows:

@@ -20,11 +20,13 @@ DEFAULT_CHART: Final = (
     DefaultAccount("1010", "Bank", "asset", "bank"),
     DefaultAccount("1100", "Card clearing", "asset", "card_clearing"),
     DefaultAccount("1200", "Inventory", "asset", "inventory"),
+    DefaultAccount("2050", "Goods received not invoiced", "liability", "goods_received"),
     DefaultAccount("2100", "Tax payable", "liability", "tax_payable"),
     DefaultAccount("3000", "Owner's equity", "equity", "equity"),
     DefaultAccount("4000", "Sales revenue", "revenue", "sales_revenue"),
     DefaultAccount("4900", "Sales refunds", "revenue", "sales_refunds"),
     DefaultAccount("5000", "Cost of goods sold", "expense", "cogs"),
+    DefaultAccount("5100", "Stock adjustments", "expense", "stock_adjustments"),
     DefaultAccount("5900", "Cash over/short", "expense", "cash_over_short"),
 )
 

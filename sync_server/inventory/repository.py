@@ -8,8 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel, StockMovement
@@ -226,16 +225,43 @@ def _move_levels(
     db_session: Session,
     deltas: Iterable[tuple[tuple[uuid.UUID, uuid.UUID, uuid.UUID], Decimal]],
 ) -> None:
-    rows = [
-        {"org_id": o, "item_id": i, "location_id": loc, "quantity": q}
-        for (o, i, loc), q in sorted(deltas, key=lambda kv: tuple(str(k) for k in kv[0]))
-    ]
-    stmt = pg_insert(StockLevel).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[StockLevel.org_id, StockLevel.item_id, StockLevel.location_id],
-        set_={
-            "quantity": StockLevel.quantity + stmt.excluded.quantity,
-            "updated_at": stmt.excluded.updated_at,
+    by_org: dict[uuid.UUID, dict[tuple[str, str], Decimal]] = {}
+    for (o, i, loc), q in deltas:
+        by_org.setdefault(o, {})[(str(i), str(loc))] = q
+    for org_id, moves in by_org.items():
+        move_levels(db_session, org_id=org_id, deltas=moves)
+
+
+_MOVE_LEVELS = text(
+    """
+    INSERT INTO inv.stock_levels AS l (org_id, item_id, location_id, quantity, updated_at)
+    SELECT :org_id, d.item_id, d.location_id, d.quantity, now()
+    FROM unnest(CAST(:items AS uuid[]), CAST(:locations AS uuid[]), CAST(:quantities AS numeric[]))
+         AS d(item_id, location_id, quantity)
+    ON CONFLICT (org_id, item_id, location_id)
+    DO UPDATE SET quantity = l.quantity + EXCLUDED.quantity, updated_at = EXCLUDED.updated_at
+    """
+)
+
+
+def move_levels(
+    db_session: Session, *, org_id: uuid.UUID, deltas: dict[tuple[str, str], Decimal]
+) -> None:
+    """Move stock levels by {(item_id, location_id): delta} in one statement.
+
+    Rows are upserted in key order so concurrent writers lock them in the same order and
+    cannot deadlock each other. Negative levels are allowed."""
+    if not deltas:
+        return
+    keys = sorted(k for k, q in deltas.items() if q)
+    if not keys:
+        return
+    db_session.execute(
+        _MOVE_LEVELS,
+        {
+            "org_id": org_id,
+            "items": [i for i, _ in keys],
+            "locations": [loc for _, loc in keys],
+            "quantities": [str(deltas[k]) for k in keys],
         },
     )
-    db_session.execute(stmt)

@@ -14,57 +14,40 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, Location
-from arcoiris_shared.db.pos import Customer, Payment, Sale, SaleLine, SaleTax
-from arcoiris_shared.money import currency_exponent
+from arcoiris_shared.db.pos import Customer, Sale, Shift
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import repository as accounting_repository
 from sync_server.accounting import service as accounting_service
-from sync_server.bulk import copy_rows
+from sync_server.bulk import copy_rows, copy_tuples
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
 from sync_server.org.models import Organization
+from sync_server.sync import catalog
 from sync_server.sync.devices import DeviceContext
+from sync_server.sync.kinds import HANDLERS
+from sync_server.sync.kinds.base import (
+    COLUMNS,
+    Batch,
+    Context,
+    Needs,
+    References,
+    Rejected,
+    ShiftState,
+)
 from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
-from sync_server.sync.payloads import SalePayload, check_sale
+from sync_server.sync.payloads import dec, instant
 
 logger = logging.getLogger(__name__)
-
-ZERO = Decimal(0)
-SALE_KINDS = {"sale.completed": "sale", "sale.refunded": "refund"}
-# Which ledger account a tender lands in.
-TENDER_ACCOUNTS = {
-    "cash": "cash",
-    "card": "card_clearing",
-    "voucher": "card_clearing",
-    "other": "card_clearing",
-}
-
-
-@dataclass
-class _Batch:
-    """What the validated ops of one push add up to, written in a few statements."""
-
-    sales: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    taxes: list[dict[str, Any]] = field(default_factory=list)
-    payments: list[dict[str, Any]] = field(default_factory=list)
-    movements: list[dict[str, Any]] = field(default_factory=list)
-    journals: list[accounting_service.JournalEntry] = field(default_factory=list)
-
-
-class _Rejected(Exception):
-    pass
 
 
 def push(*, db_session: Session, device: DeviceContext, request: PushRequest) -> PushResponse:
@@ -231,136 +214,109 @@ def _apply(
         return []
     org = db_session.get(Organization, device.org_id)
     assert org is not None
-    parsed: dict[int, SalePayload] = {}
+    parsed: dict[int, Any] = {}
     outcomes: dict[int, str | None] = {}
+    needs = Needs()
     for op in ops:
-        if op.kind not in SALE_KINDS:
-            outcomes[op.seq] = f"{op.kind} is not accepted by this server yet"
+        handler = HANDLERS.get(op.kind)
+        if handler is None:
+            outcomes[op.seq] = f"{op.kind} is not an op this server accepts"
             continue
         try:
-            parsed[op.seq] = SalePayload.model_validate(op.payload)
+            payload = handler.model.model_validate(op.payload)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
             outcomes[op.seq] = f"malformed payload at {where}: {first.get('msg')}"
+            continue
+        parsed[op.seq] = payload
+        handler.needs(payload, needs)
 
-    refs = _References.load(db_session, device, parsed.values())
-    batch = _Batch()
-    accounts = {
-        k: a.id
-        for k, a in accounting_repository.accounts_by_system_key(
-            db_session, org_id=device.org_id
-        ).items()
-    }
-    zone = _zone(org.timezone)
+    ctx = Context(
+        org_id=str(device.org_id),
+        terminal_id=str(device.terminal_id),
+        terminal_location_id=str(device.terminal.location_id),
+        currency=org.currency,
+        zone=_zone(org.timezone),
+        accounts={
+            k: a.id
+            for k, a in accounting_repository.accounts_by_system_key(
+                db_session, org_id=device.org_id
+            ).items()
+        },
+        now=utcnow().isoformat(),
+        refs=_references(db_session, device.org_id, needs),
+        batch=Batch(),
+    )
     for op in ops:
         if op.seq in outcomes:
             continue
-        payload = parsed[op.seq]
         try:
-            _validate_sale(op, payload, device, org.currency, refs)
-        except _Rejected as exc:
+            HANDLERS[op.kind].apply(ctx, op, parsed[op.seq])
+        except Rejected as exc:
             outcomes[op.seq] = str(exc)
             continue
-        _stage_sale(batch, device, payload, accounts, zone, org.currency)
-        refs.sale_ids.add(payload.sale.id)
-        refs.sale_kinds[payload.sale.id] = payload.sale.kind
         outcomes[op.seq] = None
-    _write(db_session, device.org_id, batch)
+    _write(db_session, device.org_id, ctx.batch)
     return [(op, outcomes[op.seq]) for op in ops]
 
 
-@dataclass
-class _References:
-    """Everything the batch points at, fetched once for the whole batch."""
+def _references(db_session: Session, org_id: uuid.UUID, needs: Needs) -> References:
+    """What HQ holds of everything the batch points at: one query per kind of thing."""
 
-    items: set[uuid.UUID]
-    sale_ids: set[uuid.UUID]
-    sale_kinds: dict[uuid.UUID, str]
-    locations: set[uuid.UUID]
-    customers: set[uuid.UUID]
+    def ids(column: Any, wanted: set[str]) -> Any:
+        return column.in_([uuid.UUID(x) for x in wanted])
 
-    @classmethod
-    def load(cls, db_session: Session, device: DeviceContext, payloads: Any) -> _References:
-        payloads = list(payloads)
-        org_id = device.org_id
-        item_ids = {ln.item_id for p in payloads for ln in p.lines} | {
-            m.item_id for p in payloads for m in p.movements
+    items = (
+        {
+            str(i)
+            for i in db_session.scalars(
+                select(Item.id).where(Item.org_id == org_id, ids(Item.id, needs.items))
+            )
         }
-        sale_refs = {p.sale.id for p in payloads} | {
-            p.sale.refund_of_sale_id for p in payloads if p.sale.refund_of_sale_id
+        if needs.items
+        else set()
+    )
+    sales = (
+        {
+            str(sale_id): kind
+            for sale_id, kind in db_session.execute(
+                select(Sale.id, Sale.kind).where(Sale.org_id == org_id, ids(Sale.id, needs.sales))
+            )
         }
-        items = (
-            set(
-                db_session.scalars(
-                    select(Item.id).where(Item.org_id == org_id, Item.id.in_(item_ids))
+        if needs.sales
+        else {}
+    )
+    customers = (
+        {
+            str(i)
+            for i in db_session.scalars(
+                select(Customer.id).where(
+                    Customer.org_id == org_id, ids(Customer.id, needs.customers)
                 )
             )
-            if item_ids
-            else set()
-        )
-        known: dict[uuid.UUID, str] = {}
-        if sale_refs:
-            known = {
-                sale_id: kind
-                for sale_id, kind in db_session.execute(
-                    select(Sale.id, Sale.kind).where(Sale.org_id == org_id, Sale.id.in_(sale_refs))
-                )
-            }
-        locations = set(db_session.scalars(select(Location.id).where(Location.org_id == org_id)))
-        customer_ids = {p.sale.customer_id for p in payloads if p.sale.customer_id}
-        customers = (
-            set(
-                db_session.scalars(
-                    select(Customer.id).where(
-                        Customer.org_id == org_id, Customer.id.in_(customer_ids)
-                    )
+        }
+        if needs.customers
+        else set()
+    )
+    shifts = (
+        {
+            str(shift_id): ShiftState(str(terminal_id), status, currency)
+            for shift_id, terminal_id, status, currency in db_session.execute(
+                select(Shift.id, Shift.terminal_id, Shift.status, Shift.currency).where(
+                    Shift.org_id == org_id, ids(Shift.id, needs.shifts)
                 )
             )
-            if customer_ids
-            else set()
-        )
-        return cls(
-            items=items,
-            sale_ids=set(known),
-            sale_kinds=known,
-            locations=locations,
-            customers=customers,
-        )
-
-
-def _validate_sale(
-    op: Op, p: SalePayload, device: DeviceContext, currency: str, refs: _References
-) -> None:
-    s = p.sale
-    if s.org_id != device.org_id:
-        raise _Rejected("the sale belongs to another organization")
-    if s.terminal_id != device.terminal_id:
-        raise _Rejected("the sale says another terminal made it")
-    if SALE_KINDS[op.kind] != s.kind:
-        raise _Rejected(f"a {op.kind} op carries a {s.kind}")
-    if s.currency != currency:
-        raise _Rejected(f"the sale is in {s.currency}; this organization sells in {currency}")
-    if s.location_id not in refs.locations:
-        raise _Rejected("the sale's store is unknown")
-    if s.id in refs.sale_ids:
-        raise _Rejected(f"sale {s.id} is already recorded (by another op)")
-    if s.customer_id is not None and s.customer_id not in refs.customers:
-        raise _Rejected("the sale names a customer HQ does not have")
-    if s.shift_id is not None:
-        raise _Rejected("shifts are not synced yet; the sale names one")
-    refund_of = s.refund_of_sale_id
-    if s.kind == "refund" and refund_of is not None and refs.sale_kinds.get(refund_of) != "sale":
-        raise _Rejected("the refund points at a sale HQ does not have")
-    missing = {ln.item_id for ln in p.lines} - refs.items
-    missing |= {m.item_id for m in p.movements} - refs.items
-    if missing:
-        raise _Rejected(f"unknown item(s): {', '.join(sorted(str(i) for i in missing))}")
-    if any(m.location_id not in refs.locations for m in p.movements):
-        raise _Rejected("a stock movement names an unknown location")
-    problem = check_sale(p)
-    if problem:
-        raise _Rejected(problem)
+        }
+        if needs.shifts
+        else {}
+    )
+    locations = {
+        str(i) for i in db_session.scalars(select(Location.id).where(Location.org_id == org_id))
+    }
+    return References(
+        items=items, locations=locations, sales=sales, customers=customers, shifts=shifts
+    )
 
 
 def _zone(name: str) -> dt.tzinfo:
@@ -370,74 +326,61 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-def _stage_sale(
-    batch: _Batch,
-    device: DeviceContext,
-    p: SalePayload,
-    accounts: dict[str, uuid.UUID],
-    zone: dt.tzinfo,
-    currency: str,
-) -> None:
-    org_id, s = device.org_id, p.sale
-    now = utcnow()
-    batch.sales.append({**s.model_dump(), "org_id": org_id, "created_at": now})
-    batch.lines.extend({**ln.model_dump(), "org_id": org_id} for ln in p.lines)
-    batch.taxes.extend({**t.model_dump(), "org_id": org_id} for t in p.taxes)
-    batch.payments.extend({**x.model_dump(), "org_id": org_id} for x in p.payments)
-    batch.movements.extend(
-        {
-            **m.model_dump(),
-            "org_id": org_id,
-            "source_type": "sale",
-            "terminal_id": device.terminal_id,
-            "note": None,
-            "created_at": now,
-        }
-        for m in p.movements
+def _write(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:
+    """The staged batch in dependency order: customers and opened shifts before the sales
+    that name them, closes after."""
+    _upsert_customers(db_session, org_id, batch.customers)
+    for table in ("pos.shifts", "pos.sales", "pos.sale_lines", "pos.sale_taxes", "pos.payments"):
+        copy_tuples(db_session, table, COLUMNS[table], batch.rows[table])
+    _close_shifts(db_session, org_id, batch.shift_closes)
+    copy_tuples(
+        db_session,
+        "inv.stock_movements",
+        COLUMNS["inv.stock_movements"],
+        batch.rows["inv.stock_movements"],
     )
-    batch.journals.append(_journal(p, accounts, zone, currency))
-
-
-def _journal(
-    p: SalePayload, accounts: dict[str, uuid.UUID], zone: dt.tzinfo, currency: str
-) -> accounting_service.JournalEntry:
-    """Dr tenders, Cr revenue (or Dr refunds) and tax payable; cash rounding to over/short;
-    cost of goods out of inventory where a line has a cost. Debit-positive, so a refund is
-    the same arithmetic with the signs the sale's numbers already carry."""
-    s = p.sale
-    grid = Decimal(1).scaleb(-currency_exponent(currency))
-    amounts: dict[uuid.UUID, Decimal] = {}
-
-    def add(key: str, amount: Decimal) -> None:
-        account = accounts[key]
-        amounts[account] = amounts.get(account, ZERO) + amount
-
-    for x in p.payments:
-        add(TENDER_ACCOUNTS[x.method], x.amount)
-    add("sales_revenue" if s.kind == "sale" else "sales_refunds", -s.net)
-    add("tax_payable", -s.tax_total)
-    add("cash_over_short", -s.cash_rounding)
-    cost = sum(
-        ((ln.quantity * ln.unit_cost).quantize(grid) for ln in p.lines if ln.unit_cost),
-        ZERO,
-    )
-    add("cogs", cost)
-    add("inventory", -cost)
-    return accounting_service.JournalEntry(
-        entry_date=s.occurred_at.astimezone(zone).date(),
-        memo=f"{'Sale' if s.kind == 'sale' else 'Refund'} {s.receipt_code}",
-        source_type=s.kind,
-        source_id=s.id,
-        postings=accounting_service.signed_postings(amounts),
-    )
-
-
-def _write(db_session: Session, org_id: uuid.UUID, batch: _Batch) -> None:
-    if not batch.sales:
-        return
-    copy_rows(db_session, Sale.__table__, batch.sales)  # type: ignore[arg-type]
-    copy_rows(db_session, SaleLine.__table__, batch.lines)  # type: ignore[arg-type]
-    copy_rows(db_session, SaleTax.__table__, batch.taxes)  # type: ignore[arg-type]
-    copy_rows(db_session, Payment.__table__, batch.payments)  # type: ignore[arg-type]
-    inventory_repository.append_movements(db_session, movements=batch.movements)
+    inventory_repository.move_levels(db_session, org_id=org_id, deltas=batch.stock_deltas)
     accounting_service.post_journals(db_session=db_session, org_id=org_id, entries=batch.journals)
+
+
+def _upsert_customers(db_session: Session, org_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:  # the same customer twice in one push: the newer edit
+        seen = latest.get(row["id"])
+        if seen is None or instant(row["updated_at"]) >= instant(seen["updated_at"]):
+            latest[row["id"]] = row
+    values = [
+        {**row, "id": uuid.UUID(row["id"]), "updated_at": instant(row["updated_at"])}
+        for row in latest.values()
+    ]
+    stmt = pg_insert(Customer).values([{**v, "org_id": org_id} for v in values])
+    changed = db_session.scalars(
+        stmt.on_conflict_do_update(
+            index_elements=[Customer.org_id, Customer.id],
+            set_={
+                c: stmt.excluded[c]
+                for c in ("name", "email", "phone", "tax_id", "notes", "is_active", "updated_at")
+            },
+            where=Customer.updated_at < stmt.excluded.updated_at,
+        ).returning(Customer.id)
+    ).all()
+    if changed:
+        catalog.record(db_session, org_id=org_id, changes=[("customer", c) for c in changed])
+
+
+def _close_shifts(db_session: Session, org_id: uuid.UUID, closes: list[dict[str, Any]]) -> None:
+    for c in closes:
+        db_session.execute(
+            update(Shift)
+            .where(Shift.org_id == org_id, Shift.id == uuid.UUID(c["id"]), Shift.status == "open")
+            .values(
+                status="closed",
+                closed_by=uuid.UUID(c["closed_by"]),
+                closed_at=instant(c["closed_at"]),
+                expected_cash=dec(c["expected_cash"]),
+                counted_cash=dec(c["counted_cash"]),
+                over_short=dec(c["over_short"]),
+            )
+        )

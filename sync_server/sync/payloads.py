@@ -1,17 +1,44 @@
-"""What a terminal's ops carry, validated: a sale or refund with its lines, tax summary,
-payments and stock movements, exactly as the till wrote them (amounts as exact strings).
+"""What a terminal's ops carry (see docs/sync-ops.md), validated as it travels.
+
+Values are checked in their wire form and kept as the exact strings the till sent: a UUID
+is a lower-case canonical UUID string, an amount a plain decimal string with at most four
+decimals (trailing zeros aside), a time ISO 8601 with an offset. Ingest writes these
+strings straight into PostgreSQL's COPY (which parses them once more, into typed columns)
+instead of turning each into a Python object and back: at ~190 values a sale that round
+trip was most of ingest's time. The patterns admit nothing COPY would read as a separator,
+so a value can never spill into another column or row. Only the amounts a business rule
+adds up become ``Decimal`` (``dec``).
 """
 
 from __future__ import annotations
 
-import uuid
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-Amount = Annotated[Decimal, Field(max_digits=19, decimal_places=4, allow_inf_nan=False)]
-Qty = Annotated[Decimal, Field(max_digits=14, decimal_places=3, allow_inf_nan=False)]
+Uuid = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+]
+# NUMERIC(19,4): up to 15 integer digits and 4 decimals; trailing zeros past the fourth
+# decimal and a zero with an exponent (what Decimal arithmetic can print) change nothing.
+Amount = Annotated[str, Field(pattern=r"^-?(\d{1,15}(\.\d{0,4}0*)?|0(\.0*)?E[-+]?\d{1,3})$")]
+# NUMERIC(14,3)
+Qty = Annotated[str, Field(pattern=r"^-?(\d{1,11}(\.\d{0,3}0*)?|0(\.0*)?E[-+]?\d{1,3})$")]
+Instant = Annotated[
+    str,
+    Field(pattern=r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d(:?\d\d)?)$"),
+]
+Text16 = Annotated[str, Field(min_length=1, max_length=16)]
+
+
+def dec(value: str) -> Decimal:
+    return Decimal(value)
+
+
+def instant(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
 
 
 class _Row(BaseModel):
@@ -20,18 +47,18 @@ class _Row(BaseModel):
 
 
 class SaleRow(_Row):
-    org_id: uuid.UUID
-    id: uuid.UUID
+    org_id: Uuid
+    id: Uuid
     kind: Literal["sale", "refund"]
-    terminal_id: uuid.UUID
-    location_id: uuid.UUID
-    shift_id: uuid.UUID | None = None
-    receipt_no: Annotated[int, Field(ge=1)]
+    terminal_id: Uuid
+    location_id: Uuid
+    shift_id: Uuid | None = None
+    receipt_no: Annotated[int, Field(ge=1, lt=2**31)]
     receipt_code: Annotated[str, Field(min_length=1, max_length=32)]
-    refund_of_sale_id: uuid.UUID | None = None
-    cashier_id: uuid.UUID
-    approved_by: uuid.UUID | None = None
-    customer_id: uuid.UUID | None = None
+    refund_of_sale_id: Uuid | None = None
+    cashier_id: Uuid
+    approved_by: Uuid | None = None
+    customer_id: Uuid | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     prices_include_tax: bool
     tax_rounding: Literal["per_line", "per_receipt"]
@@ -40,33 +67,33 @@ class SaleRow(_Row):
     net: Amount
     tax_total: Amount
     total: Amount
-    cash_rounding: Amount = Decimal(0)
-    occurred_at: AwareDatetime
+    cash_rounding: Amount = "0"
+    occurred_at: Instant
 
 
 class LineRow(_Row):
-    sale_id: uuid.UUID
-    line_no: Annotated[int, Field(ge=1)]
-    item_id: uuid.UUID
+    sale_id: Uuid
+    line_no: Annotated[int, Field(ge=1, lt=2**31)]
+    item_id: Uuid
     sku: Annotated[str, Field(max_length=64)]
     name: Annotated[str, Field(max_length=200)]
     quantity: Qty
     unit_price: Amount
     gross: Amount
-    line_discount: Amount = Decimal(0)
-    sale_discount: Amount = Decimal(0)
+    line_discount: Amount = "0"
+    sale_discount: Amount = "0"
     net: Amount
     tax: Amount
     total: Amount
     unit_cost: Amount | None = None
-    taxes: list[dict[str, Any]] = []
+    taxes: Annotated[list[dict[str, Any]], Field(max_length=20)] = []
     price_overridden: bool = False
-    refund_of_line_no: int | None = None
+    refund_of_line_no: Annotated[int, Field(ge=1, lt=2**31)] | None = None
 
 
 class TaxRow(_Row):
-    sale_id: uuid.UUID
-    tax_code: Annotated[str, Field(max_length=16)]
+    sale_id: Uuid
+    tax_code: Text16
     tax_name: Annotated[str, Field(max_length=80)]
     rate: Amount
     base: Amount
@@ -74,33 +101,94 @@ class TaxRow(_Row):
 
 
 class PaymentRow(_Row):
-    sale_id: uuid.UUID
-    payment_no: Annotated[int, Field(ge=1)]
+    sale_id: Uuid
+    payment_no: Annotated[int, Field(ge=1, lt=2**31)]
     method: Literal["cash", "card", "voucher", "other"]
     amount: Amount
     tendered: Amount | None = None
-    change: Amount = Decimal(0)
+    change: Amount = "0"
     reference: Annotated[str, Field(max_length=64)] | None = None
-    occurred_at: AwareDatetime
+    occurred_at: Instant
 
 
-class MovementRow(_Row):
-    id: uuid.UUID
-    item_id: uuid.UUID
-    location_id: uuid.UUID
+class SaleMovementRow(_Row):
+    id: Uuid
+    item_id: Uuid
+    location_id: Uuid
     quantity: Qty
     unit_cost: Amount | None = None
     reason: Literal["sale", "refund"]
-    source_id: uuid.UUID
-    occurred_at: AwareDatetime
+    source_id: Uuid
+    occurred_at: Instant
 
 
 class SalePayload(_Row):
+    """``sale.completed`` and ``sale.refunded``."""
+
     sale: SaleRow
     lines: Annotated[list[LineRow], Field(min_length=1, max_length=1000)]
     taxes: Annotated[list[TaxRow], Field(max_length=50)] = []
     payments: Annotated[list[PaymentRow], Field(max_length=50)] = []
-    movements: Annotated[list[MovementRow], Field(max_length=1000)] = []
+    movements: Annotated[list[SaleMovementRow], Field(max_length=1000)] = []
+
+
+class ShiftRow(_Row):
+    org_id: Uuid
+    id: Uuid
+    terminal_id: Uuid
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    opened_by: Uuid
+    opened_at: Instant
+    opening_float: Amount
+
+
+class ClosedShiftRow(ShiftRow):
+    closed_by: Uuid
+    closed_at: Instant
+    expected_cash: Amount
+    counted_cash: Amount
+    over_short: Amount
+
+
+class ShiftOpenedPayload(_Row):
+    shift: ShiftRow
+
+
+class ShiftClosedPayload(_Row):
+    shift: ClosedShiftRow
+
+
+class StockMoveRow(_Row):
+    id: Uuid
+    item_id: Uuid
+    location_id: Uuid
+    quantity: Qty
+    unit_cost: Amount | None = None
+    reason: Literal["receipt", "adjustment", "count"]
+    note: Annotated[str, Field(max_length=500)] | None = None
+    occurred_at: Instant
+
+
+class StockMovedPayload(_Row):
+    movements: Annotated[list[StockMoveRow], Field(min_length=1, max_length=1000)]
+    by: Uuid
+    approved_by: Uuid | None = None
+
+
+class CustomerRow(_Row):
+    org_id: Uuid
+    id: Uuid
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Annotated[str, Field(max_length=254)] | None = None
+    phone: Annotated[str, Field(max_length=32)] | None = None
+    tax_id: Annotated[str, Field(max_length=32)] | None = None
+    notes: Annotated[str, Field(max_length=2000)] | None = None
+    is_active: bool = True
+    updated_at: Instant
+
+
+class CustomerUpsertedPayload(_Row):
+    customer: CustomerRow
 
 
 def check_sale(p: SalePayload) -> str | None:
@@ -115,19 +203,35 @@ def check_sale(p: SalePayload) -> str | None:
         return "two lines share a line number"
     if len({x.payment_no for x in p.payments}) != len(p.payments):
         return "two payments share a number"
-    if sum((ln.total for ln in p.lines), Decimal(0)) != s.total:
+    if len({t.tax_code for t in p.taxes}) != len(p.taxes):
+        return "two tax summary rows share a code"
+    total, net, tax_total = dec(s.total), dec(s.net), dec(s.tax_total)
+    if sum((dec(ln.total) for ln in p.lines), Decimal(0)) != total:
         return "the total is not the sum of the lines"
-    if s.net + s.tax_total != s.total:
+    if net + tax_total != total:
         return "net plus tax is not the total"
-    if any(ln.net + ln.tax != ln.total for ln in p.lines):
+    if any(dec(ln.net) + dec(ln.tax) != dec(ln.total) for ln in p.lines):
         return "a line's net plus tax is not its total"
-    if p.taxes and sum((t.amount for t in p.taxes), Decimal(0)) != s.tax_total:
+    if p.taxes and sum((dec(t.amount) for t in p.taxes), Decimal(0)) != tax_total:
         return "the tax summary does not add up to the tax total"
-    if sum((x.amount for x in p.payments), Decimal(0)) != s.total + s.cash_rounding:
+    paid = sum((dec(x.amount) for x in p.payments), Decimal(0))
+    if paid != total + dec(s.cash_rounding):
         return "payments do not add up to the total (with cash rounding)"
     sign = 1 if s.kind == "sale" else -1
-    if any(ln.quantity * sign <= 0 for ln in p.lines):
+    if any(dec(ln.quantity) * sign <= 0 for ln in p.lines):
         return f"a {s.kind} has a line with the wrong sign"
-    if any(x.change < 0 for x in p.payments):
+    if any(dec(x.change) < 0 for x in p.payments):
         return "negative change"
+    return None
+
+
+def check_closed_shift(s: ClosedShiftRow) -> str | None:
+    if dec(s.opening_float) < 0:
+        return "the opening float is negative"
+    if dec(s.counted_cash) < 0:
+        return "the counted cash is negative"
+    if dec(s.counted_cash) - dec(s.expected_cash) != dec(s.over_short):
+        return "over/short is not counted cash minus expected cash"
+    if instant(s.closed_at) < instant(s.opened_at):
+        return "the shift closes before it opens"
     return None

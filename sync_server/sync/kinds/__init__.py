@@ -1,0 +1,29 @@
+"""One handler per op kind a terminal pushes (docs/sync-ops.md): the payload's model, the
+keys it points at, and how it is checked and staged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from sync_server.sync.kinds import customers, sales, shifts, stock
+
+
+@dataclass(frozen=True)
+class Handler:
+    model: type[BaseModel]
+    needs: Callable[[Any, Any], None]
+    apply: Callable[[Any, Any, Any], None]
+
+
+HANDLERS: dict[str, Handler] = {
+    "sale.completed": Handler(sales.Model, sales.needs, sales.apply),
+    "sale.refunded": Handler(sales.Model, sales.needs, sales.apply),
+    "shift.opened": Handler(shifts.OpenedModel, shifts.needs, shifts.apply_opened),
+    "shift.closed": Handler(shifts.ClosedModel, shifts.needs, shifts.apply_closed),
+    "stock.moved": Handler(stock.Model, stock.needs, stock.apply),
+    "customer.upserted": Handler(customers.Model, customers.needs, customers.apply),
+}

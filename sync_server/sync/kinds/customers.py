@@ -1,0 +1,36 @@
+"""``customer.upserted``: a customer created or edited at a till.
+
+The newer ``updated_at`` wins against what HQ holds (HQ's own edits included), and a
+customer that changed is logged in the catalog so every till hears of it.
+"""
+
+from __future__ import annotations
+
+from arcoiris_shared.sync_protocol import Op
+from sync_server.sync.kinds.base import Context, Needs
+from sync_server.sync.payloads import CustomerUpsertedPayload
+
+Model = CustomerUpsertedPayload
+
+
+def needs(p: CustomerUpsertedPayload, n: Needs) -> None:
+    n.customers.add(p.customer.id)
+
+
+def apply(ctx: Context, op: Op, p: CustomerUpsertedPayload) -> None:
+    c = p.customer
+    ctx.check_owner(c.org_id)
+    ctx.batch.customers.append(
+        {
+            "org_id": ctx.org_id,
+            "id": c.id,
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "tax_id": c.tax_id,
+            "notes": c.notes,
+            "is_active": c.is_active,
+            "updated_at": c.updated_at,
+        }
+    )
+    ctx.refs.customers.add(c.id)

@@ -1,0 +1,91 @@
+"""``shift.opened`` and ``shift.closed``: a cash drawer session, and the cash over/short
+its count found, booked against cash on hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from arcoiris_shared.sync_protocol import Op
+from sync_server.accounting.service import JournalEntry, signed_postings
+from sync_server.sync.kinds.base import Context, Needs, Rejected, ShiftState
+from sync_server.sync.payloads import (
+    ShiftClosedPayload,
+    ShiftOpenedPayload,
+    check_closed_shift,
+    dec,
+    instant,
+)
+
+OpenedModel = ShiftOpenedPayload
+ClosedModel = ShiftClosedPayload
+
+
+def needs(p: ShiftOpenedPayload | ShiftClosedPayload, n: Needs) -> None:
+    n.shifts.add(p.shift.id)
+
+
+def apply_opened(ctx: Context, op: Op, p: ShiftOpenedPayload) -> None:
+    s = p.shift
+    ctx.check_owner(s.org_id, s.terminal_id)
+    if s.currency != ctx.currency:
+        raise Rejected(f"the shift counts {s.currency}; this organization uses {ctx.currency}")
+    if s.id in ctx.refs.shifts:
+        raise Rejected(f"shift {s.id} is already recorded")
+    if dec(s.opening_float) < 0:
+        raise Rejected("the opening float is negative")
+    ctx.batch.rows["pos.shifts"].append(
+        (
+            ctx.org_id, s.id, s.terminal_id, "open", s.currency, s.opened_by, s.opened_at,
+            s.opening_float, None, None, None, None, None,
+        )
+    )  # fmt: skip
+    ctx.refs.shifts[s.id] = ShiftState(s.terminal_id, "open", s.currency)
+
+
+def apply_closed(ctx: Context, op: Op, p: ShiftClosedPayload) -> None:
+    s = p.shift
+    ctx.check_owner(s.org_id, s.terminal_id)
+    known = ctx.refs.shifts.get(s.id)
+    if known is None:
+        raise Rejected("the shift was never opened at HQ")
+    if known.terminal_id != ctx.terminal_id:
+        raise Rejected("the shift belongs to another terminal")
+    if known.status != "open":
+        raise Rejected("the shift is already closed")
+    problem = check_closed_shift(s)
+    if problem:
+        raise Rejected(problem)
+    closing = {
+        "closed_by": s.closed_by,
+        "closed_at": s.closed_at,
+        "expected_cash": s.expected_cash,
+        "counted_cash": s.counted_cash,
+        "over_short": s.over_short,
+    }
+    staged = ctx.batch.rows["pos.shifts"]
+    for i, row in enumerate(staged):
+        if row[1] == s.id:  # opened in this same push: close the staged row
+            staged[i] = (*row[:3], "closed", *row[4:8], *closing.values())
+            break
+    else:
+        ctx.batch.shift_closes.append({"id": s.id, **closing})
+    known.status = "closed"
+    over_short = dec(s.over_short)
+    if over_short:
+        ctx.batch.journals.append(_journal(ctx, s.id, instant(s.closed_at), over_short))
+
+
+def _journal(
+    ctx: Context, shift_id: str, closed_at: dt.datetime, over_short: Decimal
+) -> JournalEntry:
+    """More cash than expected: Dr cash, Cr over/short. Less: the other way round."""
+    cash, over = ctx.account("cash"), ctx.account("cash_over_short")
+    return JournalEntry(
+        entry_date=ctx.local_date(closed_at),
+        memo=f"Cash {'over' if over_short > 0 else 'short'} at shift close",
+        source_type="shift",
+        source_id=uuid.UUID(shift_id),
+        postings=signed_postings({cash: over_short, over: -over_short}),
+    )
