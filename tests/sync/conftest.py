@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,11 @@ class Terminal:
     till: Till | None = None
 
     def open_till(self) -> Till:
+        """The till, with a shift open (a manager's 100.00 float) so it can sell."""
         self.till = Till(self.db, data_dir=self.data_dir)
+        if self.till.current_shift() is None:
+            manager = next(s for s in self.till.staff() if s.role == "manager")
+            self.till.open_shift(manager, Decimal("100.00"))
         return self.till
 
 

@@ -142,7 +142,7 @@ def test_enrol_snapshot_sell_and_push(live_server, make_terminal):
     till = t.open_till()
     assert till.config.currency == "EUR" and till.config.store_name.startswith("Arcoiris")
     sold = {"T11": _sell(t, random.Random(1), 5)}
-    assert t.engine.refresh_status().waiting == 5
+    assert t.engine.refresh_status().waiting == 6  # shift.opened, then the five sales
     _drain(t)
     _check_invariants(live_server, [t], sold)
 
@@ -255,7 +255,7 @@ def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal
     _sell(t, random.Random(41), 2)
     status = t.engine.sync_once()
     assert status.blocked and "revoked" in status.blocked
-    assert status.waiting == 2
+    assert status.waiting == 3  # the shift's opening and the two sales
     with t.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Sale)) == 2
 
