@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -30,6 +31,18 @@ logger = logging.getLogger(__name__)
 API_VERSION = "0.1.0"
 
 
+def tune_gc() -> None:
+    """Fewer cyclic-GC passes for a server that makes many short-lived objects a request.
+
+    A 500-op push allocates some 100,000 tuples, strings and models, almost none of them in
+    cycles; at the default threshold (700) the collector ran every few sales and took ~25 %
+    of ingest's Python time. What start-up made (modules, the app) is frozen out of every
+    collection; young objects are collected every 50,000 allocations instead."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
@@ -47,6 +60,7 @@ def create_app(
         # connections.
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = settings.db_pool_size
+        tune_gc()
         yield
 
     app = FastAPI(

@@ -27,10 +27,23 @@ from sync_server.accounting.schemas import (
     TrialBalance,
     TrialBalanceRow,
 )
-from sync_server.bulk import copy_rows
+from sync_server.bulk import copy_tuples
 from sync_server.errors import Conflict, NotFound, Unprocessable
 
 ZERO = Decimal(0)
+
+
+JOURNAL_COLUMNS = (
+    "org_id",
+    "id",
+    "entry_date",
+    "memo",
+    "source_type",
+    "source_id",
+    "created_by",
+    "posted_at",
+)
+LINE_COLUMNS = ("org_id", "journal_id", "line_no", "account_id", "debit", "credit", "memo")
 
 
 class UnbalancedJournal(Unprocessable):
@@ -103,42 +116,33 @@ def post_journals(
     )
     if unknown:
         raise NotFound("Unknown account in journal", code="account_not_found", details=unknown)
-    journals: list[dict[str, object]] = []
-    journal_lines: list[dict[str, object]] = []
+    journals: list[tuple[object, ...]] = []
+    journal_lines: list[tuple[object, ...]] = []
     moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = {}
     ids = []
+    posted_at = utcnow()
     for entry, lines in checked:
         journal_id = uuid.uuid4()
         ids.append(journal_id)
         journals.append(
-            {
-                "org_id": org_id,
-                "id": journal_id,
-                "entry_date": entry.entry_date,
-                "memo": entry.memo,
-                "source_type": entry.source_type,
-                "source_id": entry.source_id,
-                "created_by": entry.created_by,
-                "posted_at": utcnow(),
-            }
+            (
+                org_id,
+                journal_id,
+                entry.entry_date,
+                entry.memo,
+                entry.source_type,
+                entry.source_id,
+                entry.created_by,
+                posted_at,
+            )
         )
         period = entry.entry_date.replace(day=1)
         for n, p in enumerate(lines, start=1):
-            journal_lines.append(
-                {
-                    "org_id": org_id,
-                    "journal_id": journal_id,
-                    "line_no": n,
-                    "account_id": p.account_id,
-                    "debit": p.debit,
-                    "credit": p.credit,
-                    "memo": p.memo,
-                }
-            )
+            journal_lines.append((org_id, journal_id, n, p.account_id, p.debit, p.credit, p.memo))
             d, c = moves.get((period, p.account_id), (ZERO, ZERO))
             moves[(period, p.account_id)] = (d + p.debit, c + p.credit)
-    copy_rows(db_session, Journal.__table__, journals)  # type: ignore[arg-type]
-    copy_rows(db_session, JournalLine.__table__, journal_lines)  # type: ignore[arg-type]
+    copy_tuples(db_session, "acct.journals", JOURNAL_COLUMNS, journals)
+    copy_tuples(db_session, "acct.journal_lines", LINE_COLUMNS, journal_lines)
     for period in sorted({period for period, _ in moves}):
         repository.add_to_balances(
             db_session,
@@ -169,9 +173,10 @@ def post_journal(
 
 
 def signed_postings(amounts: dict[uuid.UUID, Decimal], memo: str | None = None) -> list[Posting]:
-    """Postings from debit-positive amounts per account (negative = credit), zeros dropped."""
+    """Postings from debit-positive amounts per account (negative = credit), zeros dropped,
+    in the order the amounts were added."""
     out = []
-    for account_id, amount in sorted(amounts.items(), key=lambda kv: str(kv[0])):
+    for account_id, amount in amounts.items():
         if amount > 0:
             out.append(Posting(account_id, debit=amount, memo=memo))
         elif amount < 0:

@@ -1,4 +1,5 @@
-"""Store ops from the tills: the two accounts stock moves post to, for orgs made before.
+"""Store ops from the tills: the two accounts stock moves post to, for orgs made before;
+sales without foreign keys (ingest checks a batch's references at once, see pos.Sale).
 
 Revision ID: 0003
 Revises: 0002
@@ -20,7 +21,18 @@ NEW_ACCOUNTS = (
 )
 
 
+SALE_FKS = (
+    ("fk_sales_org_id_customer_id_customers", "customer_id", "pos.customers"),
+    ("fk_sales_org_id_location_id_locations", "location_id", "inv.locations"),
+    ("fk_sales_org_id_refund_of_sale_id_sales", "refund_of_sale_id", "pos.sales"),
+    ("fk_sales_org_id_shift_id_shifts", "shift_id", "pos.shifts"),
+    ("fk_sales_org_id_terminal_id_terminals", "terminal_id", "pos.terminals"),
+)
+
+
 def upgrade() -> None:
+    for name, _, _ in SALE_FKS:
+        op.drop_constraint(name, "sales", schema="pos", type_="foreignkey")
     for code, name, kind, key in NEW_ACCOUNTS:
         # An org that already uses the code keeps its account; HQ then rejects the stock
         # moves that need this one, with the reason, until someone adds it.
@@ -38,6 +50,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name, column, target in SALE_FKS:
+        schema, table = target.split(".")
+        op.create_foreign_key(
+            name,
+            "sales",
+            table,
+            ["org_id", column],
+            ["org_id", "id"],
+            source_schema="pos",
+            referent_schema=schema,
+        )
     for code, _, _, key in NEW_ACCOUNTS:
         op.execute(
             f"""

@@ -328,31 +328,6 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "tax_rounding IN ('per_line', 'per_receipt')", name=op.f("ck_sales_tax_rounding_valid")
         ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "customer_id"],
-            ["customers.org_id", "customers.id"],
-            name=op.f("fk_sales_org_id_customer_id_customers"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "location_id"],
-            ["locations.org_id", "locations.id"],
-            name=op.f("fk_sales_org_id_location_id_locations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "refund_of_sale_id"],
-            ["sales.org_id", "sales.id"],
-            name="fk_sales_org_id_refund_of_sale_id_sales",
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "shift_id"],
-            ["shifts.org_id", "shifts.id"],
-            name=op.f("fk_sales_org_id_shift_id_shifts"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["org_id", "terminal_id"],
-            ["terminals.org_id", "terminals.id"],
-            name=op.f("fk_sales_org_id_terminal_id_terminals"),
-        ),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_sales")),
         sa.UniqueConstraint("org_id", "receipt_code", name=op.f("uq_sales_org_id_receipt_code")),
         sa.UniqueConstraint(

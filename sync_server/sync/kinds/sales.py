@@ -123,17 +123,13 @@ def _journal(ctx: Context, p: SalePayload) -> JournalEntry:
     the same arithmetic with the signs the sale's numbers already carry."""
     s = p.sale
     grid = Decimal(1).scaleb(-currency_exponent(s.currency))
-    amounts: dict[uuid.UUID, Decimal] = {}
-
-    def add(key: str, amount: Decimal) -> None:
-        account = ctx.account(key)
-        amounts[account] = amounts.get(account, ZERO) + amount
-
+    by_key: dict[str, Decimal] = {}
     for x in p.payments:
-        add(TENDER_ACCOUNTS[x.method], dec(x.amount))
-    add("sales_revenue" if s.kind == "sale" else "sales_refunds", -dec(s.net))
-    add("tax_payable", -dec(s.tax_total))
-    add("cash_over_short", -dec(s.cash_rounding))
+        key = TENDER_ACCOUNTS[x.method]
+        by_key[key] = by_key.get(key, ZERO) + dec(x.amount)
+    by_key["sales_revenue" if s.kind == "sale" else "sales_refunds"] = -dec(s.net)
+    by_key["tax_payable"] = -dec(s.tax_total)
+    by_key["cash_over_short"] = -dec(s.cash_rounding)
     cost = sum(
         (
             (dec(ln.quantity) * dec(ln.unit_cost)).quantize(grid)
@@ -142,8 +138,13 @@ def _journal(ctx: Context, p: SalePayload) -> JournalEntry:
         ),
         ZERO,
     )
-    add("cogs", cost)
-    add("inventory", -cost)
+    by_key["cogs"] = cost
+    by_key["inventory"] = -cost
+    amounts: dict[uuid.UUID, Decimal] = {}
+    for key, amount in by_key.items():
+        if amount:
+            account = ctx.account(key)
+            amounts[account] = amounts.get(account, ZERO) + amount
     return JournalEntry(
         entry_date=ctx.local_date(instant(s.occurred_at)),
         memo=f"{'Sale' if s.kind == 'sale' else 'Refund'} {s.receipt_code}",
