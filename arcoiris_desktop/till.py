@@ -271,6 +271,21 @@ class Till:
         """The notes and coins of the till's currency, largest first (empty: count a total)."""
         return DENOMINATIONS.get(self.config.currency, ())
 
+    def shift_report_lines(self, report: ShiftReport) -> tuple[str, ...]:
+        """The report as it prints, line for line, for the screen."""
+        return tuple(line.text for line in shift_report_layout(report, width=RECEIPT_WIDTH))
+
+    def find_item(self, text: str) -> CatalogItem | None:
+        """A barcode or SKU, else the best match by name (a manager's stock screen)."""
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            return self.scan(text).item
+        except lookup.UnknownBarcode:
+            hits = self.search(text, limit=1)
+            return hits[0] if hits else None
+
     def print_shift_report(self, report: ShiftReport) -> PrintOutcome:
         """Print an X or Z report. The close is on disk already: a failing printer is
         reported, never raised, and the report can be printed again from the screen."""

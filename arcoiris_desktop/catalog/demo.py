@@ -20,7 +20,7 @@ from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import Setting, StaffMember
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel
-from arcoiris_shared.db.pos import TaxRate, Terminal
+from arcoiris_shared.db.pos import Customer, TaxRate, Terminal
 from arcoiris_shared.demo import (
     DEMO_CURRENCY,
     DEMO_LOCALE,
@@ -38,6 +38,15 @@ DEMO_SETTING = "demo_seeded"
 # The staff whose PINs the sign-in screen shows in demo mode.
 DEMO_TILL_STAFF = tuple(s for s in DEMO_STAFF if s.role in ("manager", "cashier"))
 _BATCH = 10_000
+# A few regulars for the customer picker (a demo till is not enrolled, so HQ never sees
+# them; they stay on this till).
+DEMO_CUSTOMERS = (
+    ("Ana García López", "+34 600 123 456", "ana.garcia@example.com"),
+    ("Anabel Ruiz", "+34 611 987 654", None),
+    ("Bruno Díaz", "+34 622 555 010", "bruno@example.com"),
+    ("Carmen Ortega", None, "carmen.ortega@example.com"),
+    ("Restaurante El Olivo S.L.", "+34 913 000 111", "compras@elolivo.example"),
+)
 
 
 def is_seeded(db: Database) -> bool:
@@ -67,6 +76,20 @@ def seed_demo(db: Database, *, items: int = 4_000, progress: Any = None) -> bool
                 )
             )
         session.flush()
+        now = utcnow()
+        for name, phone, email in DEMO_CUSTOMERS:
+            session.add(
+                Customer(
+                    org_id=org_id,
+                    id=uuid.uuid4(),
+                    name=name,
+                    phone=phone,
+                    email=email,
+                    is_active=True,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         _seed_items(session, org_id, location_id, rates, items, progress)
         put_settings(session, {DEMO_SETTING: True})
     logger.info("demo store seeded with %d items", items)

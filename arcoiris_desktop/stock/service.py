@@ -90,13 +90,16 @@ def level(session: Session, config: TerminalConfig, item_id: uuid.UUID) -> Decim
     return hq + moved
 
 
-def _authorise(actor: Staff, approval: Approval | None, action: str) -> uuid.UUID | None:
+APPROVAL_ACTION = "stock.move"
+
+
+def _authorise(actor: Staff, approval: Approval | None) -> uuid.UUID | None:
     """The approver's id when a cashier had a manager's PIN; None when a manager acts."""
     if actor.can_approve:
         return None
-    if approval is not None and approval.action == action:
+    if approval is not None and approval.action == APPROVAL_ACTION:
         return approval.approver_id
-    raise ManagerRequired("Stock moves need a manager", action)
+    raise ManagerRequired("Stock moves need a manager", APPROVAL_ACTION)
 
 
 def _item(session: Session, config: TerminalConfig, item_id: uuid.UUID) -> Item:
@@ -205,7 +208,7 @@ def receive(
     approval: Approval | None = None,
 ) -> StockMove:
     """Goods in: positive quantities, optionally at a unit cost."""
-    approver = _authorise(actor, approval, "stock.receipt")
+    approver = _authorise(actor, approval)
     if not lines:
         raise StockError("Add what arrived first")
     note = _note(note)
@@ -244,7 +247,7 @@ def adjust(
 ) -> StockMove:
     """Damage, loss (stock goes down) or found (stock goes up), with a note saying what
     happened; ``quantity`` is how many, always positive."""
-    approver = _authorise(actor, approval, "stock.adjustment")
+    approver = _authorise(actor, approval)
     sign = ADJUSTMENTS.get(why)
     if sign is None:
         raise StockError("Say why: damage, loss or found")
@@ -279,7 +282,7 @@ def count(
 ) -> StockMove | None:
     """A stock count: the delta between what was counted and what the till shows, read in
     the same transaction. None when they agree (nothing to record)."""
-    approver = _authorise(actor, approval, "stock.count")
+    approver = _authorise(actor, approval)
     if not isinstance(counted, Decimal) or not counted.is_finite() or counted < 0:
         raise StockError("The count must be zero or more")
     text = _note(note)

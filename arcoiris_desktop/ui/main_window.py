@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self.sale.lock_requested.connect(self.lock)
         self.sale.returns_requested.connect(self.show_returns)
         self.sale.sale_completed.connect(lambda _: self.refresh_status())
+        self.sale.facts_written.connect(self.refresh_status)
         self.refunds.back.connect(self.show_sale)
         self.refunds.refunded.connect(lambda _: self.refresh_status())
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
             self.sync_runner = SyncRunner(engine, self)
             self.sync_runner.status_changed.connect(self._sync_status)
             self.sale.sale_completed.connect(self._poke_sync)
+            self.sale.facts_written.connect(self._poke_sync)
             self.refunds.refunded.connect(self._poke_sync)
             self.sync_runner.start()
 
@@ -140,7 +142,7 @@ class MainWindow(QMainWindow):
 
     def _show_queue(self, waiting: int) -> None:
         if self.sync_runner is None:
-            self.queue.setText(f"Not enrolled with HQ · {waiting} sales kept on this till")
+            self.queue.setText(f"Not enrolled with HQ · {waiting} records kept on this till")
         elif self.last_sync is not None:
             self._sync_status(self.last_sync)
 

@@ -4,7 +4,9 @@ Keyboard first: the scan field keeps the focus, so a barcode scanner (a keyboard
 digits then Enter) adds items with no click. ``3*`` before a scan sells three. Typing words
 searches as you type; arrows and Enter pick a result. Function keys: F2 quantity, F3 line
 discount, F4 price override, F5 sale discount, Del void line, F8 park, F9 resume,
-F12 pay, Ctrl+P reprint, Ctrl+R returns, Ctrl+L lock.
+F12 pay, Ctrl+P reprint, Ctrl+R returns, Ctrl+L lock. A manager's keys (a cashier is asked
+for a manager's PIN): F6 shift (open it, or the X report and closing), F10 stock moves;
+F7 attaches a customer.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult, UnknownBarcode
+from arcoiris_desktop.customers.service import CustomerInfo
 from arcoiris_desktop.receipts.model import Receipt
 from arcoiris_desktop.sales.cart import Approval, ApprovalRequired, Cart, CartError
-from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo, SaleError
+from arcoiris_desktop.sales.service import NO_SHIFT, CompletedSale, ParkedInfo, SaleError
 from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.shifts.service import ShiftInfo
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.till import PrintOutcome, Till
 from arcoiris_desktop.ui.banner import Banner
@@ -49,8 +53,10 @@ from arcoiris_desktop.ui.dialogs import (
     button,
 )
 from arcoiris_desktop.ui.format import Formatter
+from arcoiris_desktop.ui.manager_actions import ManagerActions
 from arcoiris_desktop.ui.models import CartModel, SearchModel
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
+from arcoiris_desktop.ui.theme import ACCENT, DANGER
 from arcoiris_desktop.ui.worker import Worker
 
 logger = logging.getLogger(__name__)
@@ -73,6 +79,7 @@ class SaleScreen(QWidget):
     lock_requested = Signal()
     returns_requested = Signal()
     sale_completed = Signal(object)  # CompletedSale
+    facts_written = Signal()  # a shift, stock move or customer went into the outbox
 
     def __init__(self, till: Till, worker: Worker) -> None:
         super().__init__()
@@ -84,6 +91,9 @@ class SaleScreen(QWidget):
         self.active_dialog: QDialog | None = None
         self.last_print: PrintOutcome | None = None
         self._pending_qty = Decimal(1)
+        self.shift: ShiftInfo | None = None
+        self.customer: CustomerInfo | None = None
+        self.manager = ManagerActions(self)
 
         root = QHBoxLayout(self)
         root.setContentsMargins(12, 12, 12, 12)
@@ -133,6 +143,15 @@ class SaleScreen(QWidget):
         self.who = QLabel("")
         self.who.setProperty("role", "muted")
         right.addWidget(self.who)
+        self.shift_label = QLabel("")
+        self.shift_label.setObjectName("shift-status")
+        self.shift_label.setWordWrap(True)
+        right.addWidget(self.shift_label)
+        self.customer_label = QLabel("")
+        self.customer_label.setObjectName("customer")
+        self.customer_label.setWordWrap(True)
+        self.customer_label.setVisible(False)
+        right.addWidget(self.customer_label)
         totals = QFrame()
         totals.setProperty("role", "panel")
         grid = QGridLayout(totals)
@@ -170,6 +189,9 @@ class SaleScreen(QWidget):
             ("price", "Price  F4", self.override_price, None),
             ("park", "Park  F8", self.park, None),
             ("resume", "Resume  F9", self.resume, None),
+            ("customer", "Customer  F7", self.manager.customer, None),
+            ("shift", "Shift  F6", self.manager.shift, None),
+            ("stock", "Stock  F10", self.manager.stock, None),
             ("reprint", "Reprint  ^P", self.reprint, None),
             ("returns", "Returns  ^R", self.returns_requested.emit, None),
             ("lock", "Lock  ^L", self.lock_requested.emit, None),
@@ -198,6 +220,9 @@ class SaleScreen(QWidget):
             ("F8", self.park),
             ("F9", self.resume),
             ("F12", self.pay),
+            ("F6", self.manager.shift),
+            ("F7", self.manager.customer),
+            ("F10", self.manager.stock),
             ("Ctrl+P", self.reprint),
             ("Ctrl+R", self.returns_requested.emit),
             ("Ctrl+L", self.lock_requested.emit),
@@ -218,7 +243,34 @@ class SaleScreen(QWidget):
             f"{self.till.config.store_name} · {self.till.config.terminal_name} · "
             f"{cashier.full_name} ({cashier.role})"
         )
+        self.worker.run(self.till.current_shift, done=self.set_shift, failed=self._fail)
         self.focus_scan()
+
+    def set_shift(self, shift: ShiftInfo | None) -> None:
+        self.shift = shift
+        if shift is None:
+            self.shift_label.setText("NO SHIFT OPEN: a manager opens one with F6")
+            self.shift_label.setStyleSheet(f"color: {DANGER}; font-weight: 700;")
+        else:
+            self.shift_label.setText(
+                f"Shift open since {self.fmt.time(shift.opened_at)} · float "
+                f"{self.fmt.money(shift.opening_float)} · {shift.opened_by_name}"
+            )
+            self.shift_label.setStyleSheet(f"color: {ACCENT}; font-weight: 600;")
+
+    def set_customer(self, customer: CustomerInfo | None) -> None:
+        """Attach a customer to the cart (None detaches); the label shows who."""
+        self.customer = customer
+        self.cart.set_customer(customer.id if customer else None)
+        self._show_customer()
+
+    def _show_customer(self) -> None:
+        c = self.customer
+        self.customer_label.setVisible(c is not None)
+        if c is not None:
+            self.customer_label.setText(
+                f"Customer: {c.name}" + (f" · {c.contact}" if c.contact else "")
+            )
 
     def focus_scan(self) -> None:
         self.scan_field.setFocus()
@@ -550,6 +602,8 @@ class SaleScreen(QWidget):
         assert self.cashier is not None
         cart, self.cart = self.cart, self.till.new_cart()
         self.cart_model.set_cart(self.cart)
+        customer, self.customer = self.customer, None
+        self._show_customer()
         self._refresh()
 
         def parked(_: uuid.UUID) -> None:
@@ -558,6 +612,8 @@ class SaleScreen(QWidget):
         def failed(exc: BaseException) -> None:
             self.cart = cart  # nothing was parked: the cart comes back as it was
             self.cart_model.set_cart(cart)
+            self.customer = customer
+            self._show_customer()
             self._refresh()
             self._fail(exc)
 
@@ -601,15 +657,29 @@ class SaleScreen(QWidget):
             self.worker.run(self.till.park, self.cart, self.cashier, failed=self._fail)
         self.cart = cart
         self.cart_model.set_cart(cart)
+        self.customer = None
+        self._show_customer()
+        if cart.customer_id is not None:
+            self.worker.run(self.till.customer, cart.customer_id, done=self._resumed_customer)
         self._refresh()
         self.banner.info("Sale resumed")
         self.focus_scan()
+
+    def _resumed_customer(self, customer: CustomerInfo | None) -> None:
+        if customer is not None and self.cart.customer_id == customer.id:
+            self.customer = customer
+            self._show_customer()
 
     def pay(self) -> None:
         if self.cart.is_empty:
             self.banner.error("The cart is empty")
             return
         if self.active_dialog is not None:
+            return
+        if self.shift is None:
+            # The sale itself checks again, in its own transaction; this saves taking
+            # the customer's money first.
+            self.banner.error(NO_SHIFT)
             return
         tender = self.till.new_tender(self.cart.totals().total)
         dialog = TenderDialog(tender, self.fmt, parent=self)
@@ -644,6 +714,8 @@ class SaleScreen(QWidget):
         # The sale is on disk. Only now: a fresh cart, the receipt, the drawer.
         self.cart = self.till.new_cart()
         self.cart_model.set_cart(self.cart)
+        self.customer = None
+        self._show_customer()
         self._refresh()
         change = sale.receipt.change_total
         message = f"Sale {sale.receipt_code} done."

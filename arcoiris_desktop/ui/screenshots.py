@@ -1,7 +1,9 @@
 """``make screenshots``: render the till's screens to PNG from a fresh demo store.
 
-Drives the real window offscreen (sign in, scan a full cart, pay, preview the receipt,
-refund it) and saves what a cashier would see at 1024x768 and 1920x1080.
+Drives the real window offscreen (sign in, open the shift with a manager's PIN and a
+counted float, scan a full cart, pay, preview the receipt, refund it, attach a customer,
+receive stock, the X report, count the drawer and close with the Z report) and saves what
+a cashier or manager would see at 1024x768 and 1920x1080 (dialogs at their own size).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 SIZES = ((1024, 768), (1920, 1080))
 
@@ -36,7 +39,11 @@ def render(out: Path) -> list[Path]:
     from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
     from arcoiris_desktop.db.database import DB_FILENAME, Database
     from arcoiris_desktop.till import Till
+    from arcoiris_desktop.ui.customer_dialog import CustomerDialog
+    from arcoiris_desktop.ui.dialogs import ApprovalDialog
     from arcoiris_desktop.ui.main_window import MainWindow
+    from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, ShiftReportDialog
+    from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
     from arcoiris_desktop.ui.tender_dialog import TenderDialog
 
     app = QApplication.instance() or QApplication([])
@@ -61,6 +68,26 @@ def render(out: Path) -> list[Path]:
                 saved.append(path)
             window.resize(*SIZES[0])
 
+        def shoot_dialog(name: str, dialog: QWidget, size: tuple[int, int] | None = None) -> None:
+            if size is not None:
+                dialog.resize(*size)
+            _wait(app, lambda: True)
+            path = out / f"{name}.png"
+            dialog.grab().save(str(path))
+            saved.append(path)
+
+        def approve() -> None:
+            """A manager types their PIN at the cashier's prompt."""
+            _wait(app, lambda: isinstance(window.sale.active_dialog, ApprovalDialog))
+            prompt = window.sale.active_dialog
+            assert isinstance(prompt, ApprovalDialog)
+            prompt.field.setText(pins["Marta"])
+            prompt.accept()
+
+        def dialog_of(kind: type) -> Any:
+            _wait(app, lambda: isinstance(window.sale.active_dialog, kind))
+            return window.sale.active_dialog
+
         _wait(app, lambda: window.login.people.count() > 0)
         shoot("01-login")
         window.login.choose_by_role("cashier")
@@ -68,6 +95,17 @@ def render(out: Path) -> list[Path]:
         window.login.submit()
         _wait(app, lambda: window.stack.currentWidget() is window.sale)
         sale = window.sale
+        _wait(app, lambda: not window.worker.busy and sale.shift_label.text() != "")
+        shoot("09-no-shift")
+        sale.manager.shift()
+        approve()
+        count = dialog_of(CashCountDialog)
+        for face, n in (("50", 1), ("20", 1), ("10", 2), ("5", 2), ("1", 5), ("0.50", 4)):
+            count.fields[Decimal(face)].setText(str(n))
+        count._pieces_changed()
+        shoot_dialog("10-shift-open-count", count)
+        count.accept()
+        _wait(app, lambda: sale.shift is not None)
         codes = [
             "8410001000008",
             "8410001000015",
@@ -149,6 +187,64 @@ def render(out: Path) -> list[Path]:
         enrol.grab().save(str(path))
         saved.append(path)
         enrol.reject()
+        window.show_sale()
+        _wait(app, lambda: True)
+
+        # A customer for the next sale: found by a few letters.
+        sale.manager.customer()
+        picker = dialog_of(CustomerDialog)
+        picker.search.setText("ana")
+        picker.search_requested.emit("ana")
+        _wait(app, lambda: picker.results.count() > 0)
+        shoot_dialog("11-customer-picker", picker)
+        picker.results.setCurrentRow(0)
+        picker.search.returnPressed.emit()
+        _wait(app, lambda: sale.customer is not None)
+        for code in codes[:3]:
+            sale.scan_field.setText(code)
+            sale._enter()
+            _wait(app, lambda: not window.worker.busy)
+        shoot("12-sale-with-customer")
+
+        # Goods in: a manager's PIN, the item scanned, the quantity.
+        sale.manager.stock()
+        approve()
+        stock = dialog_of(StockMoveDialog)
+        stock.item_field.setText(codes[0])
+        stock.item_field.returnPressed.emit()
+        _wait(app, lambda: stock.item is not None)
+        stock.quantity.setText("24")
+        stock.cost.setText("1.10")
+        stock.note.setText("Delivery note 4471")
+        stock.record.click()
+        _wait(app, lambda: not window.worker.busy and stock.banner.isVisible())
+        stock.set_mode("adjustment")
+        stock.item_field.setText(codes[1])
+        stock.item_field.returnPressed.emit()
+        _wait(app, lambda: not window.worker.busy and stock.item is not None)
+        stock.quantity.setText("2")
+        stock.note.setText("Crate dropped at delivery")
+        shoot_dialog("13-stock-move", stock)
+        stock.reject()
+
+        # The X report, then closing: count the drawer, the Z report.
+        sale.manager.shift()
+        approve()
+        x_report = dialog_of(ShiftReportDialog)
+        shoot_dialog("14-x-report", x_report, (640, 740))
+        x_report.close_shift_button.click()
+        approve()
+        closing = dialog_of(CashCountDialog)
+        closing.total_field.setText("146.30")
+        closing._show_total()
+        shoot_dialog("15-cash-count-close", closing)
+        closing.accept()
+        z_report = dialog_of(ShiftReportDialog)
+        _wait(app, lambda: not window.worker.busy)
+        shoot_dialog("16-z-report", z_report, (640, 740))
+        z_report.reject()
+        _wait(app, lambda: True)
+        shoot("17-shift-closed")
         window.close()
         db.close()
     return saved

@@ -1,0 +1,327 @@
+"""What the sale screen's manager keys do: F6 shift (open with a counted float, or the X
+report with closing from there), F7 customer, F10 stock. Every call goes to ``Till`` on
+the worker; a cashier signed in is asked for a manager's PIN first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from arcoiris_desktop.catalog.lookup import CatalogItem
+from arcoiris_desktop.customers.service import CustomerInfo
+from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
+from arcoiris_desktop.stock.service import APPROVAL_ACTION, MoveLine, StockMove
+from arcoiris_desktop.till import PrintOutcome
+from arcoiris_desktop.ui.customer_dialog import CustomerDialog
+from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, ShiftReportDialog
+from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
+from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
+
+if TYPE_CHECKING:
+    from arcoiris_desktop.ui.sale_screen import SaleScreen
+
+
+class ManagerActions:
+    def __init__(self, screen: SaleScreen) -> None:
+        self.s = screen
+        self.till = screen.till
+        self.worker = screen.worker
+        self.fmt = screen.fmt
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _as_manager(
+        self, action: str, reason: str, then: Callable[[Approval | None], None]
+    ) -> None:
+        cashier = self.s.cashier
+        if cashier is None or self.s.active_dialog is not None:
+            return
+        if cashier.can_approve:
+            then(None)
+        else:
+            self.s.ask_approval(action, reason, {}, then)
+
+    def _show(self, dialog: object) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        assert isinstance(dialog, QDialog)
+        self.s.active_dialog = dialog
+        dialog.finished.connect(lambda _: self._closed(dialog))
+        dialog.open()
+
+    def _closed(self, dialog: object) -> None:
+        if self.s.active_dialog is dialog:
+            self.s.active_dialog = None
+        self.s.focus_scan()
+
+    # -- shifts ---------------------------------------------------------------------------
+
+    def shift(self) -> None:
+        """F6: open a shift if none is, else the X report (closing is offered from there)."""
+        self.worker.run(self.till.current_shift, done=self._shift_known, failed=self.s._fail)
+
+    def _shift_known(self, shift: ShiftInfo | None) -> None:
+        self.s.set_shift(shift)
+        if shift is None:
+            self._as_manager("shift.open", "open a shift", self._count_float)
+        else:
+            self._as_manager("shift.x_report", "see the X report", self._x_report)
+
+    def _count_float(self, approval: Approval | None) -> None:
+        dialog = CashCountDialog(
+            "Open shift",
+            "Count the opening float into the drawer",
+            self.fmt,
+            self.till.denominations(),
+            ok_text="Open shift",
+            parent=self.s,
+        )
+        dialog.setObjectName("open-shift")
+
+        def submitted(total: Decimal, pieces: dict[Decimal, int]) -> None:
+            assert self.s.cashier is not None
+            self.worker.run(
+                self.till.open_shift,
+                self.s.cashier,
+                total,
+                approval=approval,
+                done=lambda shift: self._opened(dialog, shift),
+                failed=lambda exc: dialog.show_error(_message(exc)),
+            )
+
+        dialog.submitted.connect(submitted)
+        self._show(dialog)
+
+    def _opened(self, dialog: CashCountDialog, shift: ShiftInfo) -> None:
+        dialog.finish()
+        self.s.set_shift(shift)
+        self.s.banner.info(
+            f"Shift open: float {self.fmt.money(shift.opening_float)}, "
+            f"counted by {shift.opened_by_name}"
+        )
+        self.s.facts_written.emit()
+
+    def _x_report(self, approval: Approval | None) -> None:
+        assert self.s.cashier is not None
+        self.worker.run(
+            self.till.x_report,
+            self.s.cashier,
+            approval=approval,
+            done=self._show_report,
+            failed=self.s._fail,
+        )
+
+    def _show_report(self, report: ShiftReport) -> None:
+        self.show_report(report)
+
+    def show_report(self, report: ShiftReport) -> ShiftReportDialog:
+        money = self.fmt.money
+        if report.kind == "X":
+            summary = [
+                ("Net takings", money(report.net_takings), ""),
+                ("Sales / refunds", f"{report.sales_count} / {report.refunds_count}", ""),
+                ("Expected in drawer", money(report.expected_cash), ""),
+            ]
+            title = "X report — shift still open"
+        else:
+            assert report.counted_cash is not None and report.over_short is not None
+            diff = report.over_short
+            word = "Over" if diff > 0 else "Short" if diff < 0 else "Exact"
+            summary = [
+                ("Expected", money(report.expected_cash), ""),
+                ("Counted", money(report.counted_cash), ""),
+                (word, money(diff), ACCENT if diff == 0 else DANGER if diff < 0 else WARN),
+            ]
+            title = "Z report — shift closed"
+        dialog = ShiftReportDialog(
+            title,
+            summary,
+            self.till.shift_report_lines(report),
+            closing_offered=report.kind == "X",
+            parent=self.s,
+        )
+        dialog.print_button.clicked.connect(lambda: self._print(report))
+        dialog.close_shift_button.clicked.connect(lambda: self._close_from(dialog))
+        self._show(dialog)
+        return dialog
+
+    def _print(self, report: ShiftReport) -> None:
+        self.worker.run(self.till.print_shift_report, report, done=self._printed)
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.s.last_print = outcome
+        (self.s.banner.info if outcome.ok else self.s.banner.warn)(outcome.message)
+
+    def _close_from(self, dialog: ShiftReportDialog) -> None:
+        dialog.reject()
+        self._as_manager("shift.close", "close the shift", self._count_drawer)
+
+    def close_shift(self) -> None:
+        self._as_manager("shift.close", "close the shift", self._count_drawer)
+
+    def _count_drawer(self, approval: Approval | None) -> None:
+        dialog = CashCountDialog(
+            "Close shift",
+            "Count the cash in the drawer",
+            self.fmt,
+            self.till.denominations(),
+            ok_text="Close shift",
+            parent=self.s,
+        )
+        dialog.setObjectName("close-shift")
+
+        def submitted(total: Decimal, pieces: dict[Decimal, int]) -> None:
+            assert self.s.cashier is not None
+            self.worker.run(
+                self.till.close_shift,
+                self.s.cashier,
+                counted_cash=None if pieces else total,
+                denominations=pieces or None,
+                approval=approval,
+                done=lambda report: self._closed_shift(dialog, report),
+                failed=lambda exc: dialog.show_error(_message(exc)),
+            )
+
+        dialog.submitted.connect(submitted)
+        self._show(dialog)
+
+    def _closed_shift(self, dialog: CashCountDialog, report: ShiftReport) -> None:
+        dialog.finish()
+        self.s.set_shift(None)
+        self.s.facts_written.emit()
+        self.show_report(report)
+        self._print(report)  # the Z report prints at once; Print gives another copy
+
+    # -- customers ----------------------------------------------------------------------------
+
+    def customer(self) -> None:
+        if self.s.cashier is None or self.s.active_dialog is not None:
+            return
+        dialog = CustomerDialog(self.s.customer, parent=self.s)
+
+        def search(text: str) -> None:
+            self.worker.run(
+                self.till.find_customers,
+                text,
+                done=lambda found: dialog.show_results(text, found),
+                failed=lambda exc: dialog.banner.error(_message(exc)),
+            )
+
+        def add(name: str, phone: str, email: str) -> None:
+            assert self.s.cashier is not None
+            self.worker.run(
+                self.till.add_customer,
+                self.s.cashier,
+                name,
+                phone=phone or None,
+                email=email or None,
+                done=lambda c: added(c),
+                failed=lambda exc: dialog.banner.error(_message(exc)),
+            )
+
+        def added(customer: CustomerInfo) -> None:
+            dialog.added(customer)
+            self.s.facts_written.emit()
+
+        def accepted() -> None:
+            if dialog.detach:
+                self.s.set_customer(None)
+            elif dialog.chosen is not None:
+                self.s.set_customer(dialog.chosen)
+
+        dialog.search_requested.connect(search)
+        dialog.add_requested.connect(add)
+        dialog.accepted.connect(accepted)
+        self._show(dialog)
+
+    # -- stock ------------------------------------------------------------------------------
+
+    def stock(self) -> None:
+        self._as_manager(APPROVAL_ACTION, "move stock", self._stock_dialog)
+
+    def _stock_dialog(self, approval: Approval | None) -> None:
+        dialog = StockMoveDialog(parent=self.s)
+        till = self.till
+
+        def look_up() -> None:
+            text = dialog.item_field.text()
+            self.worker.run(
+                lambda: _item_and_level(till.find_item(text), till.stock_of),
+                done=lambda found: _found(found, text),
+                failed=lambda exc: dialog.banner.error(_message(exc)),
+            )
+
+        def _found(found: tuple[CatalogItem, Decimal] | None, text: str) -> None:
+            if found is None:
+                dialog.show_item(None, None)
+                dialog.banner.error(f"No item found for “{text.strip()}”")
+                return
+            dialog.banner.clear_message()
+            dialog.show_item(*found)
+
+        def record() -> None:
+            item, person = dialog.item, self.s.cashier
+            if item is None:
+                dialog.banner.error("Scan or type the item first, then Enter")
+                return
+            assert person is not None
+            qty = dialog.amount(dialog.quantity)
+            if qty is None:
+                dialog.banner.error(f"“{dialog.quantity.text()}” is not a quantity")
+                return
+            mode, note = dialog.mode, dialog.note.text()
+            call: Callable[[], StockMove | None]
+            if mode == "receipt":
+                cost_text = dialog.cost.text().strip()
+                cost = dialog.amount(dialog.cost) if cost_text else None
+                if cost_text and cost is None:
+                    dialog.banner.error(f"“{cost_text}” is not an amount")
+                    return
+                line = MoveLine(item.item_id, qty, cost)
+                call = lambda: till.receive_stock(  # noqa: E731
+                    person, [line], note=note, approval=approval
+                )
+            elif mode == "adjustment":
+                why = str(dialog.why.currentData())
+                call = lambda: till.adjust_stock(  # noqa: E731
+                    person, item.item_id, qty, why=why, note=note, approval=approval
+                )
+            else:
+                call = lambda: till.count_stock(  # noqa: E731
+                    person, item.item_id, qty, note=note, approval=approval
+                )
+            self.worker.run(
+                lambda: (call(), till.stock_of(item.item_id)),
+                done=lambda r: _recorded(item, *r),
+                failed=lambda exc: dialog.banner.error(_message(exc)),
+            )
+
+        def _recorded(item: CatalogItem, move: StockMove | None, level: Decimal) -> None:
+            now = f"{level.normalize():f}"
+            if move is None:
+                dialog.banner.info(f"{item.name}: the count matches ({now}); nothing to record")
+            else:
+                delta = sum((d for _, d in move.lines), Decimal(0))
+                sign = "+" if delta > 0 else ""
+                dialog.banner.info(f"{item.name}: {sign}{delta.normalize():f} · now {now}")
+                self.s.facts_written.emit()
+            dialog.ready_for_next()
+
+        dialog.item_field.returnPressed.connect(look_up)
+        dialog.record.clicked.connect(record)
+        self._show(dialog)
+
+
+def _item_and_level(
+    item: CatalogItem | None, stock_of: Callable[..., Decimal]
+) -> tuple[CatalogItem, Decimal] | None:
+    return None if item is None else (item, stock_of(item.item_id))
+
+
+def _message(exc: BaseException) -> str:
+    from arcoiris_desktop.ui.sale_screen import cashier_message
+
+    return cashier_message(exc)

@@ -1,0 +1,225 @@
+"""A manager's shift dialogs: counting cash (the opening float, the drawer at closing) note
+by note or as a total, and the X/Z report as it prints, with expected, counted and
+over/short in large type. Keyboard first: Tab between fields, Enter to confirm.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QIntValidator, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arcoiris_desktop.ui.dialogs import button
+from arcoiris_desktop.ui.format import Formatter
+
+ROWS_PER_COLUMN = 5
+
+
+class CashCountDialog(QDialog):
+    """Count cash: pieces per note and coin (optional), or the total typed at once.
+
+    Enter emits ``submitted`` (total, pieces) and the dialog stays open until ``finish()``:
+    a count the till refuses comes back as ``show_error`` with nothing typed lost."""
+
+    submitted = Signal(object, object)  # Decimal total, dict[Decimal, int] pieces
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        fmt: Formatter,
+        denominations: tuple[Decimal, ...],
+        *,
+        ok_text: str = "OK",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.fmt = fmt
+        layout = QVBoxLayout(self)
+        heading = QLabel(prompt)
+        heading.setProperty("role", "big")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.fields: dict[Decimal, QLineEdit] = {}
+        if denominations:
+            hint = QLabel("How many of each note and coin (Tab to move), or just the total below")
+            hint.setProperty("role", "muted")
+            layout.addWidget(hint)
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(14)
+            for i, face in enumerate(denominations):
+                col, row = divmod(i, ROWS_PER_COLUMN)
+                label = QLabel(f"{fmt.money(face)}  x")
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                field = QLineEdit()
+                field.setObjectName(f"count-{face}")
+                field.setValidator(QIntValidator(0, 99999, field))
+                field.setAlignment(Qt.AlignmentFlag.AlignRight)
+                field.setMaximumWidth(90)
+                field.setStyleSheet("font-size: 17px; padding: 4px 6px;")
+                field.textEdited.connect(self._pieces_changed)
+                field.returnPressed.connect(self.accept)
+                grid.addWidget(label, row, col * 2)
+                grid.addWidget(field, row, col * 2 + 1)
+                self.fields[face] = field
+            layout.addLayout(grid)
+        total_row = QHBoxLayout()
+        total_label = QLabel("Total counted")
+        total_label.setProperty("role", "big")
+        total_row.addWidget(total_label)
+        self.total_field = QLineEdit()
+        self.total_field.setObjectName("count-total")
+        self.total_field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.total_field.setPlaceholderText("0.00")
+        self.total_field.returnPressed.connect(self.accept)
+        self.total_field.textEdited.connect(lambda _: self._show_total())
+        total_row.addWidget(self.total_field, 1)
+        layout.addLayout(total_row)
+        self.counted_label = QLabel("")
+        self.counted_label.setProperty("role", "muted")
+        layout.addWidget(self.counted_label)
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        cancel = button("Cancel  Esc")
+        cancel.clicked.connect(self.reject)
+        self.ok = button(f"{ok_text}  ↵", "primary")
+        self.ok.setObjectName("count-ok")
+        self.ok.clicked.connect(self.accept)
+        buttons.addWidget(cancel)
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok)
+        layout.addLayout(buttons)
+        first = next(iter(self.fields.values()), self.total_field)
+        first.setFocus()
+
+    def pieces(self) -> dict[Decimal, int]:
+        out = {}
+        for face, field in self.fields.items():
+            text = field.text().strip()
+            if text:
+                out[face] = int(text)
+        return out
+
+    def _pieces_changed(self) -> None:
+        pieces = self.pieces()
+        if pieces:
+            total = sum((f * n for f, n in pieces.items()), Decimal(0))
+            self.total_field.setText(f"{total:.2f}")
+            self.total_field.setReadOnly(True)
+        else:
+            self.total_field.setReadOnly(False)
+        self._show_total()
+
+    def _show_total(self) -> None:
+        value = self.total()
+        self.counted_label.setText("" if value is None else f"Counted: {self.fmt.money(value)}")
+        self.error_label.setText("")
+
+    def total(self) -> Decimal | None:
+        text = self.total_field.text().strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+
+    def accept(self) -> None:
+        text = self.total_field.text().strip()
+        total = self.total()
+        if not text and not self.pieces():
+            self.show_error("Count the cash first (type the total, or the notes and coins)")
+            return
+        if total is None:
+            self.show_error(f"“{text}” is not an amount")
+            return
+        self.ok.setEnabled(False)
+        self.submitted.emit(total, self.pieces())
+
+    def finish(self) -> None:
+        super().accept()
+
+    def show_error(self, message: str) -> None:
+        self.ok.setEnabled(True)
+        self.error_label.setText(message)
+
+
+class ShiftReportDialog(QDialog):
+    """The X or Z report: the figures that matter in large type, then the report exactly as
+    it prints. An X report offers closing the shift from here."""
+
+    def __init__(
+        self,
+        title: str,
+        summary: list[tuple[str, str, str]],
+        lines: tuple[str, ...] | list[str],
+        *,
+        closing_offered: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setProperty("role", "title")
+        layout.addWidget(heading)
+        panel = QFrame()
+        panel.setProperty("role", "panel")
+        grid = QGridLayout(panel)
+        self.values: dict[str, QLabel] = {}
+        for col, (name, value, role) in enumerate(summary):
+            label = QLabel(name)
+            label.setProperty("role", "muted")
+            shown = QLabel(value)
+            shown.setObjectName(f"summary-{col}")
+            shown.setProperty("role", "big")
+            if role:
+                shown.setStyleSheet(f"color: {role}; font-size: 26px; font-weight: 800;")
+            grid.addWidget(label, 0, col)
+            grid.addWidget(shown, 1, col)
+            self.values[name] = shown
+        layout.addWidget(panel)
+        self.text = QPlainTextEdit("\n".join(lines))
+        self.text.setProperty("role", "receipt")
+        self.text.setReadOnly(True)
+        font = QFont("DejaVu Sans Mono")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(10)
+        self.text.setFont(font)
+        self.text.setMinimumWidth(self.text.fontMetrics().horizontalAdvance("M" * 44) + 40)
+        self.text.setMinimumHeight(300)
+        layout.addWidget(self.text, 1)
+        row = QHBoxLayout()
+        self.done_button = button("Done  Esc")
+        self.done_button.clicked.connect(self.reject)
+        self.print_button = button("Print  ^P", "primary")
+        self.print_button.setObjectName("print-report")
+        self.close_shift_button = button("Close shift…  F6", "danger")
+        self.close_shift_button.setObjectName("close-shift")
+        self.close_shift_button.setVisible(closing_offered)
+        row.addWidget(self.done_button)
+        row.addStretch(1)
+        row.addWidget(self.close_shift_button)
+        row.addWidget(self.print_button)
+        layout.addLayout(row)
+        QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.print_button.click)
+        if closing_offered:
+            QShortcut(QKeySequence("F6"), self).activated.connect(self.close_shift_button.click)
