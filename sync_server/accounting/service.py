@@ -100,17 +100,23 @@ def _checked(entry: JournalEntry) -> list[Posting]:
 
 
 def post_journals(
-    *, db_session: Session, org_id: uuid.UUID, entries: Sequence[JournalEntry]
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    entries: Sequence[JournalEntry],
+    known_accounts: set[uuid.UUID] | None = None,
 ) -> list[uuid.UUID]:
     """Stage many balanced journals in a few multi-row statements and move the monthly
     balances once per account and month. Never commits; all or nothing.
 
     Every entry is checked before anything is written: one unbalanced entry and none is.
+    ``known_accounts``: the org's account ids, when the caller has read them already.
     """
     checked = [(entry, _checked(entry)) for entry in entries]
     if not checked:
         return []
-    known = {a.id for a in repository.accounts(db_session, org_id=org_id)}
+    # The caller may already hold the org's accounts (read in this transaction).
+    known = known_accounts or {a.id for a in repository.accounts(db_session, org_id=org_id)}
     unknown = sorted(
         {str(p.account_id) for _, lines in checked for p in lines if p.account_id not in known}
     )

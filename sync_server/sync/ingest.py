@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,60 +68,111 @@ _SYNC_OP_COLUMNS = (
 )
 
 
+@dataclass
+class PushJob:
+    """One terminal's push, waiting for its answer: a response, or the error to raise."""
+
+    device: DeviceContext
+    request: PushRequest
+    response: PushResponse | None = None
+    error: Exception | None = None
+    # Filled while the group is worked on.
+    ops: list[Op] = field(default_factory=list)
+    fresh: list[Op] = field(default_factory=list)
+    digests: dict[int, str] = field(default_factory=dict)
+    replayed: list[OpResult] = field(default_factory=list)
+    gap: int | None = None
+    outcomes: list[tuple[Op, str | None]] = field(default_factory=list)
+
+
 def push(*, db_session: Session, device: DeviceContext, request: PushRequest) -> PushResponse:
-    org_id, terminal_id = device.org_id, device.terminal_id
-    dev = db_session.scalars(
-        select(TerminalDevice)
-        .where(TerminalDevice.org_id == org_id, TerminalDevice.terminal_id == terminal_id)
-        .with_for_update()
-    ).one()
-    last = dev.last_seq
-    ops = _in_order(request.ops)
-    digests = {op.seq: payload_digest(op.payload) for op in ops}
-    results = _replays(
-        db_session, org_id, terminal_id, [op for op in ops if op.seq <= last], digests
-    )
+    """One terminal's push in its own transaction."""
+    job = PushJob(device, request)
+    push_many(db_session=db_session, jobs=[job])
+    if job.error is not None:
+        raise job.error
+    assert job.response is not None
+    return job.response
 
-    fresh, expected = [], last + 1
-    for op in ops:
-        if op.seq <= last:
+
+def push_many(*, db_session: Session, jobs: Sequence[PushJob]) -> None:
+    """Several terminals' pushes (one org, one job per terminal) in ONE transaction: HQ's
+    group commit. Each job gets its own response, or its own error (a 409 for one terminal
+    never fails the others). Should the shared transaction fail anyway, each job is retried
+    in a transaction of its own, so one terminal's bad batch costs the others nothing."""
+    if not jobs:
+        return
+    org_id = jobs[0].device.org_id
+    terminals = [job.device.terminal_id for job in jobs]
+    assert all(j.device.org_id == org_id for j in jobs), "a group never spans orgs"
+    assert len(set(terminals)) == len(terminals), "one job per terminal in a group"
+    try:
+        _push_group(db_session, org_id, list(jobs))
+    except Exception as exc:
+        db_session.rollback()
+        if len(jobs) == 1:
+            jobs[0].error = exc
+            return
+        logger.warning("a group of %d pushes failed together (%r); one by one", len(jobs), exc)
+        for job in jobs:
+            _reset(job)
+            push_many(db_session=db_session, jobs=[job])
+
+
+def _reset(job: PushJob) -> None:
+    job.response = job.error = job.gap = None
+    job.ops, job.fresh, job.digests, job.replayed, job.outcomes = [], [], {}, [], []
+
+
+def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
+    # Device rows locked in key order: two groups never wait on each other in a circle.
+    devices = {
+        dev.terminal_id: dev
+        for dev in db_session.scalars(
+            select(TerminalDevice)
+            .where(
+                TerminalDevice.org_id == org_id,
+                TerminalDevice.terminal_id
+                == any_(bindparam(None, [j.device.terminal_id for j in jobs], type_=_UUIDS)),
+            )
+            .order_by(TerminalDevice.terminal_id)
+            .with_for_update()
+        )
+    }
+    live: list[PushJob] = []
+    for job in jobs:
+        try:
+            _sort_out(db_session, job, devices[job.device.terminal_id].last_seq)
+        except Conflict as exc:
+            job.error = exc
             continue
-        if op.seq != expected:
-            break
-        fresh.append(op)
-        expected += 1
-    gap = expected if len(fresh) < len([op for op in ops if op.seq > last]) else None
-    _refuse_reused_op_ids(db_session, org_id, fresh)
+        live.append(job)
+    _refuse_reused_op_ids(db_session, org_id, live)
+    live = [job for job in live if job.error is None]
 
-    outcomes = _apply(db_session, device, fresh)
+    _apply(db_session, org_id, live)
     now = utcnow()
-    if fresh:
-        copy_tuples(
-            db_session,
-            "pos.sync_ops",
-            _SYNC_OP_COLUMNS,
-            [
+    sync_ops, letters = [], []
+    for job in live:
+        terminal_id = job.device.terminal_id
+        for op, reason in job.outcomes:
+            status = "rejected" if reason else "applied"
+            sync_ops.append(
                 (
                     org_id,
                     terminal_id,
                     op.seq,
                     op.op_id,
                     op.kind,
-                    digests[op.seq],
-                    "rejected" if reason else "applied",
+                    job.digests[op.seq],
+                    status,
                     reason,
                     op.occurred_at,
                     now,
                 )
-                for op, reason in outcomes
-            ],
-        )
-        rejected = [(op, reason) for op, reason in outcomes if reason]
-        if rejected:
-            copy_rows(
-                db_session,
-                DeadLetter.__table__,  # type: ignore[arg-type]
-                [
+            )
+            if reason:
+                letters.append(
                     {
                         "org_id": org_id,
                         "id": uuid.uuid4(),
@@ -132,24 +184,52 @@ def push(*, db_session: Session, device: DeviceContext, request: PushRequest) ->
                         "reason": reason,
                         "received_at": now,
                     }
-                    for op, reason in rejected
-                ],
-            )
-            for op, reason in rejected:
+                )
                 logger.warning(
                     "op %s seq %s of %s rejected: %s", op.kind, op.seq, terminal_id, reason
                 )
-        dev.last_seq = fresh[-1].seq
-    dev.last_seen_at = now
-    dev.protocol_version = device.protocol
+        dev = devices[terminal_id]
+        if job.fresh:
+            dev.last_seq = job.fresh[-1].seq
+        dev.last_seen_at = now
+        dev.protocol_version = job.device.protocol
+    copy_tuples(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, sync_ops)
+    copy_rows(db_session, DeadLetter.__table__, letters)  # type: ignore[arg-type]
     db_session.commit()
-    results += [
-        OpResult(seq=op.seq, op_id=op.op_id, status="rejected" if r else "applied", reason=r)
-        for op, r in outcomes
-    ]
-    return PushResponse(
-        results=sorted(results, key=lambda r: r.seq), last_seq=dev.last_seq, expected_seq=gap
+    for job in live:
+        results = job.replayed + [
+            OpResult(seq=op.seq, op_id=op.op_id, status="rejected" if r else "applied", reason=r)
+            for op, r in job.outcomes
+        ]
+        job.response = PushResponse(
+            results=sorted(results, key=lambda r: r.seq),
+            last_seq=devices[job.device.terminal_id].last_seq,
+            expected_seq=job.gap,
+        )
+
+
+def _sort_out(db_session: Session, job: PushJob, last: int) -> None:
+    """Which of the job's ops HQ has (their stored results), which come next, where a gap
+    stops them. A loud Conflict when the terminal and HQ disagree."""
+    job.ops = _in_order(job.request.ops)
+    job.digests = {op.seq: payload_digest(op.payload) for op in job.ops}
+    job.replayed = _replays(
+        db_session,
+        job.device.org_id,
+        job.device.terminal_id,
+        [op for op in job.ops if op.seq <= last],
+        job.digests,
     )
+    expected = last + 1
+    for op in job.ops:
+        if op.seq <= last:
+            continue
+        if op.seq != expected:
+            break
+        job.fresh.append(op)
+        expected += 1
+    if len(job.fresh) < len([op for op in job.ops if op.seq > last]):
+        job.gap = expected
 
 
 def _in_order(ops: Sequence[Op]) -> list[Op]:
@@ -210,74 +290,86 @@ def _replays(
     ]
 
 
-def _refuse_reused_op_ids(db_session: Session, org_id: uuid.UUID, ops: list[Op]) -> None:
-    if not ops:
+def _refuse_reused_op_ids(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
+    """A fresh op whose op_id HQ already holds (or another job in the group carries) fails
+    its job with a loud 409."""
+    owner: dict[uuid.UUID, PushJob] = {}
+    for job in jobs:
+        for op in job.fresh:
+            if owner.setdefault(op.op_id, job) is not job:
+                job.error = Conflict("An op_id was already used for another op", code="op_conflict")
+    if not owner:
         return
-    used = db_session.scalars(
-        select(SyncOp.seq).where(
+    used = db_session.execute(
+        select(SyncOp.op_id, SyncOp.seq).where(
             SyncOp.org_id == org_id,
-            SyncOp.op_id == any_(bindparam(None, [op.op_id for op in ops], type_=_UUIDS)),
+            SyncOp.op_id == any_(bindparam(None, list(owner), type_=_UUIDS)),
         )
     ).all()
-    if used:
-        raise Conflict(
-            "An op_id was already used for another op", code="op_conflict", details=list(used)
+    for op_id, seq in used:
+        job = owner[op_id]
+        job.error = Conflict(
+            "An op_id was already used for another op", code="op_conflict", details=[seq]
         )
 
 
-def _apply(
-    db_session: Session, device: DeviceContext, ops: list[Op]
-) -> list[tuple[Op, str | None]]:
-    """Validate every op, then write the valid ones together. [(op, rejection or None)]."""
-    if not ops:
-        return []
-    org = db_session.get(Organization, device.org_id)
+def _apply(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
+    """Validate every fresh op of every job, then write the valid ones together; each job's
+    ``outcomes`` is [(op, rejection or None)] in seq order."""
+    if not any(job.fresh for job in jobs):
+        return
+    org = db_session.get(Organization, org_id)
     assert org is not None
-    parsed: dict[int, Any] = {}
-    outcomes: dict[int, str | None] = {}
+    parsed: dict[tuple[uuid.UUID, int], Any] = {}
+    outcomes: dict[tuple[uuid.UUID, int], str | None] = {}
     needs = Needs()
-    for op in ops:
-        handler = HANDLERS.get(op.kind)
-        if handler is None:
-            outcomes[op.seq] = f"{op.kind} is not an op this server accepts"
-            continue
-        try:
-            payload = handler.model.model_validate(op.payload)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            outcomes[op.seq] = f"malformed payload at {where}: {first.get('msg')}"
-            continue
-        parsed[op.seq] = payload
-        handler.needs(payload, needs)
+    for job in jobs:
+        terminal_id = job.device.terminal_id
+        for op in job.fresh:
+            key = (terminal_id, op.seq)
+            handler = HANDLERS.get(op.kind)
+            if handler is None:
+                outcomes[key] = f"{op.kind} is not an op this server accepts"
+                continue
+            try:
+                payload = handler.model.model_validate(op.payload)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                outcomes[key] = f"malformed payload at {where}: {first.get('msg')}"
+                continue
+            parsed[key] = payload
+            handler.needs(payload, needs)
 
     ctx = Context(
-        org_id=str(device.org_id),
-        terminal_id=str(device.terminal_id),
-        terminal_location_id=str(device.terminal.location_id),
+        org_id=str(org_id),
+        terminal_id="",
+        terminal_location_id="",
         currency=org.currency,
         zone=_zone(org.timezone),
         accounts={
             k: a.id
             for k, a in accounting_repository.accounts_by_system_key(
-                db_session, org_id=device.org_id
+                db_session, org_id=org_id
             ).items()
         },
         now=utcnow().isoformat(),
-        refs=_references(db_session, device.org_id, needs),
+        refs=_references(db_session, org_id, needs),
         batch=Batch(),
     )
-    for op in ops:
-        if op.seq in outcomes:
-            continue
-        try:
-            HANDLERS[op.kind].apply(ctx, op, parsed[op.seq])
-        except Rejected as exc:
-            outcomes[op.seq] = str(exc)
-            continue
-        outcomes[op.seq] = None
-    _write(db_session, device.org_id, ctx.batch)
-    return [(op, outcomes[op.seq]) for op in ops]
+    for job in jobs:
+        ctx.terminal_id = str(job.device.terminal_id)
+        ctx.terminal_location_id = str(job.device.terminal.location_id)
+        for op in job.fresh:
+            key = (job.device.terminal_id, op.seq)
+            if key not in outcomes:
+                try:
+                    HANDLERS[op.kind].apply(ctx, op, parsed[key])
+                    outcomes[key] = None
+                except Rejected as exc:
+                    outcomes[key] = str(exc)
+            job.outcomes.append((op, outcomes[key]))
+    _write(db_session, org_id, ctx.batch, known_accounts=set(ctx.accounts.values()))
 
 
 def _references(db_session: Session, org_id: uuid.UUID, needs: Needs) -> References:
@@ -345,7 +437,9 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-def _write(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:
+def _write(
+    db_session: Session, org_id: uuid.UUID, batch: Batch, *, known_accounts: set[uuid.UUID]
+) -> None:
     """The staged batch in dependency order: customers and opened shifts before the sales
     that name them, closes after."""
     _upsert_customers(db_session, org_id, batch.customers)
@@ -359,7 +453,12 @@ def _write(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:
         batch.rows["inv.stock_movements"],
     )
     inventory_repository.move_levels(db_session, org_id=org_id, deltas=batch.stock_deltas)
-    accounting_service.post_journals(db_session=db_session, org_id=org_id, entries=batch.journals)
+    accounting_service.post_journals(
+        db_session=db_session,
+        org_id=org_id,
+        entries=batch.journals,
+        known_accounts=known_accounts,
+    )
 
 
 def _upsert_customers(db_session: Session, org_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:

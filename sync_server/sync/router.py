@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
@@ -29,9 +29,10 @@ from sync_server.auth.permissions import Permission
 from sync_server.deps import OrgContext, SessionDep, require
 from sync_server.errors import AppError
 from sync_server.schemas import Page, PageParams, make_page, page_params
-from sync_server.sync import catalog, devices, ingest
+from sync_server.sync import catalog, devices
 from sync_server.sync import pull as pull_service
 from sync_server.sync.devices import DeviceDep, ProtocolDep
+from sync_server.sync.group_commit import GroupCommit
 from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
 
 router = APIRouter(prefix="/api/sync", tags=["sync"])
@@ -72,14 +73,19 @@ def meta(device: DeviceDep, session: SessionDep) -> MetaResponse:
 
 
 @router.post("/push")
-def push(body: PushRequest, device: DeviceDep, session: SessionDep) -> PushResponse:
+def push(
+    body: PushRequest, device: DeviceDep, session: SessionDep, request: Request
+) -> PushResponse:
     if len(body.ops) > MAX_OPS_PER_PUSH:
         raise BatchTooLarge(
             f"At most {MAX_OPS_PER_PUSH} ops per push; send half",
             details={"max_ops": MAX_OPS_PER_PUSH},
         )
+    group_commit: GroupCommit = request.app.state.group_commit
     try:
-        return ingest.push(db_session=session, device=device, request=body)
+        return group_commit.push(
+            device=device, request=body, session=session, release=session.close
+        )
     finally:
         # Give the connection back now, not when the response has gone out: a crowd of
         # terminals must not hold the pool while their answers are written.

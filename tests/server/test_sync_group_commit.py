@@ -1,0 +1,82 @@
+"""HQ's group commit: pushes of several terminals applied in one transaction, each with
+its own answer, and one terminal's trouble never failing the others."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from arcoiris_shared.db.pos import Sale, Terminal
+from arcoiris_shared.sync_protocol import PushRequest
+from sync_server.errors import Conflict
+from sync_server.sync.devices import DeviceContext
+from sync_server.sync.ingest import PushJob, push_many
+from tests.server.test_sync import enroll, push, sale_op
+
+
+def _device(db, world, enrolled: dict[str, Any]) -> DeviceContext:
+    terminal = db.get(Terminal, (world.org_id, uuid.UUID(enrolled["terminal_id"])))
+    assert terminal is not None
+    return DeviceContext(org_id=world.org_id, terminal=terminal, protocol=1)
+
+
+def _job(db, world, enrolled, ops) -> PushJob:
+    return PushJob(_device(db, world, enrolled), PushRequest.model_validate({"ops": ops}))
+
+
+def _sales(db, ops) -> int:
+    ids = [uuid.UUID(op["payload"]["sale"]["id"]) for op in ops]
+    return db.scalar(select(func.count()).select_from(Sale).where(Sale.id.in_(ids)))
+
+
+def _receipts(world, enrolled, ops):
+    # Receipt codes are unique per org: give each terminal its own.
+    for op in ops:
+        sale = op["payload"]["sale"]
+        sale["receipt_code"] = f"{enrolled['terminal_id'][:8]}-{sale['receipt_no']}"
+    return ops
+
+
+def test_three_terminals_in_one_transaction_each_get_their_own_answer(client, db, world_a):
+    tills = [enroll(client, world_a, code=f"G{k}") for k in range(3)]
+    batches = [
+        _receipts(world_a, t, [sale_op(world_a, t, s) for s in range(1, 2 + k)])
+        for k, t in enumerate(tills)
+    ]
+    # The second till already pushed seq 1, and now claims another op for it.
+    first = _receipts(world_a, tills[1], [sale_op(world_a, tills[1], 1)])
+    assert push(client, tills[1], first).status_code == 200
+    jobs = [_job(db, world_a, t, ops) for t, ops in zip(tills, batches, strict=True)]
+
+    push_many(db_session=db, jobs=jobs)
+
+    assert jobs[0].error is None and jobs[2].error is None
+    assert isinstance(jobs[1].error, Conflict)
+    assert jobs[0].response is not None and jobs[2].response is not None
+    assert [r.seq for r in jobs[0].response.results] == [1]
+    assert [r.seq for r in jobs[2].response.results] == [1, 2, 3]
+    assert jobs[2].response.last_seq == 3
+    assert all(r.status == "applied" for r in jobs[2].response.results)
+    assert _sales(db, batches[0]) == 1 and _sales(db, batches[2]) == 3
+    assert _sales(db, batches[1]) == 0
+
+
+def test_a_push_that_breaks_the_shared_transaction_fails_alone(client, db, world_a):
+    tills = [enroll(client, world_a, code=f"H{k}") for k in range(2)]
+    good = _receipts(world_a, tills[0], [sale_op(world_a, tills[0], 1)])
+    earlier = _receipts(world_a, tills[1], [sale_op(world_a, tills[1], 1)])
+    assert push(client, tills[1], earlier).status_code == 200
+    # A till bug: a new sale reusing a stock movement id HQ already holds.
+    poison = _receipts(world_a, tills[1], [sale_op(world_a, tills[1], 2)])
+    poison[0]["payload"]["movements"][0]["id"] = earlier[0]["payload"]["movements"][0]["id"]
+    jobs = [_job(db, world_a, tills[0], good), _job(db, world_a, tills[1], poison)]
+
+    push_many(db_session=db, jobs=jobs)
+
+    assert jobs[0].error is None and jobs[0].response is not None
+    assert jobs[0].response.results[0].status == "applied"
+    assert isinstance(jobs[1].error, IntegrityError)
+    assert _sales(db, good) == 1 and _sales(db, poison) == 0
