@@ -120,6 +120,9 @@ def run() -> None:
         # Complete a sale durably (3 lines, cash): sale, lines, taxes, payment, movements,
         # outbox, gapless numbers, one transaction with synchronous=FULL.
         cashier = next(s for s in till.staff() if s.role == "cashier")
+        manager = next(s for s in till.staff() if s.role in ("manager", "owner"))
+        if till.current_shift() is None:  # sales need an open shift, as at a real till
+            till.open_shift(manager, Decimal(100))
         sell_codes = iter(codes * 3)
         ready = []
         for _ in range(320):  # carts and payments made before the clock starts
