@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
@@ -35,7 +38,29 @@ from sync_server.sync.devices import DeviceDep, ProtocolDep
 from sync_server.sync.group_commit import GroupCommit
 from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
 
-router = APIRouter(prefix="/api/sync", tags=["sync"])
+
+class _OrjsonRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = orjson.loads(await self.body())
+        return self._json
+
+
+class _OrjsonRoute(APIRoute):
+    """Request bodies parsed by orjson: a week's backlog arrives as 1.5 MB pushes, and the
+    standard library's parser was a third of the server's share of moving one. A body that
+    is not JSON still gets FastAPI's 422 (orjson's error is a ValueError, as json's is)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            return await handler(_OrjsonRequest(request.scope, request.receive))
+
+        return route_handler
+
+
+router = APIRouter(prefix="/api/sync", tags=["sync"], route_class=_OrjsonRoute)
 
 TerminalsWriter = Annotated[OrgContext, Depends(require(Permission.TERMINALS_WRITE))]
 TerminalsReader = Annotated[OrgContext, Depends(require(Permission.TERMINALS_READ))]

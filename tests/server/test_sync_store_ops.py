@@ -284,3 +284,17 @@ def test_an_unknown_kind_or_a_malformed_value_is_rejected_alone(client, world_a)
     assert "sale.id" in results[1]["reason"]
     assert "lines.0.unit_price" in results[2]["reason"]
     assert "payments.0.amount" in results[3]["reason"]
+
+
+def test_a_push_that_is_not_json_gets_422_and_changes_nothing(client, world_a):
+    enrolled = enroll(client, world_a)
+    for raw in (b'{"ops": [', b"[1,2]", b'{"ops": []}', b"\xff\xfe"):
+        r = client.post(
+            "/api/sync/push",
+            headers={**device(enrolled), "Content-Type": "application/json"},
+            content=raw,
+        )
+        assert r.status_code == 422, raw
+        assert r.json()["error"]["code"] == "validation_error"
+    body = push(client, enrolled, [sale_op(world_a, enrolled, 1)]).json()
+    assert body["last_seq"] == 1
