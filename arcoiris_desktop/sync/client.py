@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 import httpx
+import orjson
 
 from arcoiris_shared.sync_protocol import (
     PROTOCOL_VERSION,
@@ -17,7 +18,6 @@ from arcoiris_shared.sync_protocol import (
     MetaResponse,
     Op,
     PullResponse,
-    PushRequest,
     PushResponse,
     SnapshotPage,
     StockPage,
@@ -108,8 +108,31 @@ class SyncClient:
         return MetaResponse.model_validate(self._call("GET", "/api/sync/meta"))
 
     def push(self, ops: list[Op]) -> PushResponse:
-        body = PushRequest(ops=ops).model_dump(mode="json")
-        return PushResponse.model_validate(self._call("POST", "/api/sync/push", json=body))
+        # Serialised by orjson straight from the ops (already validated as they were built):
+        # a 500-op batch of a week's backlog took ~30 ms through model_dump and json.dumps.
+        body = orjson.dumps(
+            {
+                "ops": [
+                    {
+                        "seq": op.seq,
+                        "op_id": op.op_id,
+                        "kind": op.kind,
+                        "occurred_at": op.occurred_at,
+                        "payload": op.payload,
+                    }
+                    for op in ops
+                ]
+            },
+            default=str,
+        )
+        return PushResponse.model_validate(
+            self._call(
+                "POST",
+                "/api/sync/push",
+                content=body,
+                headers={"Content-Type": "application/json"},
+            )
+        )
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
         data = self._call("GET", "/api/sync/pull", params={"cursor": cursor, "limit": limit})
