@@ -26,6 +26,10 @@ from sync_server.sync.devices import DeviceContext
 # Enough to amortise a transaction, small enough that the first push in a group is not kept
 # waiting long behind the rest.
 MAX_GROUP_OPS = 2000
+# Groups of one org in flight at once in this process: while one waits on PostgreSQL (its
+# COPYs, its commit) the next is validated and staged in Python. Their row locks are taken
+# in the same order (devices, stock levels, balances), so they queue, never deadlock.
+LEADERS_PER_ORG = 2
 
 
 @dataclass
@@ -39,7 +43,7 @@ class GroupCommit:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._queues: dict[uuid.UUID, list[_Waiting]] = {}
-        self._leading: set[uuid.UUID] = set()
+        self._leading: dict[uuid.UUID, int] = {}
 
     def push(
         self,
@@ -57,9 +61,9 @@ class GroupCommit:
         org = device.org_id
         with self._lock:
             self._queues.setdefault(org, []).append(me)
-            lead = org not in self._leading
+            lead = self._leading.get(org, 0) < LEADERS_PER_ORG
             if lead:
-                self._leading.add(org)
+                self._leading[org] = self._leading.get(org, 0) + 1
         if not lead:
             release()
             me.wake.wait()
@@ -82,11 +86,14 @@ class GroupCommit:
             with self._lock:
                 queue = self._queues.get(org)
                 if queue:
-                    successor = queue[0]
+                    # Out of the queue at once: no other group may take it as a member.
+                    successor = queue.pop(0)
                     successor.lead = True
                 else:
+                    self._leading[org] -= 1
+                    if not self._leading[org]:
+                        del self._leading[org]
                     self._queues.pop(org, None)
-                    self._leading.discard(org)
             for w in group:
                 w.wake.set()
             if successor is not None:
@@ -100,7 +107,7 @@ class GroupCommit:
             terminals = {leader.job.device.terminal_id}
             ops = len(leader.job.request.ops)
             rest = []
-            for w in self._queues[org]:
+            for w in self._queues.get(org, []):
                 if w is leader:
                     continue
                 t = w.job.device.terminal_id
