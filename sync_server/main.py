@@ -24,6 +24,7 @@ from sync_server.middleware import BodySizeLimit, ConcurrencyLimit
 from sync_server.org.router import router as org_router
 from sync_server.pos.router import router as pos_router
 from sync_server.reports.router import router as reports_router
+from sync_server.sync.devices import KnownDevices
 from sync_server.sync.group_commit import GroupCommit
 from sync_server.sync.router import router as sync_router
 
@@ -74,6 +75,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.group_commit = GroupCommit()
+    app.state.known_devices = KnownDevices()
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size)

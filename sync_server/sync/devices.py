@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -74,13 +75,44 @@ class DeviceContext:
     org_id: uuid.UUID
     terminal: Terminal
     protocol: int
+    # Set on pushes authenticated from this process's memory of the credential: the push's
+    # transaction checks it again against the locked device row (see ingest).
+    credential_sha: str | None = None
 
     @property
     def terminal_id(self) -> uuid.UUID:
         return self.terminal.id
 
 
-def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> DeviceContext:
+def unknown_terminal() -> Unauthorized:
+    return Unauthorized(
+        "This terminal is not enrolled (or its credential was replaced): enrol it again",
+        code="terminal_unknown",
+    )
+
+
+def revoked_terminal() -> Unauthorized:
+    return Unauthorized(
+        "This terminal has been revoked by HQ. It can keep selling; its sales wait on it "
+        "until a manager enrols it again.",
+        code="terminal_revoked",
+    )
+
+
+def credential_problem(
+    device: TerminalDevice | None, terminal: Terminal | None, credential_sha: str
+) -> Unauthorized | None:
+    """Why this credential does not admit the terminal, or None."""
+    if device is None or terminal is None:
+        return unknown_terminal()
+    if not hmac.compare_digest(device.credential_hash, credential_sha):
+        return unknown_terminal()
+    if device.revoked_at is not None or terminal.status != "active":
+        return revoked_terminal()
+    return None
+
+
+def _credential(request: Request) -> tuple[uuid.UUID, str]:
     header = request.headers.get("authorization", "")
     scheme, _, credential = header.partition(" ")
     if scheme.lower() != SCHEME or "." not in credential:
@@ -90,9 +122,12 @@ def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> 
         )
     terminal_part, _, secret = credential.strip().partition(".")
     try:
-        terminal_id = uuid.UUID(terminal_part)
+        return uuid.UUID(terminal_part), _hash(secret)
     except ValueError as exc:
         raise Unauthorized("Malformed device credential", code="terminal_unknown") from exc
+
+
+def _verify(session: Session, terminal_id: uuid.UUID, sha: str, protocol: int) -> DeviceContext:
     row = session.execute(
         select(TerminalDevice, Terminal)
         .join(
@@ -102,21 +137,75 @@ def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> 
         )
         .where(TerminalDevice.terminal_id == terminal_id)
     ).first()
-    if row is None or not hmac.compare_digest(row[0].credential_hash, _hash(secret)):
-        raise Unauthorized(
-            "This terminal is not enrolled (or its credential was replaced): enrol it again",
-            code="terminal_unknown",
-        )
-    device, terminal = row
-    if device.revoked_at is not None or terminal.status != "active":
-        raise Unauthorized(
-            "This terminal has been revoked by HQ. It can keep selling; its sales wait on it "
-            "until a manager enrols it again.",
-            code="terminal_revoked",
-        )
-    return DeviceContext(org_id=terminal.org_id, terminal=terminal, protocol=protocol)
+    device, terminal = (row[0], row[1]) if row is not None else (None, None)
+    problem = credential_problem(device, terminal, sha)
+    if problem is not None:
+        raise problem
+    assert terminal is not None
+    return DeviceContext(org_id=terminal.org_id, terminal=detached(terminal), protocol=protocol)
 
 
+def detached(terminal: Terminal) -> Terminal:
+    """A copy belonging to no session: it outlives the request that loaded it (a device
+    context is remembered across requests) and never expires."""
+    return Terminal(
+        org_id=terminal.org_id,
+        id=terminal.id,
+        code=terminal.code,
+        name=terminal.name,
+        location_id=terminal.location_id,
+        status=terminal.status,
+        created_at=terminal.created_at,
+    )
+
+
+def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> DeviceContext:
+    terminal_id, sha = _credential(request)
+    return _verify(session, terminal_id, sha, protocol)
+
+
+class KnownDevices:
+    """Credentials this process has verified, so a push can skip its own lookup (a round
+    trip and a pooled connection a request, which a crowd of terminals felt).
+
+    Safe because a push never trusts this alone: its transaction locks the device row and
+    checks the credential and the revocation again, so a revoked or replaced credential is
+    refused at once all the same (and forgotten here)."""
+
+    def __init__(self, max_size: int = 50_000) -> None:
+        self._lock = threading.Lock()
+        self._known: dict[uuid.UUID, tuple[str, DeviceContext]] = {}
+        self._max = max_size
+
+    def get(self, terminal_id: uuid.UUID, sha: str) -> DeviceContext | None:
+        with self._lock:
+            hit = self._known.get(terminal_id)
+        return hit[1] if hit is not None and hmac.compare_digest(hit[0], sha) else None
+
+    def remember(self, device: DeviceContext, sha: str) -> None:
+        with self._lock:
+            if len(self._known) >= self._max:
+                self._known.clear()
+            self._known[device.terminal_id] = (sha, device)
+
+    def forget(self, terminal_id: uuid.UUID) -> None:
+        with self._lock:
+            self._known.pop(terminal_id, None)
+
+
+def get_pushing_device(
+    request: Request, session: SessionDep, protocol: ProtocolDep
+) -> DeviceContext:
+    terminal_id, sha = _credential(request)
+    known: KnownDevices = request.app.state.known_devices
+    device = known.get(terminal_id, sha)
+    if device is None:
+        device = _verify(session, terminal_id, sha, protocol)
+        known.remember(device, sha)
+    return replace(device, protocol=protocol, credential_sha=sha)
+
+
+PushingDeviceDep = Annotated[DeviceContext, Depends(get_pushing_device)]
 DeviceDep = Annotated[DeviceContext, Depends(get_device)]
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, Location
-from arcoiris_shared.db.pos import Customer, Sale, Shift
+from arcoiris_shared.db.pos import Customer, Sale, Shift, Terminal
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import repository as accounting_repository
 from sync_server.accounting import service as accounting_service
@@ -35,7 +35,7 @@ from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
 from sync_server.org.models import Organization
 from sync_server.sync import catalog
-from sync_server.sync.devices import DeviceContext
+from sync_server.sync.devices import DeviceContext, credential_problem, detached
 from sync_server.sync.kinds import HANDLERS
 from sync_server.sync.kinds.base import (
     COLUMNS,
@@ -126,23 +126,37 @@ def _reset(job: PushJob) -> None:
 
 def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
     # Device rows locked in key order: two groups never wait on each other in a circle.
-    devices = {
-        dev.terminal_id: dev
-        for dev in db_session.scalars(
-            select(TerminalDevice)
-            .where(
-                TerminalDevice.org_id == org_id,
-                TerminalDevice.terminal_id
-                == any_(bindparam(None, [j.device.terminal_id for j in jobs], type_=_UUIDS)),
-            )
-            .order_by(TerminalDevice.terminal_id)
-            .with_for_update()
+    rows = db_session.execute(
+        select(TerminalDevice, Terminal)
+        .join(
+            Terminal,
+            (Terminal.org_id == TerminalDevice.org_id)
+            & (Terminal.id == TerminalDevice.terminal_id),
         )
-    }
+        .where(
+            TerminalDevice.org_id == org_id,
+            TerminalDevice.terminal_id
+            == any_(bindparam(None, [j.device.terminal_id for j in jobs], type_=_UUIDS)),
+        )
+        .order_by(TerminalDevice.terminal_id)
+        .with_for_update(of=TerminalDevice)
+    ).all()
+    devices = {dev.terminal_id: dev for dev, _ in rows}
+    terminals = {term.id: term for _, term in rows}
     live: list[PushJob] = []
     for job in jobs:
+        terminal_id = job.device.terminal_id
+        if job.device.credential_sha is not None:
+            # Authenticated from memory: the locked row has the last word.
+            problem = credential_problem(
+                devices.get(terminal_id), terminals.get(terminal_id), job.device.credential_sha
+            )
+            if problem is not None:
+                job.error = problem
+                continue
+            job.device = replace(job.device, terminal=detached(terminals[terminal_id]))
         try:
-            _sort_out(db_session, job, devices[job.device.terminal_id].last_seq)
+            _sort_out(db_session, job, devices[terminal_id].last_seq)
         except Conflict as exc:
             job.error = exc
             continue

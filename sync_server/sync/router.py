@@ -30,11 +30,11 @@ from arcoiris_shared.sync_protocol import (
 )
 from sync_server.auth.permissions import Permission
 from sync_server.deps import OrgContext, SessionDep, require
-from sync_server.errors import AppError
+from sync_server.errors import AppError, Unauthorized
 from sync_server.schemas import Page, PageParams, make_page, page_params
 from sync_server.sync import catalog, devices
 from sync_server.sync import pull as pull_service
-from sync_server.sync.devices import DeviceDep, ProtocolDep
+from sync_server.sync.devices import DeviceDep, ProtocolDep, PushingDeviceDep
 from sync_server.sync.group_commit import GroupCommit
 from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
 
@@ -99,7 +99,7 @@ def meta(device: DeviceDep, session: SessionDep) -> MetaResponse:
 
 @router.post("/push")
 def push(
-    body: PushRequest, device: DeviceDep, session: SessionDep, request: Request
+    body: PushRequest, device: PushingDeviceDep, session: SessionDep, request: Request
 ) -> PushResponse:
     if len(body.ops) > MAX_OPS_PER_PUSH:
         raise BatchTooLarge(
@@ -111,6 +111,9 @@ def push(
         return group_commit.push(
             device=device, request=body, session=session, release=session.close
         )
+    except Unauthorized:
+        request.app.state.known_devices.forget(device.terminal_id)
+        raise
     finally:
         # Give the connection back now, not when the response has gone out: a crowd of
         # terminals must not hold the pool while their answers are written.

@@ -80,3 +80,20 @@ def test_a_push_that_breaks_the_shared_transaction_fails_alone(client, db, world
     assert jobs[0].response.results[0].status == "applied"
     assert isinstance(jobs[1].error, IntegrityError)
     assert _sales(db, good) == 1 and _sales(db, poison) == 0
+
+
+def test_a_remembered_credential_is_refused_at_once_when_revoked_or_replaced(client, world_a):
+    first = enroll(client, world_a, code="R1")
+    ops = _receipts(world_a, first, [sale_op(world_a, first, s) for s in (1, 2, 3)])
+    assert push(client, first, ops[:1]).status_code == 200  # the server now knows it
+    again = enroll(client, world_a, code="R1")  # re-enrolled: the old credential is dead
+    r = push(client, first, ops[1:2])
+    assert r.status_code == 401 and r.json()["error"]["code"] == "terminal_unknown"
+    assert push(client, again, ops[1:2]).status_code == 200
+    client.patch(
+        f"/api/pos/terminals/{again['terminal_id']}",
+        headers=world_a.owner.headers,
+        json={"status": "revoked"},
+    )
+    r = push(client, again, ops[2:])
+    assert r.status_code == 401 and r.json()["error"]["code"] == "terminal_revoked"
