@@ -1,23 +1,30 @@
 """Pulled catalog rows into the till's mirrors: batch upserts inside the caller's
 transaction (one page, one transaction, with its cursor). Nothing a past sale points at is
 ever deleted: a tombstone retires it (``is_active = false``).
+
+Items, the bulk of any catalog, go in through the SQLite connection itself: a few
+``executemany`` statements a page, the search index's row-by-row triggers standing aside
+(``search_by_page``, migration t0004_pull) while the page's items are reindexed in three
+set-based statements, all in the page's one transaction.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import put_settings
 from arcoiris_desktop.db.local import Setting, SnapshotSeen, StaffMember
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel
+from arcoiris_shared.db.inv import Item, Location, StockLevel
 from arcoiris_shared.db.pos import Customer, TaxRate
 
 # Entities retired by flag, not deleted: past sales point at them.
@@ -31,6 +38,145 @@ _RETIRABLE: dict[str, Any] = {
 
 def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+# -- items in bulk ---------------------------------------------------------------------------
+
+SEARCH_BY_PAGE = "search_by_page"  # see migration t0004_pull
+
+# Plain SQL on the till's own tables (no schemas on SQLite); ``json_each(?)`` carries a
+# page's keys in one parameter.
+_UPSERT_ITEMS = (
+    "INSERT INTO items (org_id, id, sku, name, category, unit, price, cost, tracked, weighed, "
+    "is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (org_id, id) DO UPDATE SET sku = excluded.sku, name = excluded.name, "
+    "category = excluded.category, unit = excluded.unit, price = excluded.price, "
+    "cost = excluded.cost, tracked = excluded.tracked, weighed = excluded.weighed, "
+    "is_active = excluded.is_active, updated_at = excluded.updated_at"
+)
+# Each of the page's barcodes looked up by its key (CROSS JOIN keeps SQLite to that order).
+_CODE_OWNERS_OUTSIDE = (
+    "SELECT DISTINCT b.item_id FROM json_each(?) AS c CROSS JOIN item_barcodes b "
+    "ON b.org_id = ? AND b.barcode = c.value "
+    "WHERE b.item_id NOT IN (SELECT value FROM json_each(?))"
+)
+_DELETE_CODES_OF = (
+    "DELETE FROM item_barcodes WHERE org_id = ? AND item_id IN (SELECT value FROM json_each(?))"
+)
+_DELETE_CODES = (
+    "DELETE FROM item_barcodes WHERE org_id = ? AND barcode IN (SELECT value FROM json_each(?))"
+)
+_INSERT_CODES = "INSERT INTO item_barcodes (org_id, barcode, item_id) VALUES (?, ?, ?)"
+_DELETE_TAXES_OF = (
+    "DELETE FROM item_taxes WHERE org_id = ? AND item_id IN (SELECT value FROM json_each(?))"
+)
+_INSERT_TAXES = "INSERT INTO item_taxes (org_id, item_id, tax_rate_id) VALUES (?, ?, ?)"
+_NEW_KEYS = "INSERT OR IGNORE INTO search_keys (org_id, item_id) SELECT ?, value FROM json_each(?)"
+_UNINDEX = (
+    "DELETE FROM item_search WHERE rowid IN (SELECT id FROM search_keys "
+    "WHERE org_id = ? AND item_id IN (SELECT value FROM json_each(?)))"
+)
+_INDEX = (
+    "INSERT INTO item_search (rowid, name, sku, codes) "
+    "SELECT k.id, i.name, i.sku, coalesce((SELECT group_concat(b.barcode, ' ') "
+    "FROM item_barcodes b WHERE b.org_id = i.org_id AND b.item_id = i.id), '') "
+    "FROM search_keys k JOIN items i ON i.org_id = k.org_id AND i.id = k.item_id "
+    "WHERE k.org_id = ? AND k.item_id IN (SELECT value FROM json_each(?))"
+)
+_TRIGGERS_ASIDE = "INSERT OR REPLACE INTO sync_state (key, value, updated_at) VALUES (?, '1', ?)"
+_TRIGGERS_BACK = "DELETE FROM sync_state WHERE key = ?"
+_RETIRE_RANGE = (
+    "UPDATE items SET is_active = 0 WHERE org_id = ? AND id > ? AND id <= ? AND is_active "
+    "AND id NOT IN (SELECT value FROM json_each(?))"
+)
+# Below and above every stored id (32 lowercase hex digits).
+_FIRST, _LAST = "", "~"
+
+
+def _sqlite(session: Session) -> sqlite3.Connection:
+    """The session's own SQLite connection, inside the transaction the session has begun."""
+    conn = session.connection().connection.driver_connection
+    assert isinstance(conn, sqlite3.Connection)
+    return conn
+
+
+def _binder(session: Session, column: Any) -> Any:
+    """How SQLAlchemy stores a value of this column: the one definition of the format."""
+    process = column.type.bind_processor(session.get_bind().dialect)
+    return process or (lambda value: value)
+
+
+def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> None:
+    """Upsert items with their barcodes and taxes, and reindex them for search."""
+    if not rows:
+        return
+    conn = _sqlite(session)
+    uid = _binder(session, Item.__table__.c.id)
+    money = _binder(session, Item.__table__.c.price)
+    org, now = uid(org_id), _binder(session, Item.__table__.c.updated_at)(utcnow())
+    conn.execute(_TRIGGERS_ASIDE, (SEARCH_BY_PAGE, now))
+    ids = [uid(uuid.UUID(r["id"])) for r in rows]
+    conn.executemany(
+        _UPSERT_ITEMS,
+        [
+            (
+                org,
+                i,
+                r["sku"],
+                r["name"],
+                r.get("category"),
+                r["unit"],
+                money(_dec(r["price"])),
+                money(_dec(r.get("cost"))),
+                bool(r["tracked"]),
+                bool(r["weighed"]),
+                bool(r["is_active"]),
+                now,
+                now,
+            )
+            for i, r in zip(ids, rows, strict=True)
+        ],
+    )
+    page = json.dumps(ids)
+    codes = [(org, c, i) for i, r in zip(ids, rows, strict=True) for c in r.get("barcodes", [])]
+    code_list = json.dumps([c for _, c, _ in codes])
+    # A barcode may have moved here from an item outside the page: that one is reindexed too.
+    moved_from = [i for (i,) in conn.execute(_CODE_OWNERS_OUTSIDE, (code_list, org, page))]
+    conn.execute(_DELETE_CODES_OF, (org, page))
+    conn.execute(_DELETE_CODES, (org, code_list))
+    conn.executemany(_INSERT_CODES, codes)
+    conn.execute(_DELETE_TAXES_OF, (org, page))
+    known = {uid(t) for t in session.scalars(select(TaxRate.id).where(TaxRate.org_id == org_id))}
+    taxes = [
+        (org, i, rate)
+        for i, r in zip(ids, rows, strict=True)
+        for rate in (uid(uuid.UUID(t)) for t in r.get("tax_rate_ids", []))
+        if rate in known
+    ]
+    conn.executemany(_INSERT_TAXES, taxes)
+    reindex = json.dumps(ids + moved_from)
+    conn.execute(_NEW_KEYS, (org, reindex))
+    conn.execute(_UNINDEX, (org, reindex))
+    conn.execute(_INDEX, (org, reindex))
+    conn.execute(_TRIGGERS_BACK, (SEARCH_BY_PAGE,))
+
+
+def retire_items_between(
+    session: Session,
+    *,
+    org_id: uuid.UUID,
+    after: str | None,
+    upto: str | None,
+    delivered: Sequence[dict[str, Any]],
+) -> None:
+    """A snapshot page covers every key after ``after`` up to ``upto`` (the last page: to
+    the end): what it did not deliver in that range no longer exists at HQ. HQ pages in
+    UUID order, which is the order of the ids as the till stores them (hex text)."""
+    uid = _binder(session, Item.__table__.c.id)
+    low = _FIRST if after is None else uid(uuid.UUID(after))
+    high = _LAST if upto is None else uid(uuid.UUID(upto))
+    delivered_ids = json.dumps([uid(uuid.UUID(r["id"])) for r in delivered])
+    _sqlite(session).execute(_RETIRE_RANGE, (uid(org_id), low, high, delivered_ids))
 
 
 def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], keys: Sequence[str]) -> None:
@@ -57,51 +203,7 @@ def apply_rows(
         return
     now = utcnow()
     if entity == "item":
-        items = [
-            {
-                "org_id": org_id,
-                "id": uuid.UUID(r["id"]),
-                "sku": r["sku"],
-                "name": r["name"],
-                "category": r.get("category"),
-                "unit": r["unit"],
-                "price": _dec(r["price"]),
-                "cost": _dec(r.get("cost")),
-                "tracked": r["tracked"],
-                "weighed": r["weighed"],
-                "is_active": r["is_active"],
-                "created_at": now,
-                "updated_at": now,
-            }
-            for r in rows
-        ]
-        _upsert(session, Item, items, ("org_id", "id"))
-        ids = [i["id"] for i in items]
-        codes = [c for r in rows for c in r.get("barcodes", [])]
-        # A barcode may have moved between items: clear both sides before writing.
-        session.execute(
-            delete(ItemBarcode).where(
-                ItemBarcode.org_id == org_id,
-                ItemBarcode.item_id.in_(ids) | ItemBarcode.barcode.in_(codes),
-            )
-        )
-        barcode_rows = [
-            {"org_id": org_id, "item_id": uuid.UUID(r["id"]), "barcode": c}
-            for r in rows
-            for c in r.get("barcodes", [])
-        ]
-        if barcode_rows:
-            session.execute(insert(ItemBarcode), barcode_rows)
-        session.execute(delete(ItemTax).where(ItemTax.org_id == org_id, ItemTax.item_id.in_(ids)))
-        known_rates = set(session.scalars(select(TaxRate.id).where(TaxRate.org_id == org_id)))
-        tax_rows = [
-            {"org_id": org_id, "item_id": uuid.UUID(r["id"]), "tax_rate_id": uuid.UUID(t)}
-            for r in rows
-            for t in r.get("tax_rate_ids", [])
-            if uuid.UUID(t) in known_rates
-        ]
-        if tax_rows:
-            session.execute(insert(ItemTax), tax_rows)
+        _apply_items(session, org_id=org_id, rows=rows)
     elif entity == "tax_rate":
         _upsert(
             session,
@@ -209,6 +311,29 @@ def retire(session: Session, *, org_id: uuid.UUID, entity: str, keys: Iterable[s
     )
 
 
+def apply_snapshot_page(
+    session: Session,
+    *,
+    org_id: uuid.UUID,
+    location_id: uuid.UUID,
+    entity: str,
+    rows: Sequence[dict[str, Any]],
+    after: str | None,
+    next_after: str | None,
+) -> None:
+    """One snapshot page, the rows after ``after``; ``next_after`` None: the entity's last.
+
+    Items (a catalog's bulk) are retired by key range page by page; the other entities
+    remember what they were sent and retire the rest once their last page is in."""
+    apply_rows(session, org_id=org_id, location_id=location_id, entity=entity, rows=rows)
+    if entity == "item":
+        retire_items_between(session, org_id=org_id, after=after, upto=next_after, delivered=rows)
+        return
+    mark_seen(session, entity, [str(r["id"]) for r in rows])
+    if next_after is None:
+        retire_unseen(session, org_id=org_id, entity=entity)
+
+
 def mark_seen(session: Session, entity: str, keys: Iterable[str]) -> None:
     rows = [{"entity": entity, "entity_key": k} for k in keys]
     if rows:
@@ -238,6 +363,14 @@ def clear_seen(session: Session) -> None:
     session.execute(delete(SnapshotSeen))
 
 
+_UPSERT_STOCK = (
+    "INSERT INTO stock_levels (org_id, item_id, location_id, quantity, updated_at) "
+    "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE org_id = ? AND id = ?) "
+    "ON CONFLICT (org_id, item_id, location_id) DO UPDATE SET quantity = excluded.quantity, "
+    "updated_at = excluded.updated_at"
+)
+
+
 def apply_stock(
     session: Session,
     *,
@@ -248,27 +381,12 @@ def apply_stock(
     """HQ's levels replace the local ones (items the till does not know are skipped)."""
     if not levels:
         return
-    known = set(
-        session.scalars(
-            select(Item.id).where(
-                Item.org_id == org_id, Item.id.in_([uuid.UUID(x["item_id"]) for x in levels])
-            )
-        )
-    )
-    now = utcnow()
-    _upsert(
-        session,
-        StockLevel,
-        [
-            {
-                "org_id": org_id,
-                "item_id": uuid.UUID(x["item_id"]),
-                "location_id": location_id,
-                "quantity": Decimal(x["quantity"]),
-                "updated_at": now,
-            }
-            for x in levels
-            if uuid.UUID(x["item_id"]) in known
-        ],
-        ("org_id", "item_id", "location_id"),
-    )
+    uid = _binder(session, StockLevel.__table__.c.item_id)
+    qty = _binder(session, StockLevel.__table__.c.quantity)
+    org, here = uid(org_id), uid(location_id)
+    now = _binder(session, StockLevel.__table__.c.updated_at)(utcnow())
+    rows = []
+    for x in levels:
+        item = uid(uuid.UUID(x["item_id"]))
+        rows.append((org, item, here, qty(Decimal(x["quantity"])), now, org, item))
+    _sqlite(session).executemany(_UPSERT_STOCK, rows)

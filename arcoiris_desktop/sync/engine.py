@@ -282,14 +282,18 @@ class SyncEngine:
             after = self._state(session, "snapshot_after")
         page = client.snapshot(entity, after, self.page_size)
         with self.db.write() as session:
-            apply.apply_rows(
-                session, org_id=config[0], location_id=config[1], entity=entity, rows=page.rows
+            apply.apply_snapshot_page(
+                session,
+                org_id=config[0],
+                location_id=config[1],
+                entity=entity,
+                rows=page.rows,
+                after=after,
+                next_after=page.next_after,
             )
-            apply.mark_seen(session, entity, [str(r["id"]) for r in page.rows])
             if page.next_after is not None:
                 self._set_state(session, snapshot_after=page.next_after)
             else:
-                apply.retire_unseen(session, org_id=config[0], entity=entity)
                 following = ENTITIES.index(entity) + 1
                 if following < len(ENTITIES):
                     self._set_state(
