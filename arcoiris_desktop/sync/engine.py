@@ -13,6 +13,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from arcoiris_desktop.sync.client import (
 )
 from arcoiris_desktop.sync.credentials import CredentialStore
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.sync_protocol import ENTITIES, EnrollResponse, Op
+from arcoiris_shared.sync_protocol import ENTITIES, EnrollResponse, Op, SnapshotPage
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ class SyncEngine:
         self.page_size = page_size
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self.failures = 0
+        # The next snapshot page, asked for while the current one is written.
+        self._fetcher: ThreadPoolExecutor | None = None
+        self._ahead: tuple[SyncClient, tuple[str, str | None], Future[SnapshotPage]] | None = None
         self.status = SyncStatus()
         self.refresh_status()
 
@@ -274,13 +278,48 @@ class SyncEngine:
             if not page.has_more:
                 return applied
 
+    def _snapshot_page(self, client: SyncClient, entity: str, after: str | None) -> SnapshotPage:
+        """The page asked for, fetched ahead while the previous one was written if it was."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] is client and ahead[1] == (entity, after):
+            return ahead[2].result()
+        return client.snapshot(entity, after, self.page_size)
+
+    def _fetch_ahead(self, client: SyncClient, entity: str, page: SnapshotPage) -> None:
+        if page.next_after is not None:
+            key: tuple[str, str | None] = (entity, page.next_after)
+        elif ENTITIES.index(entity) + 1 < len(ENTITIES):
+            key = (ENTITIES[ENTITIES.index(entity) + 1], None)
+        else:
+            return
+        if self._fetcher is None:
+            self._fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot")
+        future = self._fetcher.submit(client.snapshot, key[0], key[1], self.page_size)
+        self._ahead = (client, key, future)
+
     def _snapshot(self, client: SyncClient, config: tuple[uuid.UUID, uuid.UUID]) -> int:
-        """One snapshot page; resumes where a crash left it (its progress commits with it)."""
+        """One snapshot page; resumes where a crash left it (its progress commits with it).
+        The next page is on its way from HQ while this one is written."""
         with self.db.read() as session:
             version = int(self._state(session, "snapshot_version") or 0)
             entity = self._state(session, "snapshot_entity") or ENTITIES[0]
             after = self._state(session, "snapshot_after")
-        page = client.snapshot(entity, after, self.page_size)
+        try:
+            page = self._snapshot_page(client, entity, after)
+            self._fetch_ahead(client, entity, page)
+            return self._apply_snapshot_page(config, version, entity, after, page)
+        except BaseException:
+            self._ahead = None  # whatever it brings is not wanted now
+            raise
+
+    def _apply_snapshot_page(
+        self,
+        config: tuple[uuid.UUID, uuid.UUID],
+        version: int,
+        entity: str,
+        after: str | None,
+        page: SnapshotPage,
+    ) -> int:
         with self.db.write() as session:
             apply.apply_snapshot_page(
                 session,
