@@ -1,8 +1,9 @@
 """A big catalog at HQ in minutes, not the demo seeder's twenty: items, barcodes, taxes,
-opening stock movements and levels made by ``INSERT … SELECT generate_series`` in
-PostgreSQL, shaped as ``seed_demo`` makes them (names, prices and costs cycle through the
-demo catalog's first items; barcodes are the demo's valid EAN-13s and scale labels; one in
-97 items is weighed). The catalog version moves on, as any catalog write does.
+opening stock movements and levels (counted an hour ago) made by ``INSERT … SELECT
+generate_series`` in PostgreSQL, shaped as ``seed_demo`` makes them (names, prices and
+costs cycle through the demo catalog's first items; barcodes are the demo's valid EAN-13s
+and scale labels; one in 97 items is weighed). The catalog version moves on, as any
+catalog write does.
 
 For benchmarks only: it skips the opening journals (pull never reads them).
 """
@@ -74,7 +75,11 @@ def seed_items(engine: Engine, org_id: uuid.UUID, count: int, *, opening_qty: in
             ),
             {"t": _TEMPLATES, "a": start, "b": start + count - 1},
         )
-        args = {"o": org_id, "store": store, "qty": opening_qty}
+        # The opening stock was counted an hour ago: a till's stock cursor re-reads what
+        # changed in the last seconds before its pull (see pull.STOCK_OVERLAP), and a store's
+        # whole stock is not usually that.
+        counted = c.execute(text("SELECT now() - interval '1 hour'")).scalar_one()
+        args = {"o": org_id, "store": store, "qty": opening_qty, "counted": counted}
         c.execute(
             text(
                 "INSERT INTO inv.items (org_id, id, sku, name, category, unit, price, cost, "
@@ -112,7 +117,8 @@ def seed_items(engine: Engine, org_id: uuid.UUID, count: int, *, opening_qty: in
                 "INSERT INTO inv.stock_movements (org_id, id, item_id, location_id, quantity, "
                 "unit_cost, reason, source_type, note, occurred_at, created_at) "
                 f"SELECT :o, gen_random_uuid(), s.id, :store, {quantity}, t.cost, 'opening', "
-                "'demo', 'Opening stock', now(), now() FROM seed_n s JOIN seed_tpl t USING (k)"
+                "'demo', 'Opening stock', :counted, :counted "
+                "FROM seed_n s JOIN seed_tpl t USING (k)"
             ),
             args,
         )
@@ -120,7 +126,7 @@ def seed_items(engine: Engine, org_id: uuid.UUID, count: int, *, opening_qty: in
             text(
                 "INSERT INTO inv.stock_levels (org_id, item_id, location_id, quantity, "
                 f"updated_at) SELECT :o, s.id, :store, {quantity}, "
-                "now() + s.n * interval '1 microsecond' FROM seed_n s JOIN seed_tpl t USING (k)"
+                ":counted + s.n * interval '1 microsecond' FROM seed_n s JOIN seed_tpl t USING (k)"
             ),
             args,
         )
