@@ -7,6 +7,7 @@ Targets (issue 4): ingest ≥ 3,000 sales/s and ≥ 40 % of COPY; 10,000 ops dra
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import sessionmaker
 
@@ -196,6 +198,11 @@ def _device(db: Database, code: str) -> Any:
 
 
 def ingest() -> None:
+    """Server ingest two ways, beside a raw COPY of the same rows in the same run: one
+    terminal's 500-op pushes applied in-process one after the other (a single stream), and
+    eight terminals pushing 500-op batches at once over HTTP to the server as it is deployed
+    here (two uvicorn workers on the two cores)."""
+    from sync_server.main import tune_gc
     from sync_server.sync import ingest as ingest_service
 
     db = Database()
@@ -204,6 +211,7 @@ def ingest() -> None:
         n, batch = 6000, 500
         ops = _sale_ops(db, device.terminal_id, n)
         factory = sessionmaker(bind=db.engine)
+        tune_gc()  # as the server runs (sync_server.main)
         start = time.perf_counter()
         for i in range(0, n, batch):
             with factory() as s:
@@ -211,14 +219,81 @@ def ingest() -> None:
                     db_session=s, device=device, request=PushRequest(ops=ops[i : i + batch])
                 )
                 assert all(x.status == "applied" for x in r.results), r.results[:1]
-        ours = n / (time.perf_counter() - start)
+        single = n / (time.perf_counter() - start)
         copy_rate = _copy_same_rows(db, n)
-        print(
-            f"{'server ingest (3 lines, payment, moves, journal)':<52} {ours:8.0f} sales/s   "
-            f"raw COPY {copy_rate:8.0f} sales/s   {100 * ours / copy_rate:5.1f} % of COPY"
-        )
     finally:
         db.drop()
+    served = _ingest_over_http(terminals=8, per_terminal=3000)
+    print(f"{'raw COPY of the same rows (one stream)':<52} {copy_rate:8.0f} sales/s")
+    print(
+        f"{'ingest, one terminal, in-process (3 lines, pay, ...)':<52} {single:8.0f} sales/s"
+        f"   {100 * single / copy_rate:5.1f} % of COPY"
+    )
+    print(
+        f"{'ingest, 8 terminals over HTTP, 2 workers':<52} {served:8.0f} sales/s"
+        f"   {100 * served / copy_rate:5.1f} % of COPY"
+    )
+
+
+def _ingest_over_http(terminals: int, per_terminal: int, batch: int = 500) -> float:
+    db = Database()
+    server = Server(db, workers=2)
+    try:
+        devices = _enrol_over_http(server, db, terminals, prefix="I")
+        bodies = []
+        for e in devices:
+            ops = _sale_ops(db, uuid.UUID(e["terminal_id"]), per_terminal)
+            bodies.append(
+                [
+                    orjson.dumps(PushRequest(ops=ops[i : i + batch]).model_dump(mode="json"))
+                    for i in range(0, per_terminal, batch)
+                ]
+            )
+
+        def run(k: int) -> None:
+            headers = {
+                "Authorization": f"Device {devices[k]['credential']}",
+                "X-Protocol-Version": "1",
+                "Content-Type": "application/json",
+            }
+            with httpx.Client(base_url=server.url, timeout=120) as http:
+                for body in bodies[k]:
+                    r = http.post("/api/sync/push", content=body, headers=headers)
+                    assert r.status_code == 200, r.text[:200]
+
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(terminals)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return terminals * per_terminal / (time.perf_counter() - start)
+    finally:
+        server.stop()
+        db.drop()
+
+
+def _enrol_over_http(server: Server, db: Database, n: int, prefix: str) -> list[dict[str, Any]]:
+    with httpx.Client(base_url=server.url) as http:
+        login = http.post(
+            "/api/auth/login",
+            json={"email": "manager@arcoiris.example", "password": "arcoiris-manager"},
+        ).json()
+        h = {
+            "Authorization": f"Bearer {login['access_token']}",
+            "X-Org-ID": str(db.org_id),
+            "X-Protocol-Version": "1",
+        }
+        locations = http.get("/api/inventory/locations", headers=h).json()["items"]
+        store = next(x for x in locations if x["code"] == "MAIN")["id"]
+        return [
+            http.post(
+                "/api/sync/enroll",
+                headers=h,
+                json={"location_id": store, "code": f"{prefix}{k:03d}", "name": f"{prefix}{k}"},
+            ).json()
+            for k in range(n)
+        ]
 
 
 def _copy_same_rows(db: Database, n: int) -> float:
@@ -375,65 +450,29 @@ def backlog() -> None:
 
 
 def crowd(terminals: int = 200, rounds: int = 3) -> None:
-    """200 tills pushing a small batch at the same moment, a few times over."""
+    """200 tills pushing a small batch (two sales) at the same moment, a few times over.
+
+    The load comes from one asyncio loop writing pre-built requests on connections opened
+    beforehand: 200 real tills are 200 machines, so the generator must take as little of
+    this machine's two cores as it can (200 httpx threads took more CPU than the server)."""
     db = Database()
     server = Server(db, workers=2)
     try:
-        devices = []
-        with httpx.Client(base_url=server.url) as http:
-            login = http.post(
-                "/api/auth/login",
-                json={"email": "manager@arcoiris.example", "password": "arcoiris-manager"},
-            ).json()
-            h = {
-                "Authorization": f"Bearer {login['access_token']}",
-                "X-Org-ID": str(db.org_id),
-                "X-Protocol-Version": "1",
-            }
-            location = http.get("/api/inventory/locations", headers=h).json()["items"]
-            store = next(x for x in location if x["code"] == "MAIN")["id"]
-            for k in range(terminals):
-                e = http.post(
-                    "/api/sync/enroll",
-                    headers=h,
-                    json={"location_id": store, "code": f"C{k:03d}", "name": f"C{k}"},
-                ).json()
-                devices.append(e)
-        bodies = []
+        devices = _enrol_over_http(server, db, terminals, prefix="C")
+        requests: list[list[bytes]] = []
         for e in devices:
             ops = _sale_ops(db, uuid.UUID(e["terminal_id"]), 2 * rounds)
-            bodies.append([ops[i : i + 2] for i in range(0, len(ops), 2)])
-        samples: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def one(k: int, r: int, barrier: threading.Barrier) -> None:
-            body = PushRequest(ops=bodies[k][r]).model_dump(mode="json")
-            headers = {
-                "Authorization": f"Device {devices[k]['credential']}",
-                "X-Protocol-Version": "1",
-            }
-            with httpx.Client(base_url=server.url, timeout=30) as http:
-                barrier.wait()
-                start = time.perf_counter()
-                try:
-                    resp = http.post("/api/sync/push", json=body, headers=headers)
-                    problem = None if resp.status_code == 200 else f"{resp.status_code}"
-                except httpx.TransportError as exc:
-                    problem = type(exc).__name__
-                took = (time.perf_counter() - start) * 1000
-            with lock:
-                samples.append(took)
-                if problem:
-                    errors.append(problem)
-
-        for r in range(rounds):
-            barrier = threading.Barrier(terminals)
-            threads = [threading.Thread(target=one, args=(k, r, barrier)) for k in range(terminals)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            requests.append(
+                [
+                    _http_post(
+                        "/api/sync/push",
+                        orjson.dumps(PushRequest(ops=ops[i : i + 2]).model_dump(mode="json")),
+                        {"Authorization": f"Device {e['credential']}", "X-Protocol-Version": "1"},
+                    )
+                    for i in range(0, 2 * rounds, 2)
+                ]
+            )
+        samples, errors = asyncio.run(_fire(server.port, requests, rounds))
         if errors:
             print("  first errors:", errors[:3])
         ordered = sorted(samples)
@@ -445,6 +484,46 @@ def crowd(terminals: int = 200, rounds: int = 3) -> None:
     finally:
         server.stop()
         db.drop()
+
+
+def _http_post(path: str, body: bytes, headers: dict[str, str]) -> bytes:
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{head}Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def _fire(
+    port: int, requests: list[list[bytes]], rounds: int
+) -> tuple[list[float], list[str]]:
+    conns = [await asyncio.open_connection("127.0.0.1", port) for _ in requests]
+    samples: list[float] = []
+    errors: list[str] = []
+
+    async def one(k: int, r: int) -> None:
+        reader, writer = conns[k]
+        start = time.perf_counter()
+        writer.write(requests[k][r])
+        await writer.drain()
+        status = (await reader.readline()).split(b" ")[1]
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        await reader.readexactly(length)
+        samples.append((time.perf_counter() - start) * 1000)
+        if status != b"200":
+            errors.append(status.decode())
+
+    try:
+        for r in range(rounds):
+            await asyncio.gather(*(one(k, r) for k in range(len(requests))))
+    finally:
+        for _, writer in conns:
+            writer.close()
+    return samples, errors
 
 
 def pull() -> None:

@@ -74,11 +74,13 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
-    app.state.group_commit = GroupCommit()
+    app.state.group_commit = GroupCommit(session_factory)
     app.state.known_devices = KnownDevices()
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size)
+    app.add_middleware(
+        ConcurrencyLimit, limit=settings.db_pool_size, exempt=frozenset({"/api/sync/push"})
+    )
 
     @app.get("/health", tags=["health"])
     def health() -> JSONResponse:

@@ -7,11 +7,10 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from sync_server.accounting.models import Account, Balance, Journal, JournalLine
+from sync_server.accounting.models import Account, Journal, JournalLine
 
 
 def accounts(db_session: Session, *, org_id: uuid.UUID) -> Sequence[Account]:
@@ -38,6 +37,18 @@ def account_code_taken(db_session: Session, *, org_id: uuid.UUID, code: str) -> 
     return found is not None
 
 
+_ADD_TO_BALANCES = text(
+    """
+    INSERT INTO acct.balances AS b (org_id, account_id, period, debit, credit)
+    SELECT :org_id, m.account_id, :period, m.debit, m.credit
+    FROM unnest(CAST(:accounts AS uuid[]), CAST(:debits AS numeric[]),
+                CAST(:credits AS numeric[])) AS m(account_id, debit, credit)
+    ON CONFLICT (org_id, account_id, period)
+    DO UPDATE SET debit = b.debit + EXCLUDED.debit, credit = b.credit + EXCLUDED.credit
+    """
+)
+
+
 def add_to_balances(
     db_session: Session,
     *,
@@ -45,23 +56,22 @@ def add_to_balances(
     period: dt.date,
     moves: dict[uuid.UUID, tuple[Decimal, Decimal]],
 ) -> None:
-    """Move each account's monthly debit/credit totals in one statement (concurrency-safe)."""
+    """Move each account's monthly debit/credit totals in one statement (concurrency-safe:
+    rows are locked in account order). One statement text whatever the number of accounts,
+    so it is parsed and planned once per connection, not once a push."""
     if not moves:
         return
-    stmt = insert(Balance).values(
-        [
-            {"org_id": org_id, "account_id": acc, "period": period, "debit": d, "credit": c}
-            for acc, (d, c) in sorted(moves.items())
-        ]
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Balance.org_id, Balance.account_id, Balance.period],
-        set_={
-            "debit": Balance.debit + stmt.excluded.debit,
-            "credit": Balance.credit + stmt.excluded.credit,
+    ordered = sorted(moves.items())
+    db_session.execute(
+        _ADD_TO_BALANCES,
+        {
+            "org_id": org_id,
+            "period": period,
+            "accounts": [acc for acc, _ in ordered],
+            "debits": [str(d) for _, (d, _c) in ordered],
+            "credits": [str(c) for _, (_d, c) in ordered],
         },
     )
-    db_session.execute(stmt)
 
 
 def journals(

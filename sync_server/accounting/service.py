@@ -99,6 +99,9 @@ def _checked(entry: JournalEntry) -> list[Posting]:
     return lines
 
 
+BalanceMoves = dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]]
+
+
 def post_journals(
     *,
     db_session: Session,
@@ -112,9 +115,26 @@ def post_journals(
     Every entry is checked before anything is written: one unbalanced entry and none is.
     ``known_accounts``: the org's account ids, when the caller has read them already.
     """
+    ids, moves = write_journals(
+        db_session=db_session, org_id=org_id, entries=entries, known_accounts=known_accounts
+    )
+    move_balances(db_session=db_session, org_id=org_id, moves=moves)
+    return ids
+
+
+def write_journals(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    entries: Sequence[JournalEntry],
+    known_accounts: set[uuid.UUID] | None = None,
+) -> tuple[list[uuid.UUID], BalanceMoves]:
+    """The journals and their lines, checked and written; the balance moves they make are
+    returned for ``move_balances``, which a caller runs last, just before its commit: the
+    balance rows are the org's hottest, and every concurrent poster waits on them."""
     checked = [(entry, _checked(entry)) for entry in entries]
     if not checked:
-        return []
+        return [], {}
     # The caller may already hold the org's accounts (read in this transaction).
     known = known_accounts or {a.id for a in repository.accounts(db_session, org_id=org_id)}
     unknown = sorted(
@@ -124,7 +144,7 @@ def post_journals(
         raise NotFound("Unknown account in journal", code="account_not_found", details=unknown)
     journals: list[tuple[object, ...]] = []
     journal_lines: list[tuple[object, ...]] = []
-    moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = {}
+    moves: BalanceMoves = {}
     ids = []
     posted_at = utcnow()
     for entry, lines in checked:
@@ -149,6 +169,10 @@ def post_journals(
             moves[(period, p.account_id)] = (d + p.debit, c + p.credit)
     copy_tuples(db_session, "acct.journals", JOURNAL_COLUMNS, journals)
     copy_tuples(db_session, "acct.journal_lines", LINE_COLUMNS, journal_lines)
+    return ids, moves
+
+
+def move_balances(*, db_session: Session, org_id: uuid.UUID, moves: BalanceMoves) -> None:
     for period in sorted({period for period, _ in moves}):
         repository.add_to_balances(
             db_session,
@@ -156,7 +180,6 @@ def post_journals(
             period=period,
             moves={acc: dc for (p, acc), dc in moves.items() if p == period},
         )
-    return ids
 
 
 def post_journal(

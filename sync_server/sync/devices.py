@@ -8,14 +8,17 @@ credential at once.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Header, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,7 +44,7 @@ class ProtocolUnsupported(AppError):
     code = "protocol_unsupported"
 
 
-def require_protocol(
+async def require_protocol(
     version: Annotated[str | None, Header(alias=VERSION_HEADER)] = None,
 ) -> int:
     """Every sync request names its protocol version; one this server does not speak gets a
@@ -165,17 +168,21 @@ def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> 
 
 
 class KnownDevices:
-    """Credentials this process has verified, so a push can skip its own lookup (a round
-    trip and a pooled connection a request, which a crowd of terminals felt).
+    """Credentials this process has verified, so a push can skip its own lookup; and the
+    lookups of pushes it does not know yet, made together: after a restart every terminal's
+    first push needs one, and two hundred of them at once cost one query, not two hundred.
 
     Safe because a push never trusts this alone: its transaction locks the device row and
     checks the credential and the revocation again, so a revoked or replaced credential is
-    refused at once all the same (and forgotten here)."""
+    refused at once all the same (and forgotten here). The lookup queue is only touched on
+    the event loop's thread."""
 
     def __init__(self, max_size: int = 50_000) -> None:
         self._lock = threading.Lock()
         self._known: dict[uuid.UUID, tuple[str, DeviceContext]] = {}
         self._max = max_size
+        self._pending: list[tuple[uuid.UUID, str, asyncio.Future[DeviceContext]]] = []
+        self._drainer: asyncio.Task[None] | None = None
 
     def get(self, terminal_id: uuid.UUID, sha: str) -> DeviceContext | None:
         with self._lock:
@@ -192,16 +199,69 @@ class KnownDevices:
         with self._lock:
             self._known.pop(terminal_id, None)
 
+    async def look_up(
+        self, session_factory: Callable[[], Session], terminal_id: uuid.UUID, sha: str
+    ) -> DeviceContext:
+        found: asyncio.Future[DeviceContext] = asyncio.get_running_loop().create_future()
+        self._pending.append((terminal_id, sha, found))
+        if self._drainer is None:
+            self._drainer = asyncio.create_task(self._drain(session_factory))
+        return await asyncio.shield(found)
 
-def get_pushing_device(
-    request: Request, session: SessionDep, protocol: ProtocolDep
-) -> DeviceContext:
+    async def _drain(self, session_factory: Callable[[], Session]) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    rows = await anyio.to_thread.run_sync(
+                        _devices, session_factory, [t for t, _, _ in batch]
+                    )
+                except Exception as exc:
+                    for _, _, found in batch:
+                        if not found.done():
+                            found.set_exception(exc)
+                    continue
+                for terminal_id, sha, found in batch:
+                    device, terminal = rows.get(terminal_id, (None, None))
+                    problem = credential_problem(device, terminal, sha)
+                    if problem is not None:
+                        found.set_exception(problem)
+                        continue
+                    assert terminal is not None
+                    context = DeviceContext(
+                        org_id=terminal.org_id, terminal=detached(terminal), protocol=0
+                    )
+                    self.remember(context, sha)
+                    found.set_result(context)
+        finally:
+            self._drainer = None
+
+
+def _devices(
+    session_factory: Callable[[], Session], terminal_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[TerminalDevice, Terminal]]:
+    with session_factory() as session:
+        rows = session.execute(
+            select(TerminalDevice, Terminal)
+            .join(
+                Terminal,
+                (Terminal.org_id == TerminalDevice.org_id)
+                & (Terminal.id == TerminalDevice.terminal_id),
+            )
+            .where(TerminalDevice.terminal_id.in_(terminal_ids))
+        ).all()
+        return {device.terminal_id: (device, terminal) for device, terminal in rows}
+
+
+async def get_pushing_device(request: Request, protocol: ProtocolDep) -> DeviceContext:
+    """A push's terminal: from memory (on the event loop, no thread hop), or looked up with
+    the other pushes waiting for theirs, in a session of its own that is closed at once (a
+    push then waits for its group holding no connection)."""
     terminal_id, sha = _credential(request)
     known: KnownDevices = request.app.state.known_devices
     device = known.get(terminal_id, sha)
     if device is None:
-        device = _verify(session, terminal_id, sha, protocol)
-        known.remember(device, sha)
+        device = await known.look_up(request.app.state.session_factory, terminal_id, sha)
     return replace(device, protocol=protocol, credential_sha=sha)
 
 

@@ -19,21 +19,18 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import BigInteger, Uuid, any_, bindparam, select, update
+from sqlalchemy import BigInteger, Uuid, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.inv import Item, Location
-from arcoiris_shared.db.pos import Customer, Sale, Shift, Terminal
+from arcoiris_shared.db.pos import Customer, Shift, Terminal
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
-from sync_server.accounting import repository as accounting_repository
 from sync_server.accounting import service as accounting_service
 from sync_server.bulk import copy_rows, copy_tuples
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
-from sync_server.org.models import Organization
 from sync_server.sync import catalog
 from sync_server.sync.devices import DeviceContext, credential_problem, detached
 from sync_server.sync.kinds import HANDLERS
@@ -164,7 +161,7 @@ def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> 
     _refuse_reused_op_ids(db_session, org_id, live)
     live = [job for job in live if job.error is None]
 
-    _apply(db_session, org_id, live)
+    batch = _apply(db_session, org_id, live)
     now = utcnow()
     sync_ops, letters = [], []
     for job in live:
@@ -209,6 +206,11 @@ def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> 
         dev.protocol_version = job.device.protocol
     copy_tuples(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, sync_ops)
     copy_rows(db_session, DeadLetter.__table__, letters)  # type: ignore[arg-type]
+    db_session.flush()
+    if batch is not None:
+        _move_hot_rows(db_session, org_id, batch)
+    # Read before the commit expires the rows (reading after would reload each one).
+    last_seqs = {t: dev.last_seq for t, dev in devices.items()}
     db_session.commit()
     for job in live:
         results = job.replayed + [
@@ -217,7 +219,7 @@ def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> 
         ]
         job.response = PushResponse(
             results=sorted(results, key=lambda r: r.seq),
-            last_seq=devices[job.device.terminal_id].last_seq,
+            last_seq=last_seqs[job.device.terminal_id],
             expected_seq=job.gap,
         )
 
@@ -327,13 +329,11 @@ def _refuse_reused_op_ids(db_session: Session, org_id: uuid.UUID, jobs: list[Pus
         )
 
 
-def _apply(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
+def _apply(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> Batch | None:
     """Validate every fresh op of every job, then write the valid ones together; each job's
     ``outcomes`` is [(op, rejection or None)] in seq order."""
     if not any(job.fresh for job in jobs):
-        return
-    org = db_session.get(Organization, org_id)
-    assert org is not None
+        return None
     parsed: dict[tuple[uuid.UUID, int], Any] = {}
     outcomes: dict[tuple[uuid.UUID, int], str | None] = {}
     needs = Needs()
@@ -355,20 +355,16 @@ def _apply(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
             parsed[key] = payload
             handler.needs(payload, needs)
 
+    found = _lookup(db_session, org_id, needs)
     ctx = Context(
         org_id=str(org_id),
         terminal_id="",
         terminal_location_id="",
-        currency=org.currency,
-        zone=_zone(org.timezone),
-        accounts={
-            k: a.id
-            for k, a in accounting_repository.accounts_by_system_key(
-                db_session, org_id=org_id
-            ).items()
-        },
+        currency=found.currency,
+        zone=_zone(found.timezone),
+        accounts=found.accounts,
         now=utcnow().isoformat(),
-        refs=_references(db_session, org_id, needs),
+        refs=found.refs,
         batch=Batch(),
     )
     for job in jobs:
@@ -384,64 +380,74 @@ def _apply(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
                     outcomes[key] = str(exc)
             job.outcomes.append((op, outcomes[key]))
     _write(db_session, org_id, ctx.batch, known_accounts=set(ctx.accounts.values()))
+    return ctx.batch
 
 
-def _references(db_session: Session, org_id: uuid.UUID, needs: Needs) -> References:
-    """What HQ holds of everything the batch points at: one query per kind of thing."""
+_LOOKUP = text(
+    """
+    SELECT 'org', currency, timezone, NULL, NULL FROM core.organizations WHERE id = :org
+    UNION ALL
+    SELECT 'account', system_key, id::text, NULL, NULL FROM acct.chart_of_accounts
+     WHERE org_id = :org AND system_key IS NOT NULL
+    UNION ALL
+    SELECT 'location', id::text, NULL, NULL, NULL FROM inv.locations WHERE org_id = :org
+    UNION ALL
+    SELECT 'item', id::text, NULL, NULL, NULL FROM inv.items
+     WHERE org_id = :org AND id = ANY(CAST(:items AS uuid[]))
+    UNION ALL
+    SELECT 'sale', id::text, kind, NULL, NULL FROM pos.sales
+     WHERE org_id = :org AND id = ANY(CAST(:sales AS uuid[]))
+    UNION ALL
+    SELECT 'customer', id::text, NULL, NULL, NULL FROM pos.customers
+     WHERE org_id = :org AND id = ANY(CAST(:customers AS uuid[]))
+    UNION ALL
+    SELECT 'shift', id::text, terminal_id::text, status, currency FROM pos.shifts
+     WHERE org_id = :org AND id = ANY(CAST(:shifts AS uuid[]))
+    """
+)
 
-    def ids(column: Any, wanted: set[str]) -> Any:
-        return column == any_(bindparam(None, [uuid.UUID(x) for x in wanted], type_=_UUIDS))
 
-    items = (
+@dataclass
+class _Lookup:
+    currency: str
+    timezone: str
+    accounts: dict[str, uuid.UUID]
+    refs: References
+
+
+def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
+    """The org, its system accounts and stores, and what HQ holds of everything the batch
+    points at: one round trip for all of it."""
+    org: tuple[str, str] | None = None
+    accounts: dict[str, uuid.UUID] = {}
+    refs = References(items=set(), locations=set(), sales={}, customers=set(), shifts={})
+    rows = db_session.execute(
+        _LOOKUP,
         {
-            str(i)
-            for i in db_session.scalars(
-                select(Item.id).where(Item.org_id == org_id, ids(Item.id, needs.items))
-            )
-        }
-        if needs.items
-        else set()
+            "org": org_id,
+            "items": sorted(needs.items),
+            "sales": sorted(needs.sales),
+            "customers": sorted(needs.customers),
+            "shifts": sorted(needs.shifts),
+        },
     )
-    sales = (
-        {
-            str(sale_id): kind
-            for sale_id, kind in db_session.execute(
-                select(Sale.id, Sale.kind).where(Sale.org_id == org_id, ids(Sale.id, needs.sales))
-            )
-        }
-        if needs.sales
-        else {}
-    )
-    customers = (
-        {
-            str(i)
-            for i in db_session.scalars(
-                select(Customer.id).where(
-                    Customer.org_id == org_id, ids(Customer.id, needs.customers)
-                )
-            )
-        }
-        if needs.customers
-        else set()
-    )
-    shifts = (
-        {
-            str(shift_id): ShiftState(str(terminal_id), status, currency)
-            for shift_id, terminal_id, status, currency in db_session.execute(
-                select(Shift.id, Shift.terminal_id, Shift.status, Shift.currency).where(
-                    Shift.org_id == org_id, ids(Shift.id, needs.shifts)
-                )
-            )
-        }
-        if needs.shifts
-        else {}
-    )
-    locations = {
-        str(i) for i in db_session.scalars(select(Location.id).where(Location.org_id == org_id))
-    }
-    return References(
-        items=items, locations=locations, sales=sales, customers=customers, shifts=shifts
-    )
+    for kind, a, b, c, d in rows:
+        if kind == "org":
+            org = (a, b)
+        elif kind == "account":
+            accounts[a] = uuid.UUID(b)
+        elif kind == "location":
+            refs.locations.add(a)
+        elif kind == "item":
+            refs.items.add(a)
+        elif kind == "sale":
+            refs.sales[a] = b
+        elif kind == "customer":
+            refs.customers.add(a)
+        else:
+            refs.shifts[a] = ShiftState(b, c, d)
+    assert org is not None, "a device of an org that does not exist"
+    return _Lookup(currency=org[0], timezone=org[1], accounts=accounts, refs=refs)
 
 
 def _zone(name: str) -> dt.tzinfo:
@@ -466,12 +472,20 @@ def _write(
         COLUMNS["inv.stock_movements"],
         batch.rows["inv.stock_movements"],
     )
-    inventory_repository.move_levels(db_session, org_id=org_id, deltas=batch.stock_deltas)
-    accounting_service.post_journals(
+    _, batch.balance_moves = accounting_service.write_journals(
         db_session=db_session,
         org_id=org_id,
         entries=batch.journals,
         known_accounts=known_accounts,
+    )
+
+
+def _move_hot_rows(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:
+    """Stock levels and balances, the rows every push of the org wants, moved last so each
+    push holds them only for these two statements and its commit."""
+    inventory_repository.move_levels(db_session, org_id=org_id, deltas=batch.stock_deltas)
+    accounting_service.move_balances(
+        db_session=db_session, org_id=org_id, moves=batch.balance_moves
     )
 
 

@@ -92,6 +92,10 @@ class Batch:
     # shift id -> the closing values, for shifts opened before this push
     shift_closes: list[dict[str, Any]] = field(default_factory=list)
     customers: list[dict[str, Any]] = field(default_factory=list)
+    # (period, account id) -> (debit, credit): written last (see ingest)
+    balance_moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = field(
+        default_factory=dict
+    )
 
     def move_stock(self, item_id: str, location_id: str, quantity: Decimal) -> None:
         key = (item_id, location_id)
