@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+_WRAP = int(Qt.TextFlag.TextWordWrap)
 
 
 class Banner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        self.setIndent(14)  # the style's side padding is lost on a wrapped label
         self.setVisible(False)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -20,6 +23,12 @@ class Banner(QLabel):
         self.setProperty("role", role)
         self.style().unpolish(self)
         self.style().polish(self)
+        # A wrapped label gets squeezed to a sliver in a crowded column: ask for the height
+        # its text needs at the width it has (at least one line and its padding).
+        margins = self.contentsMargins()
+        width = max(self.width(), 200) - margins.left() - margins.right()
+        needed = self.fontMetrics().boundingRect(0, 0, width, 10_000, _WRAP, text).height()
+        self.setMinimumHeight(needed + margins.top() + margins.bottom() + 24)
         self.setVisible(True)
         self._timer.start(int(seconds * 1000))
 
