@@ -265,7 +265,8 @@ def adjust(
             actor=actor,
             approver=approver,
             reason="adjustment",
-            lines=[(item, sign * qty, None)],
+            # At the item's cost, so HQ's books write the loss (or the find) off inventory.
+            lines=[(item, sign * qty, item.cost)],
             note=f"{why}: {text}",
         )
 
@@ -299,6 +300,6 @@ def count(
             actor=actor,
             approver=approver,
             reason="count",
-            lines=[(item, delta, None)],
+            lines=[(item, delta, item.cost)],
             note=text or f"counted {counted.normalize():f}",
         )
