@@ -11,9 +11,10 @@ set-based statements, all in the page's one transaction.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -133,6 +134,26 @@ def _binder(session: Session, column: Any) -> Any:
     return process or (lambda value: value)
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _id_binder(session: Session, column: Any) -> Callable[[str], Any]:
+    """Stored form of a UUID sent as text. HQ sends them canonical (lowercase, hyphenated);
+    when the column stores 32 hex digits, that is the text without its hyphens, with no
+    UUID object made on the way (a million of them is seconds). Anything else is parsed."""
+    uid = _binder(session, column)
+    probe = uuid.UUID("01234567-89ab-cdef-0123-456789abcdef")
+    if uid(probe) != probe.hex:
+        return lambda text: uid(uuid.UUID(text))
+
+    def stored(text: str) -> Any:
+        if _CANONICAL_UUID.fullmatch(text):
+            return text.replace("-", "")
+        return uuid.UUID(text).hex
+
+    return stored
+
+
 def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> None:
     """Upsert items with their barcodes and taxes, and reindex them for search."""
     if not rows:
@@ -143,7 +164,8 @@ def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str
     money = _binder(session, Item.__table__.c.price)
     org, now = uid(org_id), _binder(session, Item.__table__.c.updated_at)(utcnow())
     conn.execute(_TRIGGERS_ASIDE, (SEARCH_BY_PAGE, now))
-    ids = [uid(uuid.UUID(r["id"])) for r in rows]
+    stored_id = _id_binder(session, Item.__table__.c.id)
+    ids = [stored_id(r["id"]) for r in rows]
     conn.executemany(
         _UPSERT_ITEMS,
         [
@@ -174,12 +196,15 @@ def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str
     conn.execute(_DELETE_CODES, (org, code_list))
     conn.executemany(_INSERT_CODES, codes)
     conn.execute(_DELETE_TAXES_OF, (org, page))
-    known = {uid(t) for t in session.scalars(select(TaxRate.id).where(TaxRate.org_id == org_id))}
+    # The few rates the till knows, by their text (rates it does not know are skipped).
+    known = {
+        str(t): uid(t) for t in session.scalars(select(TaxRate.id).where(TaxRate.org_id == org_id))
+    }
     taxes = [
-        (org, i, rate)
+        (org, i, stored)
         for i, r in zip(ids, rows, strict=True)
-        for rate in (uid(uuid.UUID(t)) for t in r.get("tax_rate_ids", []))
-        if rate in known
+        for t in r.get("tax_rate_ids", [])
+        if (stored := known.get(t) or known.get(str(uuid.UUID(t)))) is not None
     ]
     conn.executemany(_INSERT_TAXES, taxes)
     reindex = json.dumps(ids + moved_from)
@@ -203,7 +228,8 @@ def retire_items_between(
     uid = _binder(session, Item.__table__.c.id)
     low = _FIRST if after is None else uid(uuid.UUID(after))
     high = _LAST if upto is None else uid(uuid.UUID(upto))
-    delivered_ids = json.dumps([uid(uuid.UUID(r["id"])) for r in delivered])
+    stored_id = _id_binder(session, Item.__table__.c.id)
+    delivered_ids = json.dumps([stored_id(r["id"]) for r in delivered])
     _sqlite(session).execute(_RETIRE_RANGE, (uid(org_id), low, high, delivered_ids))
 
 
@@ -410,11 +436,12 @@ def apply_stock(
     if not levels:
         return
     uid = _binder(session, StockLevel.__table__.c.item_id)
+    stored_id = _id_binder(session, StockLevel.__table__.c.item_id)
     qty = _binder(session, StockLevel.__table__.c.quantity)
     org, here = uid(org_id), uid(location_id)
     now = _binder(session, StockLevel.__table__.c.updated_at)(utcnow())
     rows = []
     for x in levels:
-        item = uid(uuid.UUID(x["item_id"]))
+        item = stored_id(x["item_id"])
         rows.append((org, item, here, qty(Decimal(x["quantity"])), now, org, item))
     _sqlite(session).executemany(_UPSERT_STOCK, rows)

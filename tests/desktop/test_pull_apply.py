@@ -205,3 +205,15 @@ def test_other_writers_still_keep_the_index_after_a_bulk_page(fresh: Database) -
     with fresh.read() as s:
         assert [i.name for i in search(s, ORG, "one by one")] == ["Written one by one"]
     assert index_disagreements(fresh) == set()
+
+
+def test_an_id_in_another_spelling_is_the_same_item(fresh: Database) -> None:
+    row = _row(1)
+    shouted = {**row, "id": "{" + row["id"].upper() + "}", "name": "Spelt loudly"}
+    _page(fresh, [shouted], None, None)
+    _page(fresh, [row], None, None)
+    with fresh.read() as s:
+        assert [(str(i.id), i.name) for i in s.scalars(select(Item))] == [
+            (row["id"], "Pulled thing 1")
+        ]
+    assert index_disagreements(fresh) == set()
