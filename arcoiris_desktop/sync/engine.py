@@ -15,7 +15,9 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -33,7 +35,7 @@ from arcoiris_desktop.sync.client import (
 )
 from arcoiris_desktop.sync.credentials import CredentialStore
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.sync_protocol import ENTITIES, EnrollResponse, Op, SnapshotPage
+from arcoiris_shared.sync_protocol import ENTITIES, EnrollResponse, Op, SnapshotPage, StockPage
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +77,9 @@ class SyncEngine:
         self.page_size = page_size
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self.failures = 0
-        # The next snapshot page, asked for while the current one is written.
+        # The next page of a pull, asked for while the current one is written.
         self._fetcher: ThreadPoolExecutor | None = None
-        self._ahead: tuple[SyncClient, tuple[str, str | None], Future[SnapshotPage]] | None = None
+        self._ahead: tuple[SyncClient, tuple[str | None, ...], Future[Any]] | None = None
         self.status = SyncStatus()
         self.refresh_status()
 
@@ -262,40 +264,53 @@ class SyncEngine:
                 return applied
 
     def pull_stock(self, client: SyncClient) -> int:
-        """HQ's levels at this store, which already count every op HQ acknowledged."""
+        """HQ's levels at this store, which already count every op HQ acknowledged. The next
+        page is on its way from HQ while this one is written."""
         org_id, location_id = self._config()
         applied = 0
         while True:
             with self.db.read() as session:
                 since = self._state(session, "stock_since")
-            page = client.stock(since, self.page_size)
-            with self.db.write() as session:
-                apply.apply_stock(
-                    session, org_id=org_id, location_id=location_id, levels=page.levels
+            try:
+                page: StockPage = self._fetched(
+                    client, ("stock", since), partial(client.stock, since, self.page_size)
                 )
-                self._set_state(session, stock_since=page.next_since or None)
+                if page.has_more:
+                    following = page.next_since or None
+                    self._ask_ahead(
+                        client,
+                        ("stock", following),
+                        partial(client.stock, following, self.page_size),
+                    )
+                with self.db.write() as session:
+                    apply.apply_stock(
+                        session, org_id=org_id, location_id=location_id, levels=page.levels
+                    )
+                    self._set_state(session, stock_since=page.next_since or None)
+            except BaseException:
+                self._ahead = None  # whatever it brings is not wanted now
+                raise
             applied += len(page.levels)
             if not page.has_more:
                 return applied
 
-    def _snapshot_page(self, client: SyncClient, entity: str, after: str | None) -> SnapshotPage:
-        """The page asked for, fetched ahead while the previous one was written if it was."""
+    def _fetched(
+        self, client: SyncClient, key: tuple[str | None, ...], fetch: Callable[[], Any]
+    ) -> Any:
+        """What ``fetch`` brings: the answer to the request made ahead for ``key`` if there
+        is one, else asked now."""
         ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead[0] is client and ahead[1] == (entity, after):
+        if ahead is not None and ahead[0] is client and ahead[1] == key:
             return ahead[2].result()
-        return client.snapshot(entity, after, self.page_size)
+        return fetch()
 
-    def _fetch_ahead(self, client: SyncClient, entity: str, page: SnapshotPage) -> None:
-        if page.next_after is not None:
-            key: tuple[str, str | None] = (entity, page.next_after)
-        elif ENTITIES.index(entity) + 1 < len(ENTITIES):
-            key = (ENTITIES[ENTITIES.index(entity) + 1], None)
-        else:
-            return
+    def _ask_ahead(
+        self, client: SyncClient, key: tuple[str | None, ...], fetch: Callable[[], Any]
+    ) -> None:
+        """Ask HQ for the next page now, while the current one is written."""
         if self._fetcher is None:
-            self._fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot")
-        future = self._fetcher.submit(client.snapshot, key[0], key[1], self.page_size)
-        self._ahead = (client, key, future)
+            self._fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull-ahead")
+        self._ahead = (client, key, self._fetcher.submit(fetch))
 
     def _snapshot(self, client: SyncClient, config: tuple[uuid.UUID, uuid.UUID]) -> int:
         """One snapshot page; resumes where a crash left it (its progress commits with it).
@@ -305,8 +320,23 @@ class SyncEngine:
             entity = self._state(session, "snapshot_entity") or ENTITIES[0]
             after = self._state(session, "snapshot_after")
         try:
-            page = self._snapshot_page(client, entity, after)
-            self._fetch_ahead(client, entity, page)
+            page: SnapshotPage = self._fetched(
+                client,
+                ("snapshot", entity, after),
+                partial(client.snapshot, entity, after, self.page_size),
+            )
+            following = ENTITIES.index(entity) + 1
+            if page.next_after is not None or following < len(ENTITIES):
+                key = (
+                    (entity, page.next_after)
+                    if page.next_after is not None
+                    else (ENTITIES[following], None)
+                )
+                self._ask_ahead(
+                    client,
+                    ("snapshot", *key),
+                    partial(client.snapshot, key[0], key[1], self.page_size),
+                )
             return self._apply_snapshot_page(config, version, entity, after, page)
         except BaseException:
             self._ahead = None  # whatever it brings is not wanted now
