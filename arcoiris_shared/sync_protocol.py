@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 
 import orjson
@@ -49,6 +50,12 @@ OpStatus = Literal["applied", "rejected"]
 
 class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def wire_decimal(value: Decimal) -> str:
+    """An amount or quantity as an op carries it: plain notation, never an exponent
+    (``str(Decimal("1e1"))`` is ``"1E+1"``, which HQ refuses as malformed)."""
+    return format(value, "f")
 
 
 def payload_digest(payload: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import TerminalConfig
-from arcoiris_desktop.db.database import Database
+from arcoiris_desktop.db.database import Database, fold
 from arcoiris_desktop.sales.service import enqueue, record_audit
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
@@ -54,15 +54,15 @@ def _digits(text: str) -> str:
 
 
 def find(session: Session, org_id: uuid.UUID, text: str, *, limit: int = 30) -> list[CustomerInfo]:
-    """Active customers whose name, email or phone contains the text (case-insensitive;
-    a phone matches on its digits, however it was written)."""
+    """Active customers whose name, email or phone contains the text (case and accents
+    ignored; a phone matches on its digits, however it was written)."""
     text = " ".join(text.split())
     if len(text) < 2:
         return []
-    pattern = _like(text.lower())
+    pattern = _like(fold(text) or "")
     conditions = [
-        func.lower(Customer.name).like(pattern, escape="\\"),
-        func.lower(Customer.email).like(pattern, escape="\\"),
+        func.fold(Customer.name).like(pattern, escape="\\"),
+        func.fold(Customer.email).like(pattern, escape="\\"),
     ]
     digits = _digits(text)
     if len(digits) >= 3:
@@ -92,7 +92,7 @@ def _clean(name: str, phone: str | None, email: str | None) -> tuple[str, str | 
         raise CustomerError("The customer needs a name")
     if len(name) > 200:
         raise CustomerError("That name is too long (200 characters at most)")
-    if phone is not None and not _PHONE.match(phone):
+    if phone is not None and (not _PHONE.match(phone) or len(_digits(phone)) < 6):
         raise CustomerError(f"“{phone}” is not a phone number")
     if email is not None and (len(email) > 254 or not _EMAIL.match(email)):
         raise CustomerError(f"“{email}” is not an email address")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,16 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _: Any) -> None:
     ):
         cur.execute(f"PRAGMA {pragma}")
     cur.close()
+    # SQLite's lower() and LIKE fold ASCII only: "Ángela" never matched "ángela".
+    dbapi_connection.create_function("fold", 1, fold, deterministic=True)
+
+
+def fold(text: str | None) -> str | None:
+    """Text as a search compares it: case folded, accents dropped ("Ángela" -> "angela")."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _on_begin(conn: Connection) -> None:

@@ -30,6 +30,7 @@ from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import StockMovement
 from arcoiris_shared.db.pos import Customer, Payment, Sale, SaleLine, SaleTax
+from arcoiris_shared.sync_protocol import wire_decimal
 from arcoiris_shared.tax import LineTotals
 
 ZERO = Decimal(0)
@@ -130,7 +131,9 @@ def sale_payload(
         out: dict[str, Any] = {}
         for n in names:
             v = getattr(obj, n)
-            if isinstance(v, Decimal | uuid.UUID):
+            if isinstance(v, Decimal):
+                v = wire_decimal(v)
+            elif isinstance(v, uuid.UUID):
                 v = str(v)
             elif isinstance(v, dt.datetime):
                 v = v.isoformat()

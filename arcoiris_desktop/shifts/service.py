@@ -37,6 +37,7 @@ from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Payment, Sale, SaleLine, Shift
 from arcoiris_shared.money import quantize
+from arcoiris_shared.sync_protocol import wire_decimal
 
 ZERO = Decimal(0)
 TOP_ITEMS = 10
@@ -167,7 +168,7 @@ def _shift_row(shift: Shift, closing: bool) -> dict[str, Any]:
         # Read back from SQLite an amount carries the column's 4 places; the op says it
         # in the currency's own (exact either way: every amount is on the currency's grid).
         assert amount is not None
-        return str(quantize(amount, shift.currency))
+        return wire_decimal(quantize(amount, shift.currency))
 
     row: dict[str, Any] = {
         "org_id": str(shift.org_id),

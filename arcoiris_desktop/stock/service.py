@@ -30,6 +30,7 @@ from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, StockLevel, StockMovement
 from arcoiris_shared.money import quantize
+from arcoiris_shared.sync_protocol import wire_decimal
 
 ZERO = Decimal(0)
 MAX_QUANTITY = Decimal("1000000")
@@ -161,12 +162,12 @@ def _write(
             "id": str(m.id),
             "item_id": str(m.item_id),
             "location_id": str(m.location_id),
-            "quantity": str(m.quantity),
+            "quantity": wire_decimal(m.quantity),
             "reason": m.reason,
             "occurred_at": now.isoformat(),
         }
         if m.unit_cost is not None:
-            out["unit_cost"] = str(m.unit_cost)
+            out["unit_cost"] = wire_decimal(m.unit_cost)
         if m.note:
             out["note"] = m.note
         return out
@@ -191,10 +192,13 @@ def _write(
     return StockMove(reason, seq, tuple((item.name, qty) for item, qty, _ in lines))
 
 
+NOTE_MAX = 480  # HQ keeps 500; an adjustment's note is prefixed with why ("damage: ")
+
+
 def _note(note: str | None) -> str | None:
     text = " ".join((note or "").split())
-    if len(text) > 500:
-        raise StockError("The note is too long (500 characters at most)")
+    if len(text) > NOTE_MAX:
+        raise StockError(f"The note is too long ({NOTE_MAX} characters at most)")
     return text or None
 
 

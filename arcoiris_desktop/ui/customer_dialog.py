@@ -33,6 +33,7 @@ class CustomerDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Customer")
         self.chosen: CustomerInfo | None = None
+        self.adding = False
         self.detach = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -135,7 +136,14 @@ class CustomerDialog(QDialog):
             self.accept()
 
     def _add(self) -> None:
+        if self.adding:  # being written: a second Enter must not make a second customer
+            return
+        self.adding = True
         self.add_requested.emit(self.name.text(), self.phone.text(), self.email.text())
+
+    def add_refused(self, message: str) -> None:
+        self.adding = False
+        self.banner.error(message)
 
     def _detach(self) -> None:
         self.detach = True

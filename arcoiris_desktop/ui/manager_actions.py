@@ -219,7 +219,7 @@ class ManagerActions:
                 phone=phone or None,
                 email=email or None,
                 done=lambda c: added(c),
-                failed=lambda exc: dialog.banner.error(_message(exc)),
+                failed=lambda exc: dialog.add_refused(_message(exc)),
             )
 
         def added(customer: CustomerInfo) -> None:
@@ -263,6 +263,8 @@ class ManagerActions:
             dialog.show_item(*found)
 
         def record() -> None:
+            if dialog.busy:  # the move is being written: a second Enter records nothing
+                return
             item, person = dialog.item, self.s.cashier
             if item is None:
                 dialog.banner.error("Scan or type the item first, then Enter")
@@ -293,13 +295,19 @@ class ManagerActions:
                 call = lambda: till.count_stock(  # noqa: E731
                     person, item.item_id, qty, note=note, approval=approval
                 )
+            dialog.busy = True
             self.worker.run(
                 lambda: (call(), till.stock_of(item.item_id)),
                 done=lambda r: _recorded(item, *r),
-                failed=lambda exc: dialog.banner.error(_message(exc)),
+                failed=_refused,
             )
 
+        def _refused(exc: BaseException) -> None:
+            dialog.busy = False
+            dialog.banner.error(_message(exc))
+
         def _recorded(item: CatalogItem, move: StockMove | None, level: Decimal) -> None:
+            dialog.busy = False
             now = f"{level.normalize():f}"
             if move is None:
                 dialog.banner.info(f"{item.name}: the count matches ({now}); nothing to record")

@@ -30,8 +30,11 @@ ROWS_PER_COLUMN = 5
 class CashCountDialog(QDialog):
     """Count cash: pieces per note and coin (optional), or the total typed at once.
 
-    Enter emits ``submitted`` (total, pieces) and the dialog stays open until ``finish()``:
-    a count the till refuses comes back as ``show_error`` with nothing typed lost."""
+    Enter in a note or coin box moves to the next one; Enter on the total (or OK) asks
+    "… with €X?" and a second Enter confirms: a count is a fact HQ books, so one stray key
+    must never close a drawer half counted. Then ``submitted`` (total, pieces) is emitted
+    once and the dialog stays open until ``finish()``: a count the till refuses comes back
+    as ``show_error`` with nothing typed lost."""
 
     submitted = Signal(object, object)  # Decimal total, dict[Decimal, int] pieces
 
@@ -72,7 +75,7 @@ class CashCountDialog(QDialog):
                 field.setMaximumWidth(90)
                 field.setStyleSheet("font-size: 17px; padding: 4px 6px;")
                 field.textEdited.connect(self._pieces_changed)
-                field.returnPressed.connect(self.accept)
+                field.returnPressed.connect(lambda face=face: self._next_after(face))
                 grid.addWidget(label, row, col * 2)
                 grid.addWidget(field, row, col * 2 + 1)
                 self.fields[face] = field
@@ -87,6 +90,9 @@ class CashCountDialog(QDialog):
         self.total_field.setPlaceholderText("0.00")
         self.total_field.returnPressed.connect(self.accept)
         self.total_field.textEdited.connect(lambda _: self._show_total())
+        self._ok_text = ok_text
+        self._confirming: Decimal | None = None
+        self._busy = False
         total_row.addWidget(self.total_field, 1)
         layout.addLayout(total_row)
         self.counted_label = QLabel("")
@@ -108,6 +114,13 @@ class CashCountDialog(QDialog):
         layout.addLayout(buttons)
         first = next(iter(self.fields.values()), self.total_field)
         first.setFocus()
+
+    def _next_after(self, face: Decimal) -> None:
+        faces = list(self.fields)
+        i = faces.index(face)
+        nxt = self.fields[faces[i + 1]] if i + 1 < len(faces) else self.total_field
+        nxt.setFocus()
+        nxt.selectAll()
 
     def pieces(self) -> dict[Decimal, int]:
         out = {}
@@ -131,6 +144,11 @@ class CashCountDialog(QDialog):
         value = self.total()
         self.counted_label.setText("" if value is None else f"Counted: {self.fmt.money(value)}")
         self.error_label.setText("")
+        self._unconfirm()
+
+    def _unconfirm(self) -> None:
+        self._confirming = None
+        self.ok.setText(f"{self._ok_text}  ↵")
 
     def total(self) -> Decimal | None:
         text = self.total_field.text().strip().replace(",", ".")
@@ -143,6 +161,8 @@ class CashCountDialog(QDialog):
         return value if value.is_finite() else None
 
     def accept(self) -> None:
+        if self._busy:  # the count is on its way: a second Enter changes nothing
+            return
         text = self.total_field.text().strip()
         total = self.total()
         if not text and not self.pieces():
@@ -151,6 +171,14 @@ class CashCountDialog(QDialog):
         if total is None:
             self.show_error(f"“{text}” is not an amount")
             return
+        if self._confirming != total:
+            self._confirming = total
+            self.ok.setText(f"{self._ok_text} with {self.fmt.money(total)}?  ↵")
+            self.counted_label.setText(
+                f"Counted: {self.fmt.money(total)}. Enter again to confirm; edit to change."
+            )
+            return
+        self._busy = True
         self.ok.setEnabled(False)
         self.submitted.emit(total, self.pieces())
 
@@ -158,7 +186,9 @@ class CashCountDialog(QDialog):
         super().accept()
 
     def show_error(self, message: str) -> None:
+        self._busy = False
         self.ok.setEnabled(True)
+        self._unconfirm()
         self.error_label.setText(message)
 
 

@@ -35,6 +35,7 @@ class StockMoveDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Stock")
         self.item: CatalogItem | None = None
+        self.busy = False  # a move is being written
         layout = QVBoxLayout(self)
         title = QLabel("Stock move")
         title.setProperty("role", "title")
@@ -143,6 +144,8 @@ class StockMoveDialog(QDialog):
         return value if value.is_finite() else None
 
     def ready_for_next(self) -> None:
+        # The next quantity must never land on the item just moved.
+        self.show_item(None, None)
         self.quantity.clear()
         self.cost.clear()
         self.note.clear()

@@ -171,3 +171,22 @@ def test_the_sale_names_its_customer_and_the_receipt_shows_them(till, db, cashie
 
     with pytest.raises(SaleError, match="customer"):
         _sell(till, cashier, BREAD, customer_id=uuid.uuid4())
+
+
+def test_quantities_and_costs_travel_in_plain_notation_hq_accepts(till, db, manager):
+    milk = till.scan(MILK).item
+    till.receive_stock(manager, [MoveLine(milk.item_id, D("1e1"), D("2E+0"))], note="typed 1e1")
+    (op,) = _ops(db, "stock.moved")
+    (m,) = op.payload["movements"]
+    assert (m["quantity"], m["unit_cost"]) == ("10", "2"), "never '1E+1', which HQ refuses"
+    with pytest.raises(StockError, match="too long"):
+        till.adjust_stock(manager, milk.item_id, D(1), why="damage", note="x" * 490)
+
+
+def test_accents_and_case_never_hide_a_customer(till, cashier):
+    angela = till.add_customer(cashier, "Ángela Núñez", phone="+34 622 000 111")
+    for typed in ("ángela", "ANGELA", "angela nun", "NÚÑEZ"):
+        assert [c.id for c in till.find_customers(typed)] == [angela.id], typed
+    for phone in ("------", "(((())", "12-34"):
+        with pytest.raises(CustomerError, match="not a phone number"):
+            till.add_customer(cashier, "Nadie", phone=phone)
