@@ -138,6 +138,7 @@ class Sale(Base):
         ),
         Index("ix_sales_org_id_occurred_at", "org_id", "occurred_at"),
         Index("ix_sales_org_id_refund_of_sale_id", "org_id", "refund_of_sale_id"),
+        Index("ix_sales_org_id_shift_id", "org_id", "shift_id"),  # X and Z reports
         {"schema": POS},
     )
 

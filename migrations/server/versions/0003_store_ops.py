@@ -1,5 +1,6 @@
 """Store ops from the tills: the two accounts stock moves post to, for orgs made before;
-sales without foreign keys (ingest checks a batch's references at once, see pos.Sale).
+sales without foreign keys (ingest checks a batch's references at once, see pos.Sale) and
+indexed by shift.
 
 Revision ID: 0003
 Revises: 0002
@@ -33,6 +34,7 @@ SALE_FKS = (
 def upgrade() -> None:
     for name, _, _ in SALE_FKS:
         op.drop_constraint(name, "sales", schema="pos", type_="foreignkey")
+    op.create_index("ix_sales_org_id_shift_id", "sales", ["org_id", "shift_id"], schema="pos")
     for code, name, kind, key in NEW_ACCOUNTS:
         # An org that already uses the code keeps its account; HQ then rejects the stock
         # moves that need this one, with the reason, until someone adds it.
@@ -50,6 +52,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sales_org_id_shift_id", table_name="sales", schema="pos")
     for name, column, target in SALE_FKS:
         schema, table = target.split(".")
         op.create_foreign_key(
