@@ -134,6 +134,24 @@ def _binder(session: Session, column: Any) -> Any:
     return process or (lambda value: value)
 
 
+def _decimal_binder(session: Session, column: Any) -> Callable[[Any], Any]:
+    """Stored form of an exact decimal HQ sent as text, remembered by that text: a catalog's
+    prices and a store's quantities repeat (2.49, 24.000), so most are converted once."""
+    bind = _binder(session, column)
+    seen: dict[Any, Any] = {}
+
+    def stored(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = bind(_dec(value))
+            return result
+
+    return stored
+
+
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -161,7 +179,7 @@ def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str
     conn = _sqlite(session)
     _bulk_settings(session, conn)
     uid = _binder(session, Item.__table__.c.id)
-    money = _binder(session, Item.__table__.c.price)
+    money = _decimal_binder(session, Item.__table__.c.price)
     org, now = uid(org_id), _binder(session, Item.__table__.c.updated_at)(utcnow())
     conn.execute(_TRIGGERS_ASIDE, (SEARCH_BY_PAGE, now))
     stored_id = _id_binder(session, Item.__table__.c.id)
@@ -176,8 +194,8 @@ def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str
                 r["name"],
                 r.get("category"),
                 r["unit"],
-                money(_dec(r["price"])),
-                money(_dec(r.get("cost"))),
+                money(r["price"]),
+                money(r.get("cost")),
                 bool(r["tracked"]),
                 bool(r["weighed"]),
                 bool(r["is_active"]),
@@ -437,11 +455,11 @@ def apply_stock(
         return
     uid = _binder(session, StockLevel.__table__.c.item_id)
     stored_id = _id_binder(session, StockLevel.__table__.c.item_id)
-    qty = _binder(session, StockLevel.__table__.c.quantity)
+    qty = _decimal_binder(session, StockLevel.__table__.c.quantity)
     org, here = uid(org_id), uid(location_id)
     now = _binder(session, StockLevel.__table__.c.updated_at)(utcnow())
     rows = []
     for x in levels:
         item = stored_id(x["item_id"])
-        rows.append((org, item, here, qty(Decimal(x["quantity"])), now, org, item))
+        rows.append((org, item, here, qty(x["quantity"]), now, org, item))
     _sqlite(session).executemany(_UPSERT_STOCK, rows)
