@@ -44,6 +44,8 @@ OP_KINDS: Final = (
     "shift.closed",
     "customer.upserted",
 )
+# The kinds whose payload carries stock movements (``payload["movements"]``).
+MOVING_KINDS: Final = ("sale.completed", "sale.refunded", "stock.moved")
 OpKind = Annotated[str, Field(pattern=r"^[a-z][a-z_]*\.[a-z][a-z_]*$", max_length=32)]
 OpStatus = Literal["applied", "rejected"]
 
@@ -159,3 +161,9 @@ class StockPage(_Message):
     levels: list[dict[str, str]]
     next_since: str
     has_more: bool
+    includes_seq: int | None = Field(
+        default=None,
+        description="This terminal's last acknowledged seq, read before these levels: when "
+        "a pull that began with this page has read its last page, the levels count every op "
+        "up to it (the till stops adding those ops' movements itself)",
+    )

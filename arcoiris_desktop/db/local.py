@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Index, Integer, MetaData, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from arcoiris_shared.db.base import NAMING_CONVENTION, utcnow
-from arcoiris_shared.db.types import JsonDoc, UTCDateTime
+from arcoiris_shared.db.types import JsonDoc, Quantity, UTCDateTime
 
 
 class LocalBase(DeclarativeBase):
@@ -33,6 +34,24 @@ class OutboxOp(LocalBase):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
     occurred_at: Mapped[dt.datetime]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AckedMovement(LocalBase):
+    """A stock movement HQ has acknowledged but the till may not yet see in HQ's levels.
+
+    The till shows HQ's level + the movements HQ has not acknowledged + these. They go in
+    the transaction that records HQ's ack, and leave in the transaction that ends a stock
+    pull whose first page said HQ's levels already count their op (``includes_seq``):
+    between the ack and that pull a movement is never missing, and never counted twice."""
+
+    __tablename__ = "acked_movements"
+    __table_args__ = (Index("ix_acked_movements_item_id", "item_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    line: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    item_id: Mapped[uuid.UUID]
+    location_id: Mapped[uuid.UUID]
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
 
 
 class Counter(LocalBase):

@@ -1,9 +1,10 @@
 """Stock levels as the till shows them, and a manager's stock moves.
 
-The level shown is HQ's (as last pulled) plus this till's movements HQ has not
-acknowledged yet: the movements inside ops still in the outbox (sales, refunds and
-``stock.moved``). Acknowledged ones are inside HQ's level already, and a movement
-travels in exactly one op, so none is counted twice.
+The level shown is HQ's (as last pulled) plus this till's movements HQ's pulled level does
+not count yet: those inside ops still in the outbox (sales, refunds and ``stock.moved``),
+and those of ops HQ acknowledged after the levels were pulled (``AckedMovement``, dropped by
+the stock pull that brings levels counting them). A movement travels in exactly one op and
+sits in exactly one of those places, so none is missing and none is counted twice.
 
 A move writes its ``inv.stock_movements`` rows and one ``stock.moved`` op in one
 transaction. Receiving, adjusting and counting are a manager's (or a cashier with a
@@ -23,20 +24,19 @@ from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.db.local import OutboxOp
+from arcoiris_desktop.db.local import AckedMovement, OutboxOp
 from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.service import enqueue, record_audit
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, StockLevel, StockMovement
 from arcoiris_shared.money import quantize
-from arcoiris_shared.sync_protocol import wire_decimal
+from arcoiris_shared.sync_protocol import MOVING_KINDS, wire_decimal
 
 ZERO = Decimal(0)
 MAX_QUANTITY = Decimal("1000000")
 QUANTITY_STEP = Decimal("0.001")
 # Ops whose payload carries movements at this till's store.
-MOVING_OPS = ("sale.completed", "sale.refunded", "stock.moved")
 StockReason = Literal["receipt", "adjustment", "count"]
 # Why stock is adjusted, and which way it moves.
 ADJUSTMENTS: dict[str, int] = {"damage": -1, "loss": -1, "found": 1}
@@ -77,7 +77,7 @@ def level(session: Session, config: TerminalConfig, item_id: uuid.UUID) -> Decim
             StockLevel.location_id == config.location_id,
         )
     ) or Decimal(0)
-    pending = session.scalars(select(OutboxOp.payload).where(OutboxOp.kind.in_(MOVING_OPS))).all()
+    pending = session.scalars(select(OutboxOp.payload).where(OutboxOp.kind.in_(MOVING_KINDS))).all()
     wanted, here = str(item_id), str(config.location_id)
     moved = sum(
         (
@@ -88,7 +88,12 @@ def level(session: Session, config: TerminalConfig, item_id: uuid.UUID) -> Decim
         ),
         ZERO,
     )
-    return hq + moved
+    acked = session.scalars(
+        select(AckedMovement.quantity).where(
+            AckedMovement.item_id == item_id, AckedMovement.location_id == config.location_id
+        )
+    ).all()
+    return hq + moved + sum(acked, ZERO)
 
 
 APPROVAL_ACTION = "stock.move"

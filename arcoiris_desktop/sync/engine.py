@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import load_config, put_settings
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.db.local import OutboxOp, Setting, SyncRejection, SyncState
+from arcoiris_desktop.db.local import AckedMovement, OutboxOp, Setting, SyncRejection, SyncState
 from arcoiris_desktop.sync import apply
 from arcoiris_desktop.sync.client import (
     BatchTooLarge,
@@ -35,7 +36,14 @@ from arcoiris_desktop.sync.client import (
 )
 from arcoiris_desktop.sync.credentials import CredentialStore
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.sync_protocol import ENTITIES, EnrollResponse, Op, SnapshotPage, StockPage
+from arcoiris_shared.sync_protocol import (
+    ENTITIES,
+    MOVING_KINDS,
+    EnrollResponse,
+    Op,
+    SnapshotPage,
+    StockPage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +203,9 @@ class SyncEngine:
                     row = by_seq.get(seq)
                     if row is None:
                         continue
+                    if result.status == "applied" and row.kind in MOVING_KINDS:
+                        # Counted by the till until a stock pull brings levels with it.
+                        session.add_all(_acked_movements(seq, row.payload))
                     if result.status == "rejected" and session.get(SyncRejection, seq) is None:
                         session.add(
                             SyncRejection(
@@ -264,13 +275,19 @@ class SyncEngine:
                 return applied
 
     def pull_stock(self, client: SyncClient) -> int:
-        """HQ's levels at this store, which already count every op HQ acknowledged. The next
-        page is on its way from HQ while this one is written."""
+        """HQ's levels at this store. The next page is on its way from HQ while this one is
+        written.
+
+        A pass (pages until ``has_more`` is false) remembers the ``includes_seq`` of its first
+        page (kept across a resume): when the pass ends, HQ's levels count every op up to it,
+        so those ops' acknowledged movements stop being added by the till (same
+        transaction)."""
         org_id, location_id = self._config()
         applied = 0
         while True:
             with self.db.read() as session:
                 since = self._state(session, "stock_since")
+                pass_seq = self._state(session, "stock_pass_seq")
             try:
                 page: StockPage = self._fetched(
                     client, ("stock", since), partial(client.stock, since, self.page_size)
@@ -286,7 +303,20 @@ class SyncEngine:
                     apply.apply_stock(
                         session, org_id=org_id, location_id=location_id, levels=page.levels
                     )
-                    self._set_state(session, stock_since=page.next_since or None)
+                    if pass_seq is None and page.includes_seq is not None:
+                        pass_seq = str(page.includes_seq)
+                    if page.has_more:
+                        self._set_state(
+                            session, stock_since=page.next_since or None, stock_pass_seq=pass_seq
+                        )
+                    else:
+                        if pass_seq is not None:
+                            session.execute(
+                                delete(AckedMovement).where(AckedMovement.seq <= int(pass_seq))
+                            )
+                        self._set_state(
+                            session, stock_since=page.next_since or None, stock_pass_seq=None
+                        )
             except BaseException:
                 self._ahead = None  # whatever it brings is not wanted now
                 raise
@@ -444,3 +474,16 @@ def adopt_enrolment(
         raise_counter(session, "receipt_no", enrolled.last_receipt_no)
     CredentialStore(data_dir).save(enrolled.credential)
     logger.info("enrolled as terminal %s (%s)", enrolled.terminal_code, enrolled.terminal_id)
+
+
+def _acked_movements(seq: int, payload: dict[str, Any]) -> list[AckedMovement]:
+    return [
+        AckedMovement(
+            seq=seq,
+            line=n,
+            item_id=uuid.UUID(m["item_id"]),
+            location_id=uuid.UUID(m["location_id"]),
+            quantity=Decimal(m["quantity"]),
+        )
+        for n, m in enumerate(payload.get("movements", []), start=1)
+    ]

@@ -20,7 +20,7 @@ from arcoiris_shared.sync_protocol import ENTITIES, Change, PullResponse, Snapsh
 from sync_server.errors import BadRequest
 from sync_server.org.models import Organization, OrgSetting, User, UserOrgRole
 from sync_server.sync import catalog
-from sync_server.sync.models import CatalogChange
+from sync_server.sync.models import CatalogChange, TerminalDevice
 
 # Org fields a till needs, sent as settings so one mechanism carries them.
 ORG_FIELDS = ("name", "currency", "locale", "timezone")
@@ -299,6 +299,30 @@ def _stock_full_pass(
 
 def stock(
     *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    location_id: uuid.UUID,
+    since: str | None,
+    limit: int,
+    terminal_id: uuid.UUID | None = None,
+) -> StockPage:
+    """A page of levels, with the terminal's last acknowledged seq read first (in its own
+    statement, so every op up to it committed before the levels are read)."""
+    includes = (
+        db_session.scalar(
+            select(TerminalDevice.last_seq).where(
+                TerminalDevice.org_id == org_id, TerminalDevice.terminal_id == terminal_id
+            )
+        )
+        if terminal_id is not None
+        else None
+    )
+    page = _stock_page(db_session, org_id, location_id, since, limit)
+    page.includes_seq = includes
+    return page
+
+
+def _stock_page(
     db_session: Session,
     org_id: uuid.UUID,
     location_id: uuid.UUID,

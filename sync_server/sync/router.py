@@ -156,6 +156,7 @@ def stock(
         location_id=device.terminal.location_id,
         since=since,
         limit=limit,
+        terminal_id=device.terminal_id,
     )
 
 
