@@ -408,7 +408,7 @@ def _enrol(server: Server, data_dir: Path, code: str) -> Any:
     )
     tdb = TillDb(data_dir / DB_FILENAME)
     adopt_enrolment(tdb, data_dir, server.url, enrolled, code)
-    return tdb, SyncEngine(tdb, data_dir, batch_size=500, page_size=5000), enrolled
+    return tdb, SyncEngine(tdb, data_dir), enrolled  # the till's own batch and page sizes
 
 
 def backlog() -> None:
