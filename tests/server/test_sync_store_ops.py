@@ -113,9 +113,7 @@ def test_a_shift_closed_over_opened_in_an_earlier_push(client, db, world_a):
     assert tb["1000"] == D("0.20") and tb["5900"] == -D("0.20")
 
 
-def test_shift_ops_that_cannot_be_right_are_rejected_and_the_queue_moves_on(
-    client, db, world_a
-):
+def test_shift_ops_that_cannot_be_right_are_rejected_and_the_queue_moves_on(client, db, world_a):
     enrolled = enroll(client, world_a)
     shift = _shift(world_a, enrolled)
     never_opened = _shift(world_a, enrolled)
