@@ -26,6 +26,11 @@ class Formatter:
     def time(self, moment: dt.datetime) -> str:
         return moment.astimezone(self.zone).strftime("%H:%M")
 
+    def is_earlier_day(self, moment: dt.datetime, now: dt.datetime | None = None) -> bool:
+        """Whether ``moment`` fell on an earlier calendar day than ``now``, in the store."""
+        now = now or dt.datetime.now(dt.UTC)
+        return moment.astimezone(self.zone).date() < now.astimezone(self.zone).date()
+
     def money(self, amount: Decimal) -> str:
         # babel takes ~50 µs an amount; a cart repaints the same few amounts on every scan.
         text = self._cache.get(amount)

@@ -56,7 +56,7 @@ from arcoiris_desktop.ui.format import Formatter
 from arcoiris_desktop.ui.manager_actions import ManagerActions
 from arcoiris_desktop.ui.models import CartModel, SearchModel
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
-from arcoiris_desktop.ui.theme import ACCENT, DANGER
+from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
 from arcoiris_desktop.ui.worker import Worker
 
 logger = logging.getLogger(__name__)
@@ -251,6 +251,13 @@ class SaleScreen(QWidget):
         if shift is None:
             self.shift_label.setText("NO SHIFT OPEN: a manager opens one with F6")
             self.shift_label.setStyleSheet(f"color: {DANGER}; font-weight: 700;")
+        elif self.fmt.is_earlier_day(shift.opened_at):
+            # Yesterday's drawer still open: today's takings would land in it.
+            self.shift_label.setText(
+                f"Shift open since {self.fmt.when(shift.opened_at)}, an earlier day: "
+                "a manager closes it with F6 and opens today's"
+            )
+            self.shift_label.setStyleSheet(f"color: {WARN}; font-weight: 700;")
         else:
             self.shift_label.setText(
                 f"Shift open since {self.fmt.time(shift.opened_at)} · float "

@@ -4,6 +4,7 @@ and the Z report on paper, F7 to find or add a customer, F10 to receive stock.""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal as D
 
 import pytest
@@ -228,3 +229,16 @@ def test_receive_stock_from_the_keyboard(qtbot, window, till):
     assert till.stock_of(milk.item_id) == before + 12, "recorded once"
     assert dialog.item_field.text() == "" and dialog.item_field.hasFocus(), "ready for the next"
     assert dialog.item is None, "the next quantity never lands on the milk"
+
+
+def test_a_shift_left_open_from_an_earlier_day_is_flagged(qtbot, window, till):
+    import datetime as dt
+
+    w = window
+    sign_in(qtbot, w, "cashier", CASHIER_PIN)
+    shift = till.current_shift()
+    assert shift is not None and "float" in w.sale.shift_label.text()
+    yesterday = dataclasses.replace(shift, opened_at=shift.opened_at - dt.timedelta(days=1))
+    w.sale.set_shift(yesterday)
+    assert "an earlier day" in w.sale.shift_label.text()
+    assert "F6" in w.sale.shift_label.text()
