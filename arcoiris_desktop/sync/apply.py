@@ -23,9 +23,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import put_settings
-from arcoiris_desktop.db.local import Setting, SnapshotSeen, StaffMember
+from arcoiris_desktop.db.local import Setting, SnapshotSeen, StaffMember, SyncState
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.inv import Item, Location, StockLevel
+from arcoiris_shared.db.inv import Item, ItemTax, Location, StockLevel
 from arcoiris_shared.db.pos import Customer, TaxRate
 
 # Entities retired by flag, not deleted: past sales point at them.
@@ -251,6 +251,196 @@ def retire_items_between(
     _sqlite(session).execute(_RETIRE_RANGE, (uid(org_id), low, high, delivered_ids))
 
 
+# -- a first snapshot into an empty catalog ------------------------------------------------
+#
+# A till with no items at all (nothing to sell, nothing to search) takes a snapshot's items
+# into a staging table with no index: each page is appended there in its own transaction
+# with its cursor, as every page is. With the last page, in that page's one transaction, the
+# staged items join the catalog set-based (the catalog's indexes and the search index built
+# once, in memory, instead of being rewritten at random a page at a time) and the staging
+# table goes. So the catalog goes from empty to whole in one commit: a lookup sees no items
+# or all of them, every index is always there and the search index always agrees with the
+# items. The flag (``sync_state['catalog_bulk_load']``) and the staged rows commit with the
+# page that made them; a till killed at any point resumes the snapshot where its cursor
+# stands and finishes the load. A till that already has items takes the per-page path.
+
+BULK_LOAD = "catalog_bulk_load"
+STAGING_TABLES = ("pull_staged_items", "pull_staged_codes")
+
+# Values already in their stored form; no index, no constraint: a page only appends.
+_CREATE_STAGED = (
+    "CREATE TABLE IF NOT EXISTS pull_staged_items (id TEXT NOT NULL, sku TEXT NOT NULL, "
+    "name TEXT NOT NULL, category TEXT, unit TEXT NOT NULL, price, cost, tracked, weighed, "
+    "is_active, taxes TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pull_staged_codes (item_id TEXT NOT NULL, barcode TEXT NOT NULL)",
+)
+_STAGE = "INSERT INTO pull_staged_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_STAGE_CODES = "INSERT INTO pull_staged_codes VALUES (?, ?)"
+_MERGE_ITEMS = (
+    "INSERT INTO items (org_id, id, sku, name, category, unit, price, cost, tracked, weighed, "
+    "is_active, created_at, updated_at) SELECT ?, id, sku, name, category, unit, price, cost, "
+    "tracked, weighed, is_active, ?, ? FROM pull_staged_items WHERE true ORDER BY rowid "
+    "ON CONFLICT (org_id, id) DO UPDATE SET sku = excluded.sku, name = excluded.name, "
+    "category = excluded.category, unit = excluded.unit, price = excluded.price, "
+    "cost = excluded.cost, tracked = excluded.tracked, weighed = excluded.weighed, "
+    "is_active = excluded.is_active, updated_at = excluded.updated_at"
+)
+# A barcode sent twice (it moved between items while the pages were fetched): the later
+# page's owner keeps it, as on the per-page path.
+_MERGE_CODES = (
+    "INSERT OR REPLACE INTO item_barcodes (org_id, barcode, item_id) "
+    "SELECT ?, barcode, item_id FROM pull_staged_codes ORDER BY rowid"
+)
+# Rates the till does not know are skipped, as on the per-page path.
+_MERGE_TAXES = (
+    "INSERT OR IGNORE INTO item_taxes (org_id, item_id, tax_rate_id) SELECT ?, s.id, t.value "
+    "FROM pull_staged_items AS s, json_each(s.taxes) AS t "
+    "WHERE EXISTS (SELECT 1 FROM tax_rates r WHERE r.org_id = ? AND r.id = t.value)"
+)
+_MERGE_KEYS = (
+    "INSERT OR IGNORE INTO search_keys (org_id, item_id) SELECT ?, id FROM pull_staged_items "
+    "ORDER BY rowid"
+)
+_UNINDEX_ORG = (
+    "DELETE FROM item_search WHERE rowid IN (SELECT id FROM search_keys WHERE org_id = ?)"
+)
+_INDEX_ORG = (
+    "INSERT INTO item_search (rowid, name, sku, codes) "
+    "SELECT k.id, i.name, i.sku, coalesce((SELECT group_concat(b.barcode, ' ') "
+    "FROM item_barcodes b WHERE b.org_id = i.org_id AND b.item_id = i.id), '') "
+    "FROM search_keys k JOIN items i ON i.org_id = k.org_id AND i.id = k.item_id "
+    "WHERE k.org_id = ? ORDER BY k.id"
+)
+# Secondary indexes built once after the rows are in (sorted, not grown at random); made
+# again from their own stored definitions, in the same transaction.
+_REBUILT_INDEXES = ("ix_items_org_id_name", "ix_item_barcodes_org_id_item_id")
+
+
+def bulk_load_pending(session: Session) -> bool:
+    """Whether a first snapshot's items are staged, waiting for its last page."""
+    return session.get(SyncState, BULK_LOAD) is not None
+
+
+def _bulk_load(session: Session, *, starting: bool) -> bool:
+    """Whether this item page goes to the staging tables. At the snapshot's first item page,
+    a till with no items at all starts a bulk load (same transaction as the page)."""
+    conn = _sqlite(session)
+    pending = conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (BULK_LOAD,)).fetchone()
+    if not starting:
+        return pending is not None
+    if conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None:
+        if pending is not None:  # cannot be (the flag clears as the items arrive)
+            _drop_staging(conn)
+        return False
+    for sql in _CREATE_STAGED:
+        conn.execute(sql)
+    for table in STAGING_TABLES:  # a load begun again from its first page
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+    now = _binder(session, SyncState.__table__.c.updated_at)(utcnow())
+    conn.execute(_TRIGGERS_ASIDE, (BULK_LOAD, now))
+    return True
+
+
+def _drop_staging(conn: sqlite3.Connection) -> None:
+    for table in STAGING_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(_TRIGGERS_BACK, (BULK_LOAD,))
+
+
+def _stage_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    conn = _sqlite(session)
+    _bulk_settings(session, conn)
+    stored_id = _id_binder(session, Item.__table__.c.id)
+    money = _decimal_binder(session, Item.__table__.c.price)
+    tax_id = _id_binder(session, ItemTax.__table__.c.tax_rate_id)
+    tax_lists: dict[tuple[str, ...], str] = {}  # most items share their rates
+
+    def taxes(ids: Sequence[str]) -> str:
+        key = tuple(ids)
+        try:
+            return tax_lists[key]
+        except KeyError:
+            tax_lists[key] = text = json.dumps([tax_id(t) for t in key])
+            return text
+
+    ids = [stored_id(r["id"]) for r in rows]
+    conn.executemany(
+        _STAGE,
+        [
+            (
+                i,
+                r["sku"],
+                r["name"],
+                r.get("category"),
+                r["unit"],
+                money(r["price"]),
+                money(r.get("cost")),
+                bool(r["tracked"]),
+                bool(r["weighed"]),
+                bool(r["is_active"]),
+                taxes(r.get("tax_rate_ids", ())),
+            )
+            for i, r in zip(ids, rows, strict=True)
+        ],
+    )
+    conn.executemany(
+        _STAGE_CODES,
+        [(i, c) for i, r in zip(ids, rows, strict=True) for c in r.get("barcodes", ())],
+    )
+
+
+# FTS5's own merging held back while the whole catalog is indexed in one statement, then
+# the index merged once (a compact index answers the first keystrokes fastest); the two
+# settings go back to what they were (FTS5's defaults unless set).
+_FTS_MERGE_SETTINGS = {"automerge": 4, "crisismerge": 16}
+_FTS_SET = "INSERT INTO item_search (item_search, rank) VALUES (?, ?)"
+
+
+def _index_all(conn: sqlite3.Connection, org: Any) -> None:
+    before = dict(_FTS_MERGE_SETTINGS)
+    for key, value in conn.execute(
+        "SELECT k, v FROM item_search_config WHERE k IN ('automerge', 'crisismerge')"
+    ):
+        before[key] = value
+    conn.execute(_FTS_SET, ("automerge", 0))
+    conn.execute(_FTS_SET, ("crisismerge", 2000))
+    conn.execute(_INDEX_ORG, (org,))
+    conn.execute("INSERT INTO item_search (item_search) VALUES ('optimize')")
+    for key, value in before.items():
+        conn.execute(_FTS_SET, (key, value))
+
+
+def _finish_bulk_load(session: Session, *, org_id: uuid.UUID) -> None:
+    """The staged items into the catalog, its indexes and the search index, set-based, in
+    the transaction of the snapshot's last item page."""
+    conn = _sqlite(session)
+    _bulk_settings(session, conn)
+    org = _binder(session, Item.__table__.c.org_id)(org_id)
+    now = _binder(session, Item.__table__.c.updated_at)(utcnow())
+    conn.execute(_TRIGGERS_ASIDE, (SEARCH_BY_PAGE, now))
+    indexes = [
+        (name, sql)
+        for name in _REBUILT_INDEXES
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        )
+    ]
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute(_MERGE_ITEMS, (org, now, now))
+    conn.execute(_MERGE_CODES, (org,))
+    for _, sql in indexes:
+        conn.execute(sql)
+    conn.execute(_MERGE_TAXES, (org, org))
+    conn.execute(_UNINDEX_ORG, (org,))  # none: the catalog was empty
+    conn.execute(_MERGE_KEYS, (org,))
+    _index_all(conn, org)
+    _drop_staging(conn)
+    conn.execute(_TRIGGERS_BACK, (SEARCH_BY_PAGE,))
+
+
 def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], keys: Sequence[str]) -> None:
     if not rows:
         return
@@ -396,7 +586,14 @@ def apply_snapshot_page(
     """One snapshot page, the rows after ``after``; ``next_after`` None: the entity's last.
 
     Items (a catalog's bulk) are retired by key range page by page; the other entities
-    remember what they were sent and retire the rest once their last page is in."""
+    remember what they were sent and retire the rest once their last page is in. Into an
+    empty catalog, items are staged page by page and join the catalog at once with the
+    last page (see ``bulk_load_pending``)."""
+    if entity == "item" and _bulk_load(session, starting=after is None):
+        _stage_items(session, rows)
+        if next_after is None:
+            _finish_bulk_load(session, org_id=org_id)
+        return
     apply_rows(session, org_id=org_id, location_id=location_id, entity=entity, rows=rows)
     if entity == "item":
         retire_items_between(session, org_id=org_id, after=after, upto=next_after, delivered=rows)
