@@ -254,15 +254,17 @@ def retire_items_between(
 # -- a first snapshot into an empty catalog ------------------------------------------------
 #
 # A till with no items at all (nothing to sell, nothing to search) takes a snapshot's items
-# into a staging table with no index: each page is appended there in its own transaction
-# with its cursor, as every page is. With the last page, in that page's one transaction, the
-# staged items join the catalog set-based (the catalog's indexes and the search index built
-# once, in memory, instead of being rewritten at random a page at a time) and the staging
-# table goes. So the catalog goes from empty to whole in one commit: a lookup sees no items
-# or all of them, every index is always there and the search index always agrees with the
-# items. The flag (``sync_state['catalog_bulk_load']``) and the staged rows commit with the
-# page that made them; a till killed at any point resumes the snapshot where its cursor
-# stands and finishes the load. A till that already has items takes the per-page path.
+# into staging tables with no index, each page appended there in its own transaction with
+# its cursor, as every page is; the page is added to the search index too (keys in id order,
+# FTS5 segments appended, none merged yet). With the last page, in that page's one
+# transaction, the staged items join the catalog set-based (its indexes grown once instead
+# of rewritten at random a page at a time), the search index is merged and the staging
+# tables go. So the catalog goes from empty to whole in one commit: a lookup sees no items or
+# all of them (what the index holds meanwhile resolves to no item), every index is always
+# there, and once the flag (``sync_state['catalog_bulk_load']``) is gone the search index
+# agrees with the items. The flag and the staged rows commit with the page that made them;
+# a till killed at any point resumes the snapshot where its cursor stands and finishes the
+# load. A till that already has items takes the per-page path.
 
 BULK_LOAD = "catalog_bulk_load"
 STAGING_TABLES = ("pull_staged_items", "pull_staged_codes")
@@ -274,8 +276,18 @@ _CREATE_STAGED = (
     "is_active, taxes TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS pull_staged_codes (item_id TEXT NOT NULL, barcode TEXT NOT NULL)",
 )
-_STAGE = "INSERT INTO pull_staged_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_STAGE_CODES = "INSERT INTO pull_staged_codes VALUES (?, ?)"
+# A page in one statement each, its rows carried as one JSON parameter: a statement a row
+# would hand the interpreter lock back and forth with the thread fetching the next page at
+# every row (each wait up to a switch interval).
+_STAGE = (
+    "INSERT INTO pull_staged_items SELECT p.value ->> 0, p.value ->> 1, p.value ->> 2, "
+    "p.value ->> 3, p.value ->> 4, p.value ->> 5, p.value ->> 6, p.value ->> 7, "
+    "p.value ->> 8, p.value ->> 9, p.value ->> 10 FROM json_each(?) AS p ORDER BY p.key"
+)
+_STAGE_CODES = (
+    "INSERT INTO pull_staged_codes SELECT c.value ->> 0, c.value ->> 1 FROM json_each(?) AS c "
+    "ORDER BY c.key"
+)
 _MERGE_ITEMS = (
     "INSERT INTO items (org_id, id, sku, name, category, unit, price, cost, tracked, weighed, "
     "is_active, created_at, updated_at) SELECT ?, id, sku, name, category, unit, price, cost, "
@@ -297,19 +309,19 @@ _MERGE_TAXES = (
     "FROM pull_staged_items AS s, json_each(s.taxes) AS t "
     "WHERE EXISTS (SELECT 1 FROM tax_rates r WHERE r.org_id = ? AND r.id = t.value)"
 )
-_MERGE_KEYS = (
-    "INSERT OR IGNORE INTO search_keys (org_id, item_id) SELECT ?, id FROM pull_staged_items "
-    "ORDER BY rowid"
+_PAGE_KEYS = (
+    "INSERT INTO search_keys (org_id, item_id) SELECT ?, value FROM json_each(?) ORDER BY key"
 )
-_UNINDEX_ORG = (
-    "DELETE FROM item_search WHERE rowid IN (SELECT id FROM search_keys WHERE org_id = ?)"
-)
-_INDEX_ORG = (
+_INDEX_PAGE = (
     "INSERT INTO item_search (rowid, name, sku, codes) "
-    "SELECT k.id, i.name, i.sku, coalesce((SELECT group_concat(b.barcode, ' ') "
-    "FROM item_barcodes b WHERE b.org_id = i.org_id AND b.item_id = i.id), '') "
-    "FROM search_keys k JOIN items i ON i.org_id = k.org_id AND i.id = k.item_id "
-    "WHERE k.org_id = ? ORDER BY k.id"
+    "SELECT k.id, p.value ->> 2, p.value ->> 1, p.value ->> 11 FROM json_each(?) AS p "
+    "CROSS JOIN search_keys k ON k.org_id = ? AND k.item_id = p.value ->> 0"
+)
+# Barcodes staged more than once (moved between items while the pages were fetched): whose
+# they were, to be reindexed with the codes they ended with.
+_CODES_MOVED = (
+    "SELECT DISTINCT item_id FROM pull_staged_codes WHERE barcode IN "
+    "(SELECT barcode FROM pull_staged_codes GROUP BY barcode HAVING count(*) > 1)"
 )
 # Secondary indexes built once after the rows are in (sorted, not grown at random); made
 # again from their own stored definitions, in the same transaction.
@@ -336,9 +348,32 @@ def _bulk_load(session: Session, *, starting: bool) -> bool:
         conn.execute(sql)
     for table in STAGING_TABLES:  # a load begun again from its first page
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+    # No items: whatever the search index holds is a load begun before (usually nothing).
+    conn.execute("DELETE FROM item_search")
+    conn.execute("DELETE FROM search_keys")
+    _hold_fts_merges(conn)
     now = _binder(session, SyncState.__table__.c.updated_at)(utcnow())
     conn.execute(_TRIGGERS_ASIDE, (BULK_LOAD, now))
     return True
+
+
+# While a load is pending, FTS5 merges none of the segments the pages append (each page's
+# commit writes only its own); the last page merges them once (a compact index answers the
+# first keystrokes fastest) and puts FTS5's defaults back.
+_FTS_HELD = {"automerge": 0, "crisismerge": 2000}
+_FTS_DEFAULTS = {"automerge": 4, "crisismerge": 16}
+_FTS_SET = "INSERT INTO item_search (item_search, rank) VALUES (?, ?)"
+
+
+def _hold_fts_merges(conn: sqlite3.Connection) -> None:
+    for key, value in _FTS_HELD.items():
+        conn.execute(_FTS_SET, (key, value))
+
+
+def _merge_fts(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO item_search (item_search) VALUES ('optimize')")
+    for key, value in _FTS_DEFAULTS.items():
+        conn.execute(_FTS_SET, (key, value))
 
 
 def _drop_staging(conn: sqlite3.Connection) -> None:
@@ -347,11 +382,15 @@ def _drop_staging(conn: sqlite3.Connection) -> None:
     conn.execute(_TRIGGERS_BACK, (BULK_LOAD,))
 
 
-def _stage_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+def _stage_items(session: Session, org_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> None:
+    """A page into the staging tables, and into the search index already (it only appends
+    there: keys in id order, FTS5 segments), so the last page has less to do. Until the
+    items join the catalog, what the index finds resolves to no item."""
     if not rows:
         return
     conn = _sqlite(session)
     _bulk_settings(session, conn)
+    org = _binder(session, Item.__table__.c.org_id)(org_id)
     stored_id = _id_binder(session, Item.__table__.c.id)
     money = _decimal_binder(session, Item.__table__.c.price)
     tax_id = _id_binder(session, ItemTax.__table__.c.tax_rate_id)
@@ -366,8 +405,7 @@ def _stage_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
             return text
 
     ids = [stored_id(r["id"]) for r in rows]
-    conn.executemany(
-        _STAGE,
+    page = json.dumps(
         [
             (
                 i,
@@ -377,44 +415,25 @@ def _stage_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
                 r["unit"],
                 money(r["price"]),
                 money(r.get("cost")),
-                bool(r["tracked"]),
-                bool(r["weighed"]),
-                bool(r["is_active"]),
+                int(bool(r["tracked"])),
+                int(bool(r["weighed"])),
+                int(bool(r["is_active"])),
                 taxes(r.get("tax_rate_ids", ())),
+                " ".join(r.get("barcodes", ())),
             )
             for i, r in zip(ids, rows, strict=True)
-        ],
+        ]
     )
-    conn.executemany(
-        _STAGE_CODES,
-        [(i, c) for i, r in zip(ids, rows, strict=True) for c in r.get("barcodes", ())],
-    )
-
-
-# FTS5's own merging held back while the whole catalog is indexed in one statement, then
-# the index merged once (a compact index answers the first keystrokes fastest); the two
-# settings go back to what they were (FTS5's defaults unless set).
-_FTS_MERGE_SETTINGS = {"automerge": 4, "crisismerge": 16}
-_FTS_SET = "INSERT INTO item_search (item_search, rank) VALUES (?, ?)"
-
-
-def _index_all(conn: sqlite3.Connection, org: Any) -> None:
-    before = dict(_FTS_MERGE_SETTINGS)
-    for key, value in conn.execute(
-        "SELECT k, v FROM item_search_config WHERE k IN ('automerge', 'crisismerge')"
-    ):
-        before[key] = value
-    conn.execute(_FTS_SET, ("automerge", 0))
-    conn.execute(_FTS_SET, ("crisismerge", 2000))
-    conn.execute(_INDEX_ORG, (org,))
-    conn.execute("INSERT INTO item_search (item_search) VALUES ('optimize')")
-    for key, value in before.items():
-        conn.execute(_FTS_SET, (key, value))
+    conn.execute(_STAGE, (page,))
+    codes = [(i, c) for i, r in zip(ids, rows, strict=True) for c in r.get("barcodes", ())]
+    conn.execute(_STAGE_CODES, (json.dumps(codes),))
+    conn.execute(_PAGE_KEYS, (org, json.dumps(ids)))
+    conn.execute(_INDEX_PAGE, (page, org))
 
 
 def _finish_bulk_load(session: Session, *, org_id: uuid.UUID) -> None:
-    """The staged items into the catalog, its indexes and the search index, set-based, in
-    the transaction of the snapshot's last item page."""
+    """The staged items into the catalog and its indexes, set-based, in the transaction of
+    the snapshot's last item page."""
     conn = _sqlite(session)
     _bulk_settings(session, conn)
     org = _binder(session, Item.__table__.c.org_id)(org_id)
@@ -434,9 +453,13 @@ def _finish_bulk_load(session: Session, *, org_id: uuid.UUID) -> None:
     for _, sql in indexes:
         conn.execute(sql)
     conn.execute(_MERGE_TAXES, (org, org))
-    conn.execute(_UNINDEX_ORG, (org,))  # none: the catalog was empty
-    conn.execute(_MERGE_KEYS, (org,))
-    _index_all(conn, org)
+    (staged,) = conn.execute("SELECT count(*) FROM pull_staged_codes").fetchone()
+    (kept,) = conn.execute("SELECT count(*) FROM item_barcodes").fetchone()
+    if kept != staged:  # some barcode moved between pages: its items indexed anew
+        moved = json.dumps([i for (i,) in conn.execute(_CODES_MOVED)])
+        conn.execute(_UNINDEX, (org, moved))
+        conn.execute(_INDEX, (org, moved))
+    _merge_fts(conn)
     _drop_staging(conn)
     conn.execute(_TRIGGERS_BACK, (SEARCH_BY_PAGE,))
 
@@ -590,7 +613,7 @@ def apply_snapshot_page(
     empty catalog, items are staged page by page and join the catalog at once with the
     last page (see ``bulk_load_pending``)."""
     if entity == "item" and _bulk_load(session, starting=after is None):
-        _stage_items(session, rows)
+        _stage_items(session, org_id, rows)
         if next_after is None:
             _finish_bulk_load(session, org_id=org_id)
         return
@@ -632,9 +655,11 @@ def clear_seen(session: Session) -> None:
     session.execute(delete(SnapshotSeen))
 
 
+# A page in one statement, its levels as one JSON parameter (see _STAGE).
 _UPSERT_STOCK = (
     "INSERT INTO stock_levels (org_id, item_id, location_id, quantity, updated_at) "
-    "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE org_id = ? AND id = ?) "
+    "SELECT ?, p.value ->> 0, ?, p.value ->> 1, ? FROM json_each(?) AS p "
+    "WHERE EXISTS (SELECT 1 FROM items WHERE org_id = ? AND id = p.value ->> 0) "
     "ON CONFLICT (org_id, item_id, location_id) DO UPDATE SET quantity = excluded.quantity, "
     "updated_at = excluded.updated_at"
 )
@@ -655,8 +680,5 @@ def apply_stock(
     qty = _decimal_binder(session, StockLevel.__table__.c.quantity)
     org, here = uid(org_id), uid(location_id)
     now = _binder(session, StockLevel.__table__.c.updated_at)(utcnow())
-    rows = []
-    for x in levels:
-        item = stored_id(x["item_id"])
-        rows.append((org, item, here, qty(x["quantity"]), now, org, item))
-    _sqlite(session).executemany(_UPSERT_STOCK, rows)
+    page = json.dumps([(stored_id(x["item_id"]), qty(x["quantity"])) for x in levels])
+    _sqlite(session).execute(_UPSERT_STOCK, (org, here, now, page, org))
