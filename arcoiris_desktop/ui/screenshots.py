@@ -104,7 +104,8 @@ def render(out: Path) -> list[Path]:
             count.fields[Decimal(face)].setText(str(n))
         count._pieces_changed()
         shoot_dialog("10-shift-open-count", count)
-        count.accept()
+        count.accept()  # asks "Open shift with …?"
+        count.accept()  # confirmed
         _wait(app, lambda: sale.shift is not None)
         codes = [
             "8410001000008",
@@ -237,6 +238,7 @@ def render(out: Path) -> list[Path]:
         closing = dialog_of(CashCountDialog)
         closing.total_field.setText("146.30")
         closing._show_total()
+        closing.accept()  # the confirmation a manager sees before the count becomes a fact
         shoot_dialog("15-cash-count-close", closing)
         closing.accept()
         z_report = dialog_of(ShiftReportDialog)

@@ -59,7 +59,9 @@ class CashCountDialog(QDialog):
         layout.addWidget(heading)
         self.fields: dict[Decimal, QLineEdit] = {}
         if denominations:
-            hint = QLabel("How many of each note and coin (Tab to move), or just the total below")
+            hint = QLabel(
+                "How many of each note and coin (Enter or Tab moves on), or just the total below"
+            )
             hint.setProperty("role", "muted")
             layout.addWidget(hint)
             grid = QGridLayout()
