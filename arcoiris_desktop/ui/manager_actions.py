@@ -149,7 +149,15 @@ class ManagerActions:
         return dialog
 
     def _print(self, report: ShiftReport) -> None:
-        self.worker.run(self.till.print_shift_report, report, done=self._printed)
+        self.worker.run(
+            self.till.print_shift_report,
+            report,
+            done=self._printed,
+            # The report is on disk already; the manager is told and can print it again.
+            failed=lambda exc: self.s.banner.warn(
+                f"The report did not print ({_message(exc)}); press Print to try again"
+            ),
+        )
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.s.last_print = outcome
