@@ -20,7 +20,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastapi import Depends, Header, Request
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
@@ -130,15 +130,17 @@ def _credential(request: Request) -> tuple[uuid.UUID, str]:
         raise Unauthorized("Malformed device credential", code="terminal_unknown") from exc
 
 
+def devices_with_terminals() -> Select[TerminalDevice, Terminal]:
+    """Device credentials with their terminals: every credential check starts here."""
+    return select(TerminalDevice, Terminal).join(
+        Terminal,
+        (Terminal.org_id == TerminalDevice.org_id) & (Terminal.id == TerminalDevice.terminal_id),
+    )
+
+
 def _verify(session: Session, terminal_id: uuid.UUID, sha: str, protocol: int) -> DeviceContext:
     row = session.execute(
-        select(TerminalDevice, Terminal)
-        .join(
-            Terminal,
-            (Terminal.org_id == TerminalDevice.org_id)
-            & (Terminal.id == TerminalDevice.terminal_id),
-        )
-        .where(TerminalDevice.terminal_id == terminal_id)
+        devices_with_terminals().where(TerminalDevice.terminal_id == terminal_id)
     ).first()
     device, terminal = (row[0], row[1]) if row is not None else (None, None)
     problem = credential_problem(device, terminal, sha)
@@ -242,13 +244,7 @@ def _devices(
 ) -> dict[uuid.UUID, tuple[TerminalDevice, Terminal]]:
     with session_factory() as session:
         rows = session.execute(
-            select(TerminalDevice, Terminal)
-            .join(
-                Terminal,
-                (Terminal.org_id == TerminalDevice.org_id)
-                & (Terminal.id == TerminalDevice.terminal_id),
-            )
-            .where(TerminalDevice.terminal_id.in_(terminal_ids))
+            devices_with_terminals().where(TerminalDevice.terminal_id.in_(terminal_ids))
         ).all()
         return {device.terminal_id: (device, terminal) for device, terminal in rows}
 

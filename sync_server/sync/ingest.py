@@ -25,14 +25,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.pos import Customer, Shift, Terminal
+from arcoiris_shared.db.pos import Customer, Shift
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import service as accounting_service
 from sync_server.bulk import copy_rows, copy_tuples
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
 from sync_server.sync import catalog
-from sync_server.sync.devices import DeviceContext, credential_problem, detached
+from sync_server.sync.devices import (
+    DeviceContext,
+    credential_problem,
+    detached,
+    devices_with_terminals,
+)
 from sync_server.sync.kinds import HANDLERS
 from sync_server.sync.kinds.base import (
     COLUMNS,
@@ -124,12 +129,7 @@ def _reset(job: PushJob) -> None:
 def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> None:
     # Device rows locked in key order: two groups never wait on each other in a circle.
     rows = db_session.execute(
-        select(TerminalDevice, Terminal)
-        .join(
-            Terminal,
-            (Terminal.org_id == TerminalDevice.org_id)
-            & (Terminal.id == TerminalDevice.terminal_id),
-        )
+        devices_with_terminals()
         .where(
             TerminalDevice.org_id == org_id,
             TerminalDevice.terminal_id

@@ -265,6 +265,14 @@ STOCK_OVERLAP = dt.timedelta(seconds=10)
 _FULL = "full|"
 
 
+def _levels(rows: Sequence[Any], next_since: str, limit: int) -> StockPage:
+    return StockPage(
+        levels=[{"item_id": str(r.item_id), "quantity": str(r.quantity)} for r in rows],
+        next_since=next_since,
+        has_more=len(rows) == limit,
+    )
+
+
 def _stock_full_pass(
     db_session: Session, org_id: uuid.UUID, location_id: uuid.UUID, since: str | None, limit: int
 ) -> StockPage:
@@ -290,11 +298,7 @@ def _stock_full_pass(
         next_since = ""
     else:
         next_since = f"{(newest - STOCK_OVERLAP).isoformat()}|{uuid.UUID(int=0)}"
-    return StockPage(
-        levels=[{"item_id": str(r.item_id), "quantity": str(r.quantity)} for r in rows],
-        next_since=next_since,
-        has_more=len(rows) == limit,
-    )
+    return _levels(rows, next_since, limit)
 
 
 def stock(
@@ -360,8 +364,4 @@ def _stock_page(
             next_since = ""
         else:
             next_since = f"{start.isoformat()}|{uuid.UUID(int=0)}"
-    return StockPage(
-        levels=[{"item_id": str(r.item_id), "quantity": str(r.quantity)} for r in rows],
-        next_since=next_since,
-        has_more=len(rows) == limit,
-    )
+    return _levels(rows, next_since, limit)
