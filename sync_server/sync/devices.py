@@ -49,6 +49,10 @@ async def require_protocol(
 ) -> int:
     """Every sync request names its protocol version; one this server does not speak gets a
     clear 426 with the versions it does."""
+    return protocol_version(version)
+
+
+def protocol_version(version: str | None) -> int:
     supported = list(SUPPORTED_VERSIONS)
     if version is None:
         raise ProtocolUnsupported(
@@ -249,10 +253,14 @@ def _devices(
         return {device.terminal_id: (device, terminal) for device, terminal in rows}
 
 
-async def get_pushing_device(request: Request, protocol: ProtocolDep) -> DeviceContext:
+async def get_pushing_device(request: Request) -> DeviceContext:
     """A push's terminal: from memory (on the event loop, no thread hop), or looked up with
     the other pushes waiting for theirs, in a session of its own that is closed at once (a
-    push then waits for its group holding no connection)."""
+    push then waits for its group holding no connection).
+
+    Called by the push route itself rather than as a FastAPI dependency: resolving the
+    dependency chain cost more than everything else HQ does for a two-sale push."""
+    protocol = protocol_version(request.headers.get(VERSION_HEADER))
     terminal_id, sha = _credential(request)
     known: KnownDevices = request.app.state.known_devices
     device = known.get(terminal_id, sha)
@@ -261,7 +269,6 @@ async def get_pushing_device(request: Request, protocol: ProtocolDep) -> DeviceC
     return replace(device, protocol=protocol, credential_sha=sha)
 
 
-PushingDeviceDep = Annotated[DeviceContext, Depends(get_pushing_device)]
 DeviceDep = Annotated[DeviceContext, Depends(get_device)]
 
 

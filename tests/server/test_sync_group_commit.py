@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from arcoiris_shared.db.pos import Sale, Terminal
 from arcoiris_shared.sync_protocol import PushRequest
 from sync_server.errors import Conflict
+from sync_server.sync import ingest
 from sync_server.sync.devices import DeviceContext
 from sync_server.sync.ingest import PushJob, push_many
 from tests.server.test_sync import enroll, push, sale_op
@@ -97,3 +98,29 @@ def test_a_remembered_credential_is_refused_at_once_when_revoked_or_replaced(cli
     )
     r = push(client, again, ops[2:])
     assert r.status_code == 401 and r.json()["error"]["code"] == "terminal_revoked"
+
+
+def test_a_failure_in_a_late_chunk_leaves_nothing_of_the_earlier_ones(
+    client, db, world_a, monkeypatch
+):
+    """Rows go to PostgreSQL chunk by chunk while later ops are staged; a COPY failing on
+    the last chunk must still take the earlier chunks' rows back with it."""
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    till = enroll(client, world_a, code="J1")
+    earlier = _receipts(world_a, till, [sale_op(world_a, till, 1)])
+    assert push(client, till, earlier).status_code == 200
+    ops = _receipts(world_a, till, [sale_op(world_a, till, s) for s in range(2, 8)])
+    ops[-1]["payload"]["movements"][0]["id"] = earlier[0]["payload"]["movements"][0]["id"]
+    job = _job(db, world_a, till, ops)
+
+    push_many(db_session=db, jobs=[job])
+
+    assert isinstance(job.error, IntegrityError)
+    assert _sales(db, ops) == 0
+    # The terminal's queue is where it was: the same push, fixed, goes through whole.
+    ops[-1]["payload"]["movements"][0]["id"] = str(uuid.uuid4())
+    retry = _job(db, world_a, till, ops)
+    push_many(db_session=db, jobs=[retry])
+    assert retry.error is None and retry.response is not None
+    assert retry.response.last_seq == 7
+    assert _sales(db, ops) == 6

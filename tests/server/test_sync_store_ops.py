@@ -296,3 +296,23 @@ def test_a_push_that_is_not_json_gets_422_and_changes_nothing(client, world_a):
         assert r.json()["error"]["code"] == "validation_error"
     body = push(client, enrolled, [sale_op(world_a, enrolled, 1)]).json()
     assert body["last_seq"] == 1
+
+
+def test_a_push_is_authenticated_before_its_body_is_read(client, world_a):
+    """The push route reads its own body (see sync.router.push): a stranger hears 401 and
+    learns nothing about the body, and the API document still describes it."""
+    enrolled = enroll(client, world_a)
+    stranger = {**device(enrolled), "Authorization": f"Device {enrolled['terminal_id']}.nope"}
+    r = client.post("/api/sync/push", headers=stranger, content=b'{"ops": [')
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "terminal_unknown"
+    r = client.post(
+        "/api/sync/push",
+        headers=device(enrolled),
+        json={"ops": [{"seq": "one"}]},
+    )
+    assert r.status_code == 422
+    assert "body.ops.0.seq" in [d["field"] for d in r.json()["error"]["details"]]
+    schema = client.get("/openapi.json").json()["paths"]["/api/sync/push"]["post"]
+    body = schema["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["ops"]["items"]["properties"]["op_id"]["format"] == "uuid"
