@@ -63,6 +63,9 @@ class _Report:
             self._text("  nothing taken yet")
         for t in r.by_tender:
             self._row(f"{METHODS.get(t.method, t.method.capitalize())} ({t.count})", t.amount)
+        if r.cash_rounding:
+            # Cash rounded to the coin: the tenders hold it, the takings do not.
+            self._row("  incl. cash rounding", r.cash_rounding)
         self._rule()
         self._text("CASH DRAWER", "bold")
         self._row("Opening float", r.opening_float)

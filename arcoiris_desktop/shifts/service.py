@@ -109,6 +109,9 @@ class ShiftReport:
     discount_total: Decimal
     tax_total: Decimal
     by_tender: tuple[TenderTotal, ...]
+    # Σ of what cash rounding added to (or took off) sales' totals: the tenders add up to
+    # the net takings plus this, and a report shows it so they visibly do.
+    cash_rounding: Decimal
     by_cashier: tuple[CashierTotal, ...]
     top_items: tuple[ItemTotal, ...]
     cash_sales: Decimal  # cash taken by sales
@@ -331,6 +334,7 @@ def _report(
         discount_total=sum((s.discount_total for s in sales), ZERO),
         tax_total=sum((s.tax_total for s in sales), ZERO),
         by_tender=by_tender,
+        cash_rounding=sum((s.cash_rounding for s in sales), ZERO),
         by_cashier=by_cashier,
         top_items=top,
         cash_sales=cash_sales,

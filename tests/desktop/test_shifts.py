@@ -232,3 +232,24 @@ def test_expected_cash_is_float_plus_cash_taken_and_over_short_is_the_difference
 @given(st.dictionaries(st.sampled_from([D("50"), D("0.20"), D("2")]), st.integers(0, 999)))
 def test_a_count_by_denomination_is_exact(pieces):
     assert count_total(pieces, "EUR") == sum((f * n for f, n in pieces.items()), D(0))
+
+
+def test_the_reports_show_cash_rounding_so_the_tenders_add_up(till, cashier, manager, printed):
+    """Where cash is rounded to the coin, the drawer holds the rounded amount: the tenders
+    then add up to the takings plus the rounding, and the report says how much that is."""
+    from dataclasses import replace
+
+    till.config = replace(till.config, cash_rounding_increment=D("0.05"))
+    _sell(till, cashier, [MILK], cash=D("5"))  # 3.09, rounded to 3.10 in cash
+    _sell(till, cashier, [MILK, BREAD], cash=D("10"))  # 7.08, rounded to 7.10
+    _sell(till, cashier, [WATER], card=True)  # cards are never rounded
+
+    x = till.x_report(manager)
+    assert x.cash_rounding == D("0.03")
+    tenders = sum((t.amount for t in x.by_tender), D(0))
+    assert tenders == x.net_takings + x.cash_rounding
+    assert x.expected_cash == D("100.00") + D("3.10") + D("7.10")
+    text = "\n".join(till.shift_report_lines(x))
+    assert "incl. cash rounding" in text and "€0.03" in text
+    assert till.print_shift_report(x).ok
+    assert "incl. cash rounding" in "\n".join(parse_escpos(printed.read_bytes()).texts)
