@@ -146,6 +146,8 @@ def _decimal_binder(session: Session, column: Any) -> Callable[[Any], Any]:
         try:
             return seen[value]
         except KeyError:
+            if not isinstance(value, str):  # a JSON number is a float on the way: refused
+                raise TypeError(f"an exact decimal must travel as text, not {value!r}") from None
             seen[value] = result = bind(_dec(value))
             return result
 
@@ -270,24 +272,21 @@ BULK_LOAD = "catalog_bulk_load"
 STAGING_TABLES = ("pull_staged_items", "pull_staged_codes")
 
 # Values already in their stored form; no index, no constraint: a page only appends.
+# ``codes`` (the item's barcodes, space-separated, for the search index) came later: a load
+# staged before it gets the column added, and its rows were indexed as they were staged.
 _CREATE_STAGED = (
     "CREATE TABLE IF NOT EXISTS pull_staged_items (id TEXT NOT NULL, sku TEXT NOT NULL, "
     "name TEXT NOT NULL, category TEXT, unit TEXT NOT NULL, price, cost, tracked, weighed, "
-    "is_active, taxes TEXT NOT NULL)",
+    "is_active, taxes TEXT NOT NULL, codes TEXT)",
     "CREATE TABLE IF NOT EXISTS pull_staged_codes (item_id TEXT NOT NULL, barcode TEXT NOT NULL)",
 )
-# A page in one statement each, its rows carried as one JSON parameter: a statement a row
-# would hand the interpreter lock back and forth with the thread fetching the next page at
-# every row (each wait up to a switch interval).
-_STAGE = (
-    "INSERT INTO pull_staged_items SELECT p.value ->> 0, p.value ->> 1, p.value ->> 2, "
-    "p.value ->> 3, p.value ->> 4, p.value ->> 5, p.value ->> 6, p.value ->> 7, "
-    "p.value ->> 8, p.value ->> 9, p.value ->> 10 FROM json_each(?) AS p ORDER BY p.key"
-)
-_STAGE_CODES = (
-    "INSERT INTO pull_staged_codes SELECT c.value ->> 0, c.value ->> 1 FROM json_each(?) AS c "
-    "ORDER BY c.key"
-)
+# A page's rows bound as values: no JSON made here for SQLite to parse again (its JSON
+# functions reparse a row's text for every field taken out of it). The thread fetching the
+# next page meanwhile only reads the socket and parses with orjson, so the interpreter lock
+# each row's step hands over comes straight back.
+_STAGE = "INSERT INTO pull_staged_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_STAGE_CODES = "INSERT INTO pull_staged_codes VALUES (?, ?)"
+_STAGED_TOP = "SELECT coalesce(max(rowid), 0) FROM pull_staged_items"
 _MERGE_ITEMS = (
     "INSERT INTO items (org_id, id, sku, name, category, unit, price, cost, tracked, weighed, "
     "is_active, created_at, updated_at) SELECT ?, id, sku, name, category, unit, price, cost, "
@@ -309,13 +308,16 @@ _MERGE_TAXES = (
     "FROM pull_staged_items AS s, json_each(s.taxes) AS t "
     "WHERE EXISTS (SELECT 1 FROM tax_rates r WHERE r.org_id = ? AND r.id = t.value)"
 )
+# The page's items (staged after rowid ``?``) get their search keys, in id order, and go
+# into the search index.
 _PAGE_KEYS = (
-    "INSERT INTO search_keys (org_id, item_id) SELECT ?, value FROM json_each(?) ORDER BY key"
+    "INSERT INTO search_keys (org_id, item_id) SELECT ?, id FROM pull_staged_items "
+    "WHERE rowid > ? ORDER BY rowid"
 )
 _INDEX_PAGE = (
     "INSERT INTO item_search (rowid, name, sku, codes) "
-    "SELECT k.id, p.value ->> 2, p.value ->> 1, p.value ->> 11 FROM json_each(?) AS p "
-    "CROSS JOIN search_keys k ON k.org_id = ? AND k.item_id = p.value ->> 0"
+    "SELECT k.id, s.name, s.sku, s.codes FROM pull_staged_items s "
+    "CROSS JOIN search_keys k ON k.org_id = ? AND k.item_id = s.id WHERE s.rowid > ?"
 )
 # Barcodes staged more than once (moved between items while the pages were fetched): whose
 # they were, to be reindexed with the codes they ended with.
@@ -339,6 +341,10 @@ def _bulk_load(session: Session, *, starting: bool) -> bool:
     conn = _sqlite(session)
     pending = conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (BULK_LOAD,)).fetchone()
     if not starting:
+        if pending is not None and not any(
+            name == "codes" for _, name, *_ in conn.execute("PRAGMA table_info(pull_staged_items)")
+        ):  # staged by an earlier version of the till
+            conn.execute("ALTER TABLE pull_staged_items ADD COLUMN codes TEXT")
         return pending is not None
     if conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None:
         if pending is not None:  # cannot be (the flag clears as the items arrive)
@@ -405,7 +411,9 @@ def _stage_items(session: Session, org_id: uuid.UUID, rows: Sequence[dict[str, A
             return text
 
     ids = [stored_id(r["id"]) for r in rows]
-    page = json.dumps(
+    top = conn.execute(_STAGED_TOP).fetchone()[0]
+    conn.executemany(
+        _STAGE,
         [
             (
                 i,
@@ -422,13 +430,14 @@ def _stage_items(session: Session, org_id: uuid.UUID, rows: Sequence[dict[str, A
                 " ".join(r.get("barcodes", ())),
             )
             for i, r in zip(ids, rows, strict=True)
-        ]
+        ],
     )
-    conn.execute(_STAGE, (page,))
-    codes = [(i, c) for i, r in zip(ids, rows, strict=True) for c in r.get("barcodes", ())]
-    conn.execute(_STAGE_CODES, (json.dumps(codes),))
-    conn.execute(_PAGE_KEYS, (org, json.dumps(ids)))
-    conn.execute(_INDEX_PAGE, (page, org))
+    conn.executemany(
+        _STAGE_CODES,
+        [(i, c) for i, r in zip(ids, rows, strict=True) for c in r.get("barcodes", ())],
+    )
+    conn.execute(_PAGE_KEYS, (org, top))
+    conn.execute(_INDEX_PAGE, (org, top))
 
 
 def _finish_bulk_load(session: Session, *, org_id: uuid.UUID) -> None:
@@ -655,11 +664,10 @@ def clear_seen(session: Session) -> None:
     session.execute(delete(SnapshotSeen))
 
 
-# A page in one statement, its levels as one JSON parameter (see _STAGE).
+# Levels of items the till does not know are skipped (their foreign key would refuse them).
 _UPSERT_STOCK = (
     "INSERT INTO stock_levels (org_id, item_id, location_id, quantity, updated_at) "
-    "SELECT ?, p.value ->> 0, ?, p.value ->> 1, ? FROM json_each(?) AS p "
-    "WHERE EXISTS (SELECT 1 FROM items WHERE org_id = ? AND id = p.value ->> 0) "
+    "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM items WHERE org_id = ?1 AND id = ?2) "
     "ON CONFLICT (org_id, item_id, location_id) DO UPDATE SET quantity = excluded.quantity, "
     "updated_at = excluded.updated_at"
 )
@@ -680,5 +688,7 @@ def apply_stock(
     qty = _decimal_binder(session, StockLevel.__table__.c.quantity)
     org, here = uid(org_id), uid(location_id)
     now = _binder(session, StockLevel.__table__.c.updated_at)(utcnow())
-    page = json.dumps([(stored_id(x["item_id"]), qty(x["quantity"])) for x in levels])
-    _sqlite(session).execute(_UPSERT_STOCK, (org, here, now, page, org))
+    _sqlite(session).executemany(
+        _UPSERT_STOCK,
+        [(org, stored_id(x["item_id"]), here, qty(x["quantity"]), now) for x in levels],
+    )
