@@ -2,7 +2,8 @@
 database that is corrupt or newer than this app.
 
 Every connection runs WAL with ``synchronous=FULL`` (a committed sale survives a power cut)
-and enforces foreign keys. Writers begin with ``BEGIN IMMEDIATE`` so two writers queue at
+and enforces foreign keys (every transaction but one whose writer asks otherwise, see
+``Database.write``). Writers begin with ``BEGIN IMMEDIATE`` so two writers queue at
 the start instead of failing half-way; readers never block the writer in WAL mode.
 """
 
@@ -64,8 +65,12 @@ def fold(text: str | None) -> str | None:
 
 
 def _on_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    # Set for every transaction (it cannot change inside one), so a writer that asked for
+    # no checks leaves none of its setting to the next user of the connection.
+    checks = "ON" if options.get("sqlite_foreign_keys", True) else "OFF"
+    conn.exec_driver_sql(f"PRAGMA foreign_keys = {checks}")
+    conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
 def make_engine(path: Path) -> Engine:
@@ -198,6 +203,7 @@ class Database:
             raise
         self._mapped = self.engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
         self._writer = self._mapped.execution_options(sqlite_begin="IMMEDIATE")
+        self._unchecked = self._writer.execution_options(sqlite_foreign_keys=False)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
@@ -207,9 +213,14 @@ class Database:
             yield session
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """One durable transaction: commits if the block finishes, else rolls back."""
-        with Session(bind=self._writer, expire_on_commit=False) as session:
+    def write(self, *, foreign_keys: bool = True) -> Iterator[Session]:
+        """One durable transaction: commits if the block finishes, else rolls back.
+
+        ``foreign_keys=False`` skips the per-row reference checks, for a writer whose rows
+        reference each other by construction (a first catalog load joining its staged
+        items: a million lookups of what it has just written)."""
+        bind = self._writer if foreign_keys else self._unchecked
+        with Session(bind=bind, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

@@ -384,7 +384,10 @@ class SyncEngine:
         after: str | None,
         page: SnapshotPage,
     ) -> int:
-        with self.db.write() as session:
+        # A first load's last page joins the staged items to the catalog: rows that reference
+        # only each other and known rates, so no reference checks a row (see apply).
+        merging = entity == "item" and page.next_after is None and self._bulk_load_pending()
+        with self.db.write(foreign_keys=not merging) as session:
             apply.apply_snapshot_page(
                 session,
                 org_id=config[0],
@@ -414,6 +417,10 @@ class SyncEngine:
                         snapshot_after=None,
                     )
         return len(page.rows)
+
+    def _bulk_load_pending(self) -> bool:
+        with self.db.read() as session:
+            return apply.bulk_load_pending(session)
 
     def _config(self) -> tuple[uuid.UUID, uuid.UUID]:
         with self.db.read() as session:

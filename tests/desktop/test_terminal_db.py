@@ -16,6 +16,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from arcoiris_desktop.db.database import (
     DB_FILENAME,
@@ -44,6 +45,18 @@ def test_head_schema_matches_the_models(db: Database):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_writer_without_reference_checks_leaves_them_on_for_the_next(db: Database):
+    def checks(session: Session) -> int:
+        return int(session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() or 0)
+
+    with db.write(foreign_keys=False) as s:
+        assert checks(s) == 0
+    with db.write() as s:
+        assert checks(s) == 1
+    with db.read() as s:
+        assert checks(s) == 1
 
 
 def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
