@@ -666,10 +666,12 @@ def clear_seen(session: Session) -> None:
     session.execute(delete(SnapshotSeen))
 
 
-# Levels of items the till does not know are skipped (their foreign key would refuse them).
+# Levels of items (or at a store) the till does not know are skipped: what the foreign keys
+# would check, looked up once (the engine writes stock pages without SQLite's own checks).
 _UPSERT_STOCK = (
     "INSERT INTO stock_levels (org_id, item_id, location_id, quantity, updated_at) "
     "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM items WHERE org_id = ?1 AND id = ?2) "
+    "AND EXISTS (SELECT 1 FROM locations WHERE org_id = ?1 AND id = ?3) "
     "ON CONFLICT (org_id, item_id, location_id) DO UPDATE SET quantity = excluded.quantity, "
     "updated_at = excluded.updated_at"
 )

@@ -303,7 +303,9 @@ class SyncEngine:
                         ("stock", following),
                         partial(client.stock, following, self.page_size),
                     )
-                with self.db.write() as session:
+                # Levels name only items the till has (apply_stock skips the others) at its
+                # own store: SQLite's per-row reference checks would look both up again.
+                with self.db.write(foreign_keys=False) as session:
                     apply.apply_stock(
                         session, org_id=org_id, location_id=location_id, levels=page.levels
                     )
