@@ -132,51 +132,25 @@ def write_journals(
     """The journals and their lines, checked and written; the balance moves they make are
     returned for ``move_balances``, which a caller runs last, just before its commit: the
     balance rows are the org's hottest, and every concurrent poster waits on them."""
-    if not entries:
+    checked = [(entry, _checked(entry)) for entry in entries]
+    if not checked:
         return [], {}
     # The caller may already hold the org's accounts (read in this transaction).
     known = known_accounts or {a.id for a in repository.accounts(db_session, org_id=org_id)}
-    rows = journal_rows(org_id=org_id, entries=entries, known_accounts=known)
-    copy_tuples(db_session, "acct.journals", JOURNAL_COLUMNS, rows.journals)
-    copy_tuples(db_session, "acct.journal_lines", LINE_COLUMNS, rows.lines)
-    return rows.ids, rows.moves
-
-
-class JournalRows(NamedTuple):
-    ids: list[uuid.UUID]
-    journals: list[tuple[object, ...]]  # in JOURNAL_COLUMNS order
-    lines: list[tuple[object, ...]]  # in LINE_COLUMNS order
-    moves: BalanceMoves
-
-
-def journal_rows(
-    *,
-    org_id: uuid.UUID,
-    entries: Sequence[JournalEntry],
-    known_accounts: set[uuid.UUID],
-    moves: BalanceMoves | None = None,
-) -> JournalRows:
-    """The rows ``write_journals`` writes, for a caller that writes them itself (ingest
-    streams them with its other COPYs). Every entry is checked first: one unbalanced entry
-    or unknown account and no row is made. The balance moves are added to ``moves`` when
-    given (a caller making rows in several rounds keeps one running total)."""
-    checked = [(entry, _checked(entry)) for entry in entries]
     unknown = sorted(
-        {
-            str(p.account_id)
-            for _, lines in checked
-            for p in lines
-            if p.account_id not in known_accounts
-        }
+        {str(p.account_id) for _, lines in checked for p in lines if p.account_id not in known}
     )
     if unknown:
         raise NotFound("Unknown account in journal", code="account_not_found", details=unknown)
-    out = JournalRows([], [], [], {} if moves is None else moves)
+    journals: list[tuple[object, ...]] = []
+    journal_lines: list[tuple[object, ...]] = []
+    moves: BalanceMoves = {}
+    ids = []
     posted_at = utcnow()
     for entry, lines in checked:
         journal_id = uuid.uuid4()
-        out.ids.append(journal_id)
-        out.journals.append(
+        ids.append(journal_id)
+        journals.append(
             (
                 org_id,
                 journal_id,
@@ -190,10 +164,12 @@ def journal_rows(
         )
         period = entry.entry_date.replace(day=1)
         for n, p in enumerate(lines, start=1):
-            out.lines.append((org_id, journal_id, n, p.account_id, p.debit, p.credit, p.memo))
-            d, c = out.moves.get((period, p.account_id), (ZERO, ZERO))
-            out.moves[(period, p.account_id)] = (d + p.debit, c + p.credit)
-    return out
+            journal_lines.append((org_id, journal_id, n, p.account_id, p.debit, p.credit, p.memo))
+            d, c = moves.get((period, p.account_id), (ZERO, ZERO))
+            moves[(period, p.account_id)] = (d + p.debit, c + p.credit)
+    copy_tuples(db_session, "acct.journals", JOURNAL_COLUMNS, journals)
+    copy_tuples(db_session, "acct.journal_lines", LINE_COLUMNS, journal_lines)
+    return ids, moves
 
 
 def move_balances(*, db_session: Session, org_id: uuid.UUID, moves: BalanceMoves) -> None:

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from arcoiris_shared.db.pos import Sale, Terminal
 from arcoiris_shared.sync_protocol import PushRequest
 from sync_server.errors import Conflict
-from sync_server.sync import ingest
 from sync_server.sync.devices import DeviceContext
 from sync_server.sync.ingest import PushJob, push_many
 from tests.server.test_sync import enroll, push, sale_op
@@ -100,12 +99,9 @@ def test_a_remembered_credential_is_refused_at_once_when_revoked_or_replaced(cli
     assert r.status_code == 401 and r.json()["error"]["code"] == "terminal_revoked"
 
 
-def test_a_failure_in_a_late_chunk_leaves_nothing_of_the_earlier_ones(
-    client, db, world_a, monkeypatch
-):
-    """Rows go to PostgreSQL chunk by chunk while later ops are staged; a COPY failing on
-    the last chunk must still take the earlier chunks' rows back with it."""
-    monkeypatch.setattr(ingest, "CHUNK", 2)
+def test_a_push_failing_at_its_last_op_leaves_nothing_of_the_ones_before(client, db, world_a):
+    """A COPY that fails on the push's last row takes every earlier row of the push back
+    with it, and the terminal's next try of the same push goes through whole."""
     till = enroll(client, world_a, code="J1")
     earlier = _receipts(world_a, till, [sale_op(world_a, till, 1)])
     assert push(client, till, earlier).status_code == 200
