@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -189,6 +190,7 @@ class Database:
     def __init__(self, path: Path, *, migrate_now: bool = True) -> None:
         self.path = path
         self._checking: sqlite3.Connection | None = None
+        self._folding: tuple[threading.Thread, sqlite3.Connection] | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         _check_readable(path)
         self.engine = make_engine(path)
@@ -249,6 +251,37 @@ class Database:
         if checking is not None:
             checking.interrupt()
 
+    def fold_wal_in_background(self) -> None:
+        """Copy what the write-ahead log holds into the database file (a checkpoint) on a
+        thread and connection of its own, for a writer that committed a very large
+        transaction without folding it in (a first catalog load: a gigabyte of log). Writers
+        and readers carry on meanwhile; a commit that would fold the log itself finds the
+        checkpoint busy and leaves it to this one."""
+        if self._folding is not None and self._folding[0].is_alive():
+            return
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+
+        def fold() -> None:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.OperationalError as exc:  # interrupted by close(), or busy
+                logger.info("folding the write-ahead log in stopped: %s", exc)
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=fold, name="wal-fold", daemon=True)
+        self._folding = (thread, conn)
+        thread.start()
+
+    def wait_for_background(self) -> None:
+        """Until the log folded in by ``fold_wal_in_background`` is in the database file."""
+        if self._folding is not None:
+            self._folding[0].join()
+            self._folding = None
+
     def close(self) -> None:
         self.interrupt_checks()
+        if self._folding is not None:
+            self._folding[1].interrupt()
+            self.wait_for_background()
         self.engine.dispose()

@@ -382,6 +382,15 @@ def _merge_fts(conn: sqlite3.Connection) -> None:
         conn.execute(_FTS_SET, (key, value))
 
 
+def fold_wal_later(session: Session) -> None:
+    """This transaction's commit leaves its log unfolded (no checkpoint on this
+    connection); the caller folds it in elsewhere (``Database.fold_wal_in_background``).
+    The connection's own setting comes back after the commit."""
+    conn = _sqlite(session)
+    _bulk_settings(session, conn)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+
 def _drop_staging(conn: sqlite3.Connection) -> None:
     for table in STAGING_TABLES:
         conn.execute(f"DROP TABLE IF EXISTS {table}")

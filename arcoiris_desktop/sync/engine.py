@@ -170,6 +170,7 @@ class SyncEngine:
                 self._set_state(session, last_success=utcnow().isoformat())
         finally:
             client.close()
+            self.db.wait_for_background()  # a sync is done when its writes are in the file
         return self.refresh_status()
 
     # -- push ----------------------------------------------------------------------------------
@@ -390,6 +391,10 @@ class SyncEngine:
         # only each other and known rates, so no reference checks a row (see apply).
         merging = entity == "item" and page.next_after is None and self._bulk_load_pending()
         with self.db.write(foreign_keys=not merging) as session:
+            if merging:
+                # Committed without folding its gigabyte of log into the database file: a
+                # thread of its own does that while the stock pull goes on.
+                apply.fold_wal_later(session)
             apply.apply_snapshot_page(
                 session,
                 org_id=config[0],
@@ -418,6 +423,8 @@ class SyncEngine:
                         snapshot_entity=None,
                         snapshot_after=None,
                     )
+        if merging:
+            self.db.fold_wal_in_background()
         return len(page.rows)
 
     def _bulk_load_pending(self) -> bool:

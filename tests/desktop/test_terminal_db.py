@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -57,6 +58,19 @@ def test_a_writer_without_reference_checks_leaves_them_on_for_the_next(db: Datab
         assert checks(s) == 1
     with db.read() as s:
         assert checks(s) == 1
+
+
+def test_the_log_folds_into_the_file_on_a_thread_of_its_own(db: Database):
+    with db.write() as s:
+        conn = s.connection().connection.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("CREATE TABLE filler (x)")
+        conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,)] * 2000)
+    before = db.path.stat().st_size
+    db.fold_wal_in_background()
+    db.wait_for_background()
+    assert db.path.stat().st_size - before >= 2000 * 500  # the rows are in the file now
 
 
 def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
