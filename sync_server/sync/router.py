@@ -193,15 +193,16 @@ def snapshot(
     return Response(body, media_type="application/json")
 
 
-@router.get("/stock")
+@router.get("/stock", response_model=StockPage)
 def stock(
     device: DeviceDep,
     session: SessionDep,
     since: Annotated[str | None, Query(max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
-) -> StockPage:
-    """HQ's stock levels at this terminal's store, changed since the cursor."""
-    return pull_service.stock(
+) -> Response:
+    """HQ's stock levels at this terminal's store, changed since the cursor (serialised once,
+    not validated again on the way out: thousands of levels a page)."""
+    body = pull_service.stock_json(
         db_session=session,
         org_id=device.org_id,
         location_id=device.terminal.location_id,
@@ -209,6 +210,7 @@ def stock(
         limit=limit,
         terminal_id=device.terminal_id,
     )
+    return Response(body, media_type="application/json")
 
 
 class DeadLetterRead(BaseModel):

@@ -1,5 +1,6 @@
-"""An item snapshot page made as JSON by PostgreSQL says exactly what the rows loaded one by
-one say: same rows, keys, text forms (ids, money, arrays in byte order, nulls) and paging."""
+"""Pages made for speed say exactly what the rows loaded one by one say: an item snapshot page
+made as JSON by PostgreSQL (same rows, keys, text forms: ids, money, arrays in byte order,
+nulls; same paging) and stock levels read as text."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import uuid
 from decimal import Decimal
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from arcoiris_shared.db.inv import StockLevel
 from sync_server.sync import pull
 from tests.server.conftest import OrgWorld
 
@@ -97,3 +99,43 @@ def test_other_entities_pages_are_the_model_as_json(db: Session, world_a: OrgWor
             db_session=db, org_id=world_a.org_id, entity=entity, after=None, limit=100
         )
         assert orjson.loads(made) == loaded.model_dump(mode="json")
+
+
+def test_stock_pages_carry_levels_as_the_loaded_values_print(
+    db: Session, world_a: OrgWorld
+) -> None:
+    _add_items(db, world_a, 7)
+    store = db.execute(
+        text("SELECT id FROM inv.locations WHERE org_id = :o ORDER BY code LIMIT 1"),
+        {"o": world_a.org_id},
+    ).scalar_one()
+    db.execute(
+        text(
+            "INSERT INTO inv.stock_levels (org_id, item_id, location_id, quantity, updated_at) "
+            "SELECT :o, i.id, :l, (row_number() OVER (ORDER BY i.id) - 3) * 1.25, now() "
+            "FROM inv.items i WHERE i.org_id = :o AND i.sku LIKE 'JSON-%' "
+            "ON CONFLICT DO NOTHING"
+        ),
+        {"o": world_a.org_id, "l": store},
+    )
+    expected = [
+        {"item_id": str(level.item_id), "quantity": str(level.quantity)}
+        for level in db.scalars(
+            select(StockLevel)
+            .where(StockLevel.org_id == world_a.org_id, StockLevel.location_id == store)
+            .order_by(StockLevel.item_id)
+        )
+    ]
+    since: str | None = None
+    levels: list[dict[str, str]] = []
+    while True:
+        page = orjson.loads(
+            pull.stock_json(
+                db_session=db, org_id=world_a.org_id, location_id=store, since=since, limit=3
+            )
+        )
+        levels += page["levels"]
+        since = page["next_since"]
+        if not page["has_more"]:
+            break
+    assert levels == expected and any(q["quantity"].startswith("-") for q in levels)
