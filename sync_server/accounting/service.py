@@ -172,6 +172,16 @@ def write_journals(
     return ids, moves
 
 
+def add_moves(*parts: BalanceMoves) -> BalanceMoves:
+    """Balance moves of several writes, added up per month and account."""
+    total: BalanceMoves = {}
+    for part in parts:
+        for key, (debit, credit) in part.items():
+            d, c = total.get(key, (ZERO, ZERO))
+            total[key] = (d + debit, c + credit)
+    return total
+
+
 def move_balances(*, db_session: Session, org_id: uuid.UUID, moves: BalanceMoves) -> None:
     for period in sorted({period for period, _ in moves}):
         repository.add_to_balances(

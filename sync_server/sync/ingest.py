@@ -38,7 +38,7 @@ from sync_server.sync.devices import (
     detached,
     devices_with_terminals,
 )
-from sync_server.sync.kinds import HANDLERS
+from sync_server.sync.kinds import HANDLERS, sales
 from sync_server.sync.kinds.base import (
     COLUMNS,
     Batch,
@@ -399,7 +399,7 @@ def _apply(
                 except Rejected as exc:
                     outcomes[key] = str(exc)
             job.outcomes.append((op, outcomes[key]))
-    _write(db_session, org_id, ctx.batch, known_accounts=set(ctx.accounts.values()))
+    _write(db_session, org_id, ctx, now)
     copy_tuples(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, _sync_op_rows(org_id, jobs, now))
     return ctx.batch
 
@@ -508,11 +508,10 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-def _write(
-    db_session: Session, org_id: uuid.UUID, batch: Batch, *, known_accounts: set[uuid.UUID]
-) -> None:
+def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetime) -> None:
     """The staged batch in dependency order: customers and opened shifts before the sales
-    that name them, closes after."""
+    that name them, closes after; the sales' journals once their rows are in."""
+    batch = ctx.batch
     _upsert_customers(db_session, org_id, batch.customers)
     for table in ("pos.shifts", "pos.sales", "pos.sale_lines", "pos.sale_taxes", "pos.payments"):
         copy_tuples(db_session, table, COLUMNS[table], batch.rows[table])
@@ -523,12 +522,14 @@ def _write(
         COLUMNS["inv.stock_movements"],
         batch.rows["inv.stock_movements"],
     )
-    _, batch.balance_moves = accounting_service.write_journals(
+    _, moves = accounting_service.write_journals(
         db_session=db_session,
         org_id=org_id,
         entries=batch.journals,
-        known_accounts=known_accounts,
+        known_accounts=set(ctx.accounts.values()),
     )
+    booked = sales.book(db_session, ctx, batch.sales_to_book, now)
+    batch.balance_moves = accounting_service.add_moves(moves, booked)
 
 
 def _move_hot_rows(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:
