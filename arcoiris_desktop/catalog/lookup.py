@@ -201,7 +201,9 @@ def scan(
     raise UnknownBarcode(f"unknown barcode {code}")
 
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A word as the index's tokenizer cuts it (letters and digits; "_" separates): each quoted
+# word must be one token, as the index holds no positions to match a phrase (t0007).
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fts_query(typed: str) -> str | None:
