@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -50,8 +51,18 @@ def create_app(
 ) -> FastAPI:
     """Build the app. Tests pass a session factory bound to their own transaction."""
     settings = settings or get_settings()
+    # Tests pass a factory bound to their own connection: nothing may use it beside them.
+    warm_devices = session_factory is None
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings))
+    known_devices = KnownDevices()
+
+    async def warm() -> None:
+        try:
+            count = await anyio.to_thread.run_sync(known_devices.warm, session_factory)
+            logger.info("%d terminal credentials remembered", count)
+        except Exception as exc:  # a cold cache is slower, not wrong
+            logger.warning("terminal credentials not preloaded: %r", exc)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +74,10 @@ def create_app(
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = settings.db_pool_size
         tune_gc()
+        warming = asyncio.create_task(warm()) if warm_devices else None
         yield
+        if warming is not None and not warming.done():
+            warming.cancel()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -75,7 +89,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.group_commit = GroupCommit(session_factory)
-    app.state.known_devices = KnownDevices()
+    app.state.known_devices = known_devices
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(

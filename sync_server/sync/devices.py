@@ -201,6 +201,23 @@ class KnownDevices:
                 self._known.clear()
             self._known[device.terminal_id] = (sha, device)
 
+    def warm(self, session_factory: Callable[[], Session]) -> int:
+        """Remember every live credential at once (a worker thread at start-up): after a
+        restart, a crowd of tills reconnecting then pushes as it would to a warm process,
+        not behind look-ups of its own. Returns how many were remembered."""
+        with session_factory() as session:
+            rows = session.execute(
+                devices_with_terminals()
+                .where(TerminalDevice.revoked_at.is_(None), Terminal.status == "active")
+                .limit(self._max)
+            ).all()
+        for device, terminal in rows:
+            self.remember(
+                DeviceContext(org_id=terminal.org_id, terminal=detached(terminal), protocol=0),
+                device.credential_hash,
+            )
+        return len(rows)
+
     def forget(self, terminal_id: uuid.UUID) -> None:
         with self._lock:
             self._known.pop(terminal_id, None)
@@ -272,7 +289,13 @@ async def get_pushing_device(request: Request) -> DeviceContext:
 DeviceDep = Annotated[DeviceContext, Depends(get_device)]
 
 
-def enroll(*, db_session: Session, ctx: OrgContext, data: EnrollRequest) -> EnrollResponse:
+def enroll(
+    *,
+    db_session: Session,
+    ctx: OrgContext,
+    data: EnrollRequest,
+    known: KnownDevices | None = None,
+) -> EnrollResponse:
     """Register (or re-register) a terminal and issue its credential.
 
     Enrolling an existing terminal code again (a replaced till) rotates the credential and
@@ -327,4 +350,9 @@ def enroll(*, db_session: Session, ctx: OrgContext, data: EnrollRequest) -> Enro
         last_receipt_no=int(last_receipt or 0),
     )
     db_session.commit()
+    if known is not None:  # the till's first push then finds this process knowing it
+        known.remember(
+            DeviceContext(org_id=ctx.org_id, terminal=detached(terminal), protocol=0),
+            device.credential_hash,
+        )
     return response

@@ -75,9 +75,15 @@ class BatchTooLarge(AppError):
 
 @router.post("/enroll")
 def enroll(
-    body: EnrollRequest, ctx: TerminalsWriter, session: SessionDep, _: ProtocolDep
+    body: EnrollRequest,
+    ctx: TerminalsWriter,
+    session: SessionDep,
+    _: ProtocolDep,
+    request: Request,
 ) -> EnrollResponse:
-    return devices.enroll(db_session=session, ctx=ctx, data=body)
+    return devices.enroll(
+        db_session=session, ctx=ctx, data=body, known=request.app.state.known_devices
+    )
 
 
 @router.get("/meta")

@@ -3,6 +3,7 @@ its own answer, and one terminal's trouble never failing the others."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from arcoiris_shared.db.pos import Sale, Terminal
 from arcoiris_shared.sync_protocol import PushRequest
 from sync_server.errors import Conflict
-from sync_server.sync.devices import DeviceContext
+from sync_server.sync.devices import DeviceContext, KnownDevices
 from sync_server.sync.ingest import PushJob, push_many
 from tests.server.test_sync import enroll, push, sale_op
 
@@ -120,3 +121,31 @@ def test_a_push_failing_at_its_last_op_leaves_nothing_of_the_ones_before(client,
     assert retry.error is None and retry.response is not None
     assert retry.response.last_seq == 7
     assert _sales(db, ops) == 6
+
+
+def test_a_restarted_server_knows_every_live_credential_before_the_first_push(
+    client, session_factory, world_a
+):
+    """Start-up remembers the live credentials (one query), so tills reconnecting after a
+    restart push without a look-up each; a revoked one is not remembered."""
+    live = enroll(client, world_a, code="W1")
+    gone = enroll(client, world_a, code="W2")
+    client.patch(
+        f"/api/pos/terminals/{gone['terminal_id']}",
+        headers=world_a.owner.headers,
+        json={"status": "revoked"},
+    )
+    known = KnownDevices()
+
+    assert known.warm(session_factory) >= 1
+
+    def sha(enrolled):
+        return hashlib.sha256(enrolled["credential"].split(".", 1)[1].encode()).hexdigest()
+
+    found = known.get(uuid.UUID(live["terminal_id"]), sha(live))
+    assert found is not None and found.org_id == world_a.org_id
+    assert found.terminal.code == "W1"
+    assert known.get(uuid.UUID(gone["terminal_id"]), sha(gone)) is None
+    assert known.get(uuid.UUID(live["terminal_id"]), sha(gone)) is None
+    # The process that enrolled a till knows it at once, too.
+    assert client.app.state.known_devices.get(uuid.UUID(live["terminal_id"]), sha(live))

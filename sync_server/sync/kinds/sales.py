@@ -138,14 +138,15 @@ def _stage(ctx: Context, p: SalePayload) -> None:
     ctx.refs.sales[s.id] = s.kind
 
 
-# One journal per sale, debit-positive amounts per account, in this order: tenders (cash,
-# or card clearing for every other method), revenue (or refunds) and tax payable credited,
-# cash rounding to over/short, and where a line has a cost, cost of goods out of
-# inventory (each line's cost rounded to the currency's unit, halves away from zero, as
-# arcoiris_shared.money rounds). A refund carries the signs of its own numbers, so it is
-# the same arithmetic. Amounts that cancel or are zero make no line; a sale that moves no
-# money and no cost makes no journal. The postings balance because ``check_sale`` held:
-# payments = total + rounding, and total = net + tax.
+# One journal per sale, debit-positive amounts per account, in this order: tenders in the
+# order they were paid (cash, or card clearing for every other method, as TENDER_ACCOUNTS
+# says), revenue (or refunds) and tax payable credited, cash rounding to over/short, and
+# where a line has a cost, cost of goods out of inventory (each line's cost rounded to the
+# currency's unit, halves away from zero, as arcoiris_shared.money rounds). A refund
+# carries the signs of its own numbers, so it is the same arithmetic. Amounts that cancel
+# or are zero make no line; a sale that moves no money and no cost makes no journal. The
+# postings balance because ``check_sale`` held: payments = total + rounding, and
+# total = net + tax.
 _BOOK = text(
     """
     WITH s AS MATERIALIZED (
@@ -158,18 +159,18 @@ _BOOK = text(
     postings AS (
         SELECT s.journal_id, x.ord, x.account_id, x.amount
           FROM s CROSS JOIN LATERAL (
-                SELECT 1 AS ord,
+                SELECT p.payment_no AS ord,
                        CASE WHEN p.method = 'cash' THEN CAST(:cash AS uuid)
                             ELSE CAST(:card_clearing AS uuid) END AS account_id,
                        p.amount
                   FROM pos.payments p WHERE p.org_id = :org AND p.sale_id = s.id
                 UNION ALL
-                SELECT 2, CASE WHEN s.kind = 'sale' THEN CAST(:sales_revenue AS uuid)
+                SELECT 1001, CASE WHEN s.kind = 'sale' THEN CAST(:sales_revenue AS uuid)
                                ELSE CAST(:sales_refunds AS uuid) END, -s.net
-                UNION ALL SELECT 3, CAST(:tax_payable AS uuid), -s.tax_total
-                UNION ALL SELECT 4, CAST(:cash_over_short AS uuid), -s.cash_rounding
+                UNION ALL SELECT 1002, CAST(:tax_payable AS uuid), -s.tax_total
+                UNION ALL SELECT 1003, CAST(:cash_over_short AS uuid), -s.cash_rounding
                 UNION ALL
-                SELECT 5 + side, CASE side WHEN 0 THEN CAST(:cogs AS uuid)
+                SELECT 1004 + side, CASE side WHEN 0 THEN CAST(:cogs AS uuid)
                                            ELSE CAST(:inventory AS uuid) END,
                        CASE side WHEN 0 THEN cost ELSE -cost END
                   FROM (SELECT sum(round(l.quantity * l.unit_cost, :places)) AS cost
@@ -197,7 +198,7 @@ _BOOK = text(
     lines AS (
         INSERT INTO acct.journal_lines (org_id, journal_id, line_no, account_id, debit, credit)
         SELECT :org, journal_id,
-               row_number() OVER (PARTITION BY journal_id ORDER BY ord, account_id),
+               row_number() OVER (PARTITION BY journal_id ORDER BY ord),
                account_id, greatest(amount, 0), greatest(-amount, 0)
           FROM merged
         RETURNING journal_id, account_id, debit, credit
