@@ -30,11 +30,12 @@ Instant = Annotated[
     str,
     Field(pattern=r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d(:?\d\d)?)$"),
 ]
+ZERO = Decimal(0)
 Text16 = Annotated[str, Field(min_length=1, max_length=16)]
 
 
-def dec(value: str) -> Decimal:
-    return Decimal(value)
+# A wire amount as a Decimal (the patterns above admit only what Decimal reads exactly).
+dec = Decimal
 
 
 def instant(value: str) -> dt.datetime:
@@ -193,11 +194,36 @@ class CustomerUpsertedPayload(_Row):
 
 def check_sale(p: SalePayload) -> str | None:
     """The sums a sale must satisfy, as the shared calculator guarantees them; the first one
-    that fails, in words, or None."""
+    that fails, in words, or None. (One pass over each list, every amount read once: this
+    runs for every sale HQ receives.)"""
     s = p.sale
-    if any(ln.sale_id != s.id for ln in p.lines) or any(t.sale_id != s.id for t in p.taxes):
-        return "lines or taxes belong to another sale"
-    if any(x.sale_id != s.id for x in p.payments) or any(m.source_id != s.id for m in p.movements):
+    sid = s.id
+    sign = 1 if s.kind == "sale" else -1
+    line_total = ZERO
+    line_sums_ok = signs_ok = True
+    for ln in p.lines:
+        if ln.sale_id != sid:
+            return "lines or taxes belong to another sale"
+        total = Decimal(ln.total)
+        line_total += total
+        if line_sums_ok and Decimal(ln.net) + Decimal(ln.tax) != total:
+            line_sums_ok = False
+        if signs_ok and Decimal(ln.quantity) * sign <= 0:
+            signs_ok = False
+    tax_summary = ZERO
+    for t in p.taxes:
+        if t.sale_id != sid:
+            return "lines or taxes belong to another sale"
+        tax_summary += Decimal(t.amount)
+    paid = ZERO
+    change_ok = True
+    for x in p.payments:
+        if x.sale_id != sid:
+            return "payments or movements belong to another sale"
+        paid += Decimal(x.amount)
+        if change_ok and Decimal(x.change) < 0:
+            change_ok = False
+    if any(m.source_id != sid for m in p.movements):
         return "payments or movements belong to another sale"
     if len({ln.line_no for ln in p.lines}) != len(p.lines):
         return "two lines share a line number"
@@ -205,22 +231,20 @@ def check_sale(p: SalePayload) -> str | None:
         return "two payments share a number"
     if len({t.tax_code for t in p.taxes}) != len(p.taxes):
         return "two tax summary rows share a code"
-    total, net, tax_total = dec(s.total), dec(s.net), dec(s.tax_total)
-    if sum((dec(ln.total) for ln in p.lines), Decimal(0)) != total:
+    total, net, tax_total = Decimal(s.total), Decimal(s.net), Decimal(s.tax_total)
+    if line_total != total:
         return "the total is not the sum of the lines"
     if net + tax_total != total:
         return "net plus tax is not the total"
-    if any(dec(ln.net) + dec(ln.tax) != dec(ln.total) for ln in p.lines):
+    if not line_sums_ok:
         return "a line's net plus tax is not its total"
-    if p.taxes and sum((dec(t.amount) for t in p.taxes), Decimal(0)) != tax_total:
+    if p.taxes and tax_summary != tax_total:
         return "the tax summary does not add up to the tax total"
-    paid = sum((dec(x.amount) for x in p.payments), Decimal(0))
-    if paid != total + dec(s.cash_rounding):
+    if paid != total + Decimal(s.cash_rounding):
         return "payments do not add up to the total (with cash rounding)"
-    sign = 1 if s.kind == "sale" else -1
-    if any(dec(ln.quantity) * sign <= 0 for ln in p.lines):
+    if not signs_ok:
         return f"a {s.kind} has a line with the wrong sign"
-    if any(dec(x.change) < 0 for x in p.payments):
+    if not change_ok:
         return "negative change"
     return None
 
