@@ -20,7 +20,8 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
         if declared is not None:
             try:
                 length: int | None = int(declared)
@@ -29,9 +30,10 @@ class BodySizeLimit:
             if length is not None and length > self.max_bytes:
                 await self._refuse(scope, receive, send)
                 return
-            if length is not None:
+            if length is not None and b"transfer-encoding" not in headers:
                 # The HTTP server reads exactly the declared length as the body: nothing
                 # longer can arrive, so the request needs no counting (a push's hot path).
+                # (Chunked wins over a declared length: such a request is still counted.)
                 await self.app(scope, receive, send)
                 return
 
