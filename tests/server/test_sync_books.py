@@ -4,13 +4,20 @@ one statement (sync.kinds.sales.book), so these pin what every journal must say.
 from __future__ import annotations
 
 import uuid
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from arcoiris_shared.tax import LineInput, TaxRate, compute_sale_totals
 from sync_server.accounting.models import Account, Journal, JournalLine
 from sync_server.org.models import Organization
+from sync_server.sync.models import TerminalDevice
 from tests.server.test_sync import enroll, push, sale_op
+
+STD = TaxRate("STD", "Standard", D("21"))
 
 
 def _lines(db, world, sale_id: str) -> dict[str, tuple[D, D]]:
@@ -139,3 +146,110 @@ def test_a_sale_needing_an_account_the_chart_lacks_is_rejected_alone(client, db,
 
     assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
     assert "cash_over_short" in body["results"][0]["reason"]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.decimals(min_value=D("0.001"), max_value=D(20), places=3),  # quantity
+            st.decimals(min_value=D("0.01"), max_value=D(99), places=2),  # shelf price
+            st.one_of(st.none(), st.decimals(min_value=0, max_value=D(50), places=4)),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    card_share=st.decimals(min_value=0, max_value=1, places=2),
+    rounding=st.sampled_from([D("0"), D("0.01"), D("-0.02")]),
+    method=st.sampled_from(["card", "voucher", "other"]),
+)
+def test_every_booked_sale_balances_and_books_what_was_paid(
+    client, db, world_a, lines, card_share, rounding, method
+):
+    """Any sale the calculator makes, paid any way: its journal balances, the tenders are
+    debited what was paid, and cost of goods is each line's cost rounded half up."""
+    till = _till(client, world_a)
+    seq = _next_seq(db, till)
+    op = sale_op(world_a, till, seq)
+    p = op["payload"]
+    totals = compute_sale_totals(
+        [LineInput(quantity=q, unit_price=price, rates=(STD,)) for q, price, _ in lines],
+        currency="EUR",
+        prices_include_tax=True,
+    )
+    template_line, template_move = p["lines"][0], p["movements"][0]
+    p["lines"], p["movements"] = [], []
+    for n, ((q, price, cost), t) in enumerate(zip(lines, totals.lines, strict=True), 1):
+        p["lines"].append(
+            dict(
+                template_line,
+                line_no=n,
+                quantity=str(q),
+                unit_price=str(price),
+                gross=str(t.gross),
+                net=str(t.net),
+                tax=str(t.tax),
+                total=str(t.total),
+                unit_cost=None if cost is None else str(cost),
+                taxes=[{"code": "STD", "rate": "21", "base": str(t.net), "amount": str(t.tax)}],
+            )
+        )
+        p["movements"].append(
+            dict(template_move, id=str(uuid.uuid4()), quantity=str(-q), unit_cost=None)
+        )
+    sale = p["sale"]
+    for key in ("gross", "net", "tax_total", "total"):
+        sale[key] = str(getattr(totals, key))
+    sale["discount_total"] = str(totals.discount_total)
+    p["taxes"][0].update(base=str(totals.net), amount=str(totals.tax_total))
+    paid = totals.total + rounding
+    assume(paid >= 0)  # rounding never takes a sale below nothing
+    card = (paid * card_share).quantize(D("0.01"))
+    sale["cash_rounding"] = str(rounding)
+    cash_payment = dict(p["payments"][0], amount=str(paid - card))
+    p["payments"] = [cash_payment]
+    if card:
+        p["payments"].append(dict(cash_payment, payment_no=2, method=method, amount=str(card)))
+
+    result = push(client, till, [op]).json()["results"][0]
+    assert result["status"] == "applied", result
+
+    cost = sum(
+        ((q * c).quantize(D("0.01"), rounding=ROUND_HALF_UP) for q, _, c in lines if c is not None),
+        D(0),
+    )
+    journal = db.scalars(select(Journal).where(Journal.source_id == sale["id"])).first()
+    if paid == 0 and cost == 0:
+        assert journal is None  # nothing moved: nothing to book
+        return
+    booked = _lines(db, world_a, sale["id"])
+    assert sum(d for d, _ in booked.values()) == sum(c for _, c in booked.values()) > 0
+    assert sum(d - c for code, (d, c) in booked.items() if code in ("1000", "1100")) == paid
+    assert booked.get("5000", (D(0), D(0))) == (cost, D(0))
+    assert booked.get("1200", (D(0), D(0))) == (D(0), cost)
+    assert _trial_balance(client, world_a)["4000"] <= 0
+
+
+_TILLS: dict[int, dict] = {}
+
+
+def _till(client, world) -> dict:
+    """One till per test run of the property test (its examples share the transaction)."""
+    key = id(client)
+    if key not in _TILLS:
+        _TILLS.clear()
+        _TILLS[key] = enroll(client, world, code="P1")
+    return _TILLS[key]
+
+
+def _next_seq(db, till) -> int:
+    last = db.scalar(
+        select(TerminalDevice.last_seq).where(
+            TerminalDevice.terminal_id == uuid.UUID(till["terminal_id"])
+        )
+    )
+    return int(last or 0) + 1
