@@ -528,7 +528,7 @@ def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetim
         entries=batch.journals,
         known_accounts=set(ctx.accounts.values()),
     )
-    booked = sales.book(db_session, ctx, now)
+    booked = sales.book(db_session, ctx, batch.sales_to_book, now)
     batch.balance_moves = accounting_service.add_moves(moves, booked)
 
 

@@ -89,6 +89,8 @@ class Batch:
     # (org_id, item_id, location_id) -> Σ quantity, as strings of the ids
     stock_deltas: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     journals: list[JournalEntry] = field(default_factory=list)
+    # sales and refunds staged, booked by PostgreSQL once written (see kinds.sales.book)
+    sales_to_book: list[str] = field(default_factory=list)
     # shift id -> the closing values, for shifts opened before this push
     shift_closes: list[dict[str, Any]] = field(default_factory=list)
     customers: list[dict[str, Any]] = field(default_factory=list)

@@ -1,14 +1,14 @@
 """``sale.completed`` and ``sale.refunded``: the sale with its lines, tax summary, payments
 and stock movements, and the journal that books it.
 
-The journals are made by PostgreSQL from the push's staged rows (``book``), one statement
+The journals are made by PostgreSQL from the rows just written (``book``), one statement
 for a whole push: built in Python they were a quarter of ingest's time, and the numbers
 they need are all in the sale, its payments and its lines already."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
 
 import orjson
 from sqlalchemy import text
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from arcoiris_shared.money import currency_exponent
 from arcoiris_shared.sync_protocol import Op
 from sync_server.accounting.service import BalanceMoves
-from sync_server.sync.kinds.base import COLUMNS, Context, Needs, Rejected
+from sync_server.sync.kinds.base import Context, Needs, Rejected
 from sync_server.sync.payloads import SalePayload, check_sale, dec
 
 KINDS = {"sale.completed": "sale", "sale.refunded": "refund"}
@@ -134,6 +134,7 @@ def _stage(ctx: Context, p: SalePayload) -> None:
             )
         )  # fmt: skip
         batch.move_stock(m.item_id, m.location_id, dec(m.quantity))
+    batch.sales_to_book.append(s.id)
     ctx.refs.sales[s.id] = s.kind
 
 
@@ -149,45 +150,36 @@ def _stage(ctx: Context, p: SalePayload) -> None:
 _BOOK = text(
     """
     WITH s AS MATERIALIZED (
-        SELECT id, kind, receipt_code, net, tax_total, cash_rounding,
-               (occurred_at AT TIME ZONE :zone)::date AS entry_date,
+        SELECT s.id, s.kind, s.receipt_code, s.net, s.tax_total, s.cash_rounding,
+               (s.occurred_at AT TIME ZONE :zone)::date AS entry_date,
                gen_random_uuid() AS journal_id
-          FROM unnest(CAST(:ids AS uuid[]), CAST(:kinds AS text[]), CAST(:codes AS text[]),
-                      CAST(:nets AS numeric[]), CAST(:taxes AS numeric[]),
-                      CAST(:roundings AS numeric[]), CAST(:times AS timestamptz[]))
-               AS t(id, kind, receipt_code, net, tax_total, cash_rounding, occurred_at)
-    ),
-    paid AS (
-        SELECT * FROM unnest(CAST(:pay_sales AS uuid[]), CAST(:pay_nos AS int[]),
-                             CAST(:pay_methods AS text[]), CAST(:pay_amounts AS numeric[]))
-               AS t(sale_id, payment_no, method, amount)
-    ),
-    cost AS (
-        SELECT sale_id, sum(round(quantity * unit_cost, :places)) AS cost
-          FROM unnest(CAST(:cost_sales AS uuid[]), CAST(:cost_quantities AS numeric[]),
-                      CAST(:cost_units AS numeric[]))
-               AS t(sale_id, quantity, unit_cost)
-         GROUP BY sale_id
+          FROM unnest(CAST(:ids AS uuid[])) AS k(id)
+          JOIN pos.sales s ON s.org_id = :org AND s.id = k.id
     ),
     postings AS (
-        SELECT s.journal_id, p.payment_no AS ord,
-               CASE WHEN p.method = 'cash' THEN CAST(:cash AS uuid)
-                    ELSE CAST(:card_clearing AS uuid) END AS account_id,
-               p.amount
-          FROM paid p JOIN s ON s.id = p.sale_id
-        UNION ALL
-        SELECT journal_id, 1001,
-               CASE WHEN kind = 'sale' THEN CAST(:sales_revenue AS uuid)
-                    ELSE CAST(:sales_refunds AS uuid) END, -net
-          FROM s
-        UNION ALL SELECT journal_id, 1002, CAST(:tax_payable AS uuid), -tax_total FROM s
-        UNION ALL SELECT journal_id, 1003, CAST(:cash_over_short AS uuid), -cash_rounding FROM s
-        UNION ALL
-        SELECT s.journal_id, 1004, CAST(:cogs AS uuid), c.cost
-          FROM cost c JOIN s ON s.id = c.sale_id
-        UNION ALL
-        SELECT s.journal_id, 1005, CAST(:inventory AS uuid), -c.cost
-          FROM cost c JOIN s ON s.id = c.sale_id
+        SELECT s.journal_id, x.ord, x.account_id, x.amount
+          FROM s CROSS JOIN LATERAL (
+                SELECT p.payment_no AS ord,
+                       CASE WHEN p.method = 'cash' THEN CAST(:cash AS uuid)
+                            ELSE CAST(:card_clearing AS uuid) END AS account_id,
+                       p.amount
+                  FROM pos.payments p WHERE p.org_id = :org AND p.sale_id = s.id
+                UNION ALL
+                SELECT 1001, CASE WHEN s.kind = 'sale' THEN CAST(:sales_revenue AS uuid)
+                               ELSE CAST(:sales_refunds AS uuid) END, -s.net
+                UNION ALL SELECT 1002, CAST(:tax_payable AS uuid), -s.tax_total
+                UNION ALL SELECT 1003, CAST(:cash_over_short AS uuid), -s.cash_rounding
+                UNION ALL
+                SELECT 1004 + side, CASE side WHEN 0 THEN CAST(:cogs AS uuid)
+                                           ELSE CAST(:inventory AS uuid) END,
+                       CASE side WHEN 0 THEN cost ELSE -cost END
+                  FROM (SELECT sum(round(l.quantity * l.unit_cost, :places)) AS cost
+                          FROM pos.sale_lines l
+                         WHERE l.org_id = :org AND l.sale_id = s.id
+                           AND l.unit_cost IS NOT NULL
+                        HAVING count(*) > 0) c
+                 CROSS JOIN (VALUES (0), (1)) AS sides(side)
+          ) x
     ),
     merged AS (
         SELECT journal_id, account_id, min(ord) AS ord, sum(amount) AS amount
@@ -205,7 +197,8 @@ _BOOK = text(
     ),
     lines AS (
         INSERT INTO acct.journal_lines (org_id, journal_id, line_no, account_id, debit, credit)
-        SELECT :org, journal_id, row_number() OVER (PARTITION BY journal_id ORDER BY ord),
+        SELECT :org, journal_id,
+               row_number() OVER (PARTITION BY journal_id ORDER BY ord),
                account_id, greatest(amount, 0), greatest(-amount, 0)
           FROM merged
         RETURNING journal_id, account_id, debit, credit
@@ -222,48 +215,25 @@ _BOOKED_ACCOUNTS = (
 )  # fmt: skip
 
 
-def _columns(table: str, *names: str) -> list[int]:
-    return [COLUMNS[table].index(name) for name in names]
-
-
-_SALE = _columns(
-    "pos.sales", "id", "kind", "receipt_code", "net", "tax_total", "cash_rounding", "occurred_at"
-)
-_PAYMENT = _columns("pos.payments", "sale_id", "payment_no", "method", "amount")
-_LINE = _columns("pos.sale_lines", "sale_id", "quantity", "unit_cost")
-
-
-def book(db_session: Session, ctx: Context, posted_at: dt.datetime) -> BalanceMoves:
-    """Post the journals of the sales (and refunds) the push has written, and return
-    the balance moves they make (for ``accounting.service.move_balances``, run last). The
-    numbers go to PostgreSQL as one array a column, taken from the staged rows."""
-    rows = ctx.batch.rows
-    if not rows["pos.sales"]:
+def book(
+    db_session: Session, ctx: Context, sale_ids: Sequence[str], posted_at: dt.datetime
+) -> BalanceMoves:
+    """Post the journals of the sales (and refunds) just written, and return the balance
+    moves they make (for ``accounting.service.move_balances``, run last)."""
+    if not sale_ids:
         return {}
-
-    def arrays(table: str, positions: list[int], *names: str) -> dict[str, list[Any]]:
-        staged = rows[table]
-        if table == "pos.sale_lines":  # only the lines that carry a cost
-            staged = [r for r in staged if r[positions[-1]] is not None]
-        return {name: [r[i] for r in staged] for name, i in zip(names, positions, strict=True)}
-
-    params: dict[str, Any] = {key: ctx.accounts.get(key) for key in _BOOKED_ACCOUNTS}
-    # (an account a sale needs was checked when it was staged)
-    params.update(
-        arrays("pos.sales", _SALE, "ids", "kinds", "codes", "nets", "taxes", "roundings", "times")
-    )
-    params.update(
-        arrays("pos.payments", _PAYMENT, "pay_sales", "pay_nos", "pay_methods", "pay_amounts")
-    )
-    params.update(arrays("pos.sale_lines", _LINE, "cost_sales", "cost_quantities", "cost_units"))
-    rows_out = db_session.execute(
+    params: dict[str, object] = {
+        key: ctx.accounts.get(key) for key in _BOOKED_ACCOUNTS
+    }  # an account a sale needs was checked when it was staged
+    rows = db_session.execute(
         _BOOK,
         {
             **params,
             "org": ctx.org_id,
+            "ids": list(sale_ids),
             "zone": getattr(ctx.zone, "key", "UTC"),
             "places": currency_exponent(ctx.currency),
             "posted_at": posted_at,
         },
     )
-    return {(period, account): (debit, credit) for period, account, debit, credit in rows_out}
+    return {(period, account): (debit, credit) for period, account, debit, credit in rows}
