@@ -2,8 +2,8 @@
 database that is corrupt or newer than this app.
 
 Every connection runs WAL with ``synchronous=FULL`` (a committed sale survives a power cut)
-and enforces foreign keys (every transaction but one whose writer asks otherwise, see
-``Database.write``). Writers begin with ``BEGIN IMMEDIATE`` so two writers queue at
+and enforces foreign keys (every transaction but one whose writer asks otherwise for either,
+see ``Database.write``). Writers begin with ``BEGIN IMMEDIATE`` so two writers queue at
 the start instead of failing half-way; readers never block the writer in WAL mode.
 """
 
@@ -71,6 +71,8 @@ def _on_begin(conn: Connection) -> None:
     # no checks leaves none of its setting to the next user of the connection.
     checks = "ON" if options.get("sqlite_foreign_keys", True) else "OFF"
     conn.exec_driver_sql(f"PRAGMA foreign_keys = {checks}")
+    sync = "FULL" if options.get("sqlite_durable", True) else "NORMAL"
+    conn.exec_driver_sql(f"PRAGMA synchronous = {sync}")
     conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
@@ -205,7 +207,6 @@ class Database:
             raise
         self._mapped = self.engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
         self._writer = self._mapped.execution_options(sqlite_begin="IMMEDIATE")
-        self._unchecked = self._writer.execution_options(sqlite_foreign_keys=False)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
@@ -215,13 +216,21 @@ class Database:
             yield session
 
     @contextlib.contextmanager
-    def write(self, *, foreign_keys: bool = True) -> Iterator[Session]:
+    def write(self, *, foreign_keys: bool = True, durable: bool = True) -> Iterator[Session]:
         """One durable transaction: commits if the block finishes, else rolls back.
 
         ``foreign_keys=False`` skips the per-row reference checks, for a writer whose rows
         reference each other by construction (a first catalog load joining its staged
-        items: a million lookups of what it has just written)."""
-        bind = self._writer if foreign_keys else self._unchecked
+        items: a million lookups of what it has just written).
+
+        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL``): the
+        transaction is atomic and survives the app being killed, but a power cut may take it
+        back (with every later one: the log is written in order). Only for what HQ can send
+        again and whose progress commits with it (a first load's staged pages); the next
+        durable commit makes it durable too."""
+        bind = self._writer
+        if not foreign_keys or not durable:
+            bind = bind.execution_options(sqlite_foreign_keys=foreign_keys, sqlite_durable=durable)
         with Session(bind=bind, expire_on_commit=False) as session:
             try:
                 yield session

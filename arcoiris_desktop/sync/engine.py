@@ -306,7 +306,10 @@ class SyncEngine:
                     )
                 # Levels name only items the till has (apply_stock skips the others) at its
                 # own store: SQLite's per-row reference checks would look both up again.
-                with self.db.write(foreign_keys=False) as session:
+                # HQ's levels can always be sent again and a page commits with its cursor:
+                # no wait for the disk (a power cut takes back the last pages, cursor and
+                # acknowledged movements with them, and the pass resumes before them).
+                with self.db.write(foreign_keys=False, durable=False) as session:
                     apply.apply_stock(
                         session, org_id=org_id, location_id=location_id, levels=page.levels
                     )
@@ -388,9 +391,14 @@ class SyncEngine:
         page: SnapshotPage,
     ) -> int:
         # A first load's last page joins the staged items to the catalog: rows that reference
-        # only each other and known rates, so no reference checks a row (see apply).
-        merging = entity == "item" and page.next_after is None and self._bulk_load_pending()
-        with self.db.write(foreign_keys=not merging) as session:
+        # only each other and known rates, so no reference checks a row (see apply). The
+        # pages before it only stage what HQ can send again, each with its cursor: they
+        # commit without waiting for the disk (a power cut takes back the last few, cursor
+        # and all, and the load resumes before them); the last page's commit is durable,
+        # and with it every page before.
+        staging = entity == "item" and self._bulk_load_pending()
+        merging = staging and page.next_after is None
+        with self.db.write(foreign_keys=not merging, durable=merging or not staging) as session:
             if merging:
                 # Committed without folding its gigabyte of log into the database file: a
                 # thread of its own does that while the stock pull goes on.

@@ -48,16 +48,22 @@ def test_head_schema_matches_the_models(db: Database):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_a_writer_without_reference_checks_leaves_them_on_for_the_next(db: Database):
-    def checks(session: Session) -> int:
-        return int(session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() or 0)
+def test_a_writer_without_checks_or_waits_leaves_both_on_for_the_next(db: Database):
+    def settings(session: Session) -> tuple[int, int]:
+        conn = session.connection()
+        return (
+            int(conn.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0),
+            int(conn.exec_driver_sql("PRAGMA synchronous").scalar() or 0),
+        )
 
     with db.write(foreign_keys=False) as s:
-        assert checks(s) == 0
+        assert settings(s) == (0, 2)
+    with db.write(durable=False) as s:
+        assert settings(s) == (1, 1)  # NORMAL
     with db.write() as s:
-        assert checks(s) == 1
+        assert settings(s) == (1, 2)  # FULL
     with db.read() as s:
-        assert checks(s) == 1
+        assert settings(s) == (1, 2)
 
 
 def test_the_log_folds_into_the_file_on_a_thread_of_its_own(db: Database):
