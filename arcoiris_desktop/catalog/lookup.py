@@ -201,9 +201,7 @@ def scan(
     raise UnknownBarcode(f"unknown barcode {code}")
 
 
-# A word as the index's tokenizer cuts it (letters and digits; "_" separates): each quoted
-# word must be one token, as the index holds no positions to match a phrase (t0007).
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def fts_query(typed: str) -> str | None:

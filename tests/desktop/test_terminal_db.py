@@ -139,40 +139,6 @@ def test_upgrade_from_the_first_schema_keeps_unsynced_rows(tmp_path: Path):
     assert (tmp_path / f"{DB_FILENAME}.before-{HEAD}").exists()
 
 
-def test_the_search_index_without_positions_sends_a_staging_first_load_back_to_its_start(
-    tmp_path: Path,
-):
-    path = tmp_path / DB_FILENAME
-    engine = make_engine(path)
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "t0006")
-    with engine.begin() as conn:
-        for key, value in (
-            ("catalog_bulk_load", "1"),
-            ("snapshot_version", "7"),
-            ("snapshot_entity", "item"),
-            ("snapshot_after", str(uuid.uuid4())),
-        ):
-            conn.execute(
-                text("INSERT INTO sync_state (key, value, updated_at) VALUES (:k, :v, 'now')"),
-                {"k": key, "v": value},
-            )
-    engine.dispose()
-    db = Database(path)
-    try:
-        with db.engine.connect() as conn:
-            state = {k: v for k, v in conn.execute(text("SELECT key, value FROM sync_state"))}
-            fts = conn.execute(
-                text("SELECT sql FROM sqlite_master WHERE name = 'item_search'")
-            ).scalar_one()
-    finally:
-        db.close()
-    assert "snapshot_after" not in state and state["snapshot_entity"] == "item"
-    assert "detail = none" in fts
-
-
 def test_a_newer_database_is_refused_untouched(tmp_path: Path, db: Database, data_dir: Path):
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = 't9999'")
