@@ -67,13 +67,23 @@ def fold(text: str | None) -> str | None:
 
 def _on_begin(conn: Connection) -> None:
     options = conn.get_execution_options()
-    # Set for every transaction (it cannot change inside one), so a writer that asked for
-    # no checks leaves none of its setting to the next user of the connection.
-    checks = "ON" if options.get("sqlite_foreign_keys", True) else "OFF"
-    conn.exec_driver_sql(f"PRAGMA foreign_keys = {checks}")
-    sync = "FULL" if options.get("sqlite_durable", True) else "NORMAL"
-    conn.exec_driver_sql(f"PRAGMA synchronous = {sync}")
+    # Settled for every transaction (they cannot change inside one), so a writer that asked
+    # for no checks leaves none of its setting to the next user of the connection. Sent
+    # only when they differ from what the connection has: a scan or a search pays nothing.
+    wanted = (
+        "ON" if options.get("sqlite_foreign_keys", True) else "OFF",
+        "FULL" if options.get("sqlite_durable", True) else "NORMAL",
+    )
+    info = conn.connection.info
+    if info.get("pragmas", _CONNECTED) != wanted:
+        conn.exec_driver_sql(f"PRAGMA foreign_keys = {wanted[0]}")
+        conn.exec_driver_sql(f"PRAGMA synchronous = {wanted[1]}")
+        info["pragmas"] = wanted
     conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
+
+
+# What _on_connect sets on every new connection.
+_CONNECTED = ("ON", "FULL")
 
 
 def make_engine(path: Path) -> Engine:
