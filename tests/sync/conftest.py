@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -173,3 +175,19 @@ def make_terminal(live_server: LiveServer, tmp_path: Path) -> Iterator[Callable[
     yield make
     for t in made:
         t.db.close()
+
+
+def start_child(script: str, data_dir: Path, ready: str) -> subprocess.Popen[str]:
+    """Run ``script`` (Python source) in a process of its own on the terminal's data dir,
+    the credential kept in a file as on CI; returns once it prints ``ready``, so a test can
+    kill it in the middle of what it started."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ARCOIRIS_CREDENTIAL_STORE": "file"},
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == ready
+    return proc

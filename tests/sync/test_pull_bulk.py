@@ -5,12 +5,9 @@ and HQ's catalog. A till that already has items re-snapshots page by page."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from arcoiris_desktop.db.local import SyncState
 from arcoiris_desktop.sync import apply
 from arcoiris_shared.db.inv import Item
 from tests.desktop.test_pull_apply import index_disagreements
+from tests.sync.conftest import start_child
 from tests.sync.test_pull_snapshot import CHILD, _hq_catalog, _in_snapshot, _till_catalog
 
 
@@ -54,20 +52,11 @@ def test_killed_while_staging_resumes_and_ends_with_indexes_and_search(
     migrated = _indexes(reference)
     reference.close()
     t = make_terminal("PB1")
-    env = {**os.environ, "ARCOIRIS_CREDENTIAL_STORE": "file"}
     rng = random.Random(7)
     killed_staging = 0
     name = sorted(_hq_catalog(live_server).values())[0][1]
     for _ in range(3):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(t.data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "PULLING"
+        proc = start_child(CHILD, t.data_dir, "PULLING")
         deadline = time.monotonic() + 30
         while proc.poll() is None and not _bulk_pending(t.data_dir):
             assert time.monotonic() < deadline, "the till never started staging"

@@ -4,11 +4,8 @@ snapshot resumes where it stood with a search index that always agrees with its 
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
 import textwrap
 import time
 import uuid
@@ -21,7 +18,7 @@ from arcoiris_desktop.db.local import SyncState
 from arcoiris_desktop.sync import apply
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
 from tests.desktop.test_pull_apply import index_disagreements
-from tests.sync.conftest import Terminal
+from tests.sync.conftest import Terminal, start_child
 
 
 def _hq_catalog(live_server: Any) -> dict[str, tuple[Any, ...]]:
@@ -164,19 +161,10 @@ CHILD = textwrap.dedent(
 
 def test_killed_mid_snapshot_resumes_and_search_always_agrees(live_server, make_terminal):
     t = make_terminal("P03")
-    env = {**os.environ, "ARCOIRIS_CREDENTIAL_STORE": "file"}
     rng = random.Random(3)
     killed_inside = 0
     for _ in range(4):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(t.data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "PULLING"
+        proc = start_child(CHILD, t.data_dir, "PULLING")
         time.sleep(rng.uniform(0.15, 0.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)

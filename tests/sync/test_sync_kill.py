@@ -3,17 +3,15 @@ same database: the queue drains and HQ has every sale exactly once."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
 import textwrap
 import time
 
 from sqlalchemy import create_engine, text
 
 from arcoiris_desktop.sync.engine import SyncEngine
+from tests.sync.conftest import start_child
 from tests.sync.test_sync_e2e import _drain, _sell
 
 CHILD = textwrap.dedent(
@@ -38,18 +36,9 @@ def test_killed_mid_push_then_restarted_drains_exactly_once(live_server, make_te
     t.engine.sync_once()
     t.open_till()
     sold = _sell(t, random.Random(71), 60)
-    env = {**os.environ, "ARCOIRIS_CREDENTIAL_STORE": "file"}
     rng = random.Random(7)
     for _ in range(3):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(t.data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "PUSHING"
+        proc = start_child(CHILD, t.data_dir, "PUSHING")
         time.sleep(rng.uniform(0.05, 0.4))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
