@@ -383,27 +383,6 @@ def stock(
     return page
 
 
-def stock_json(
-    *,
-    db_session: Session,
-    org_id: uuid.UUID,
-    location_id: uuid.UUID,
-    since: str | None,
-    limit: int,
-    terminal_id: uuid.UUID | None = None,
-) -> bytes:
-    """``stock`` as the JSON of its ``StockPage``, serialised once."""
-    page = stock(
-        db_session=db_session,
-        org_id=org_id,
-        location_id=location_id,
-        since=since,
-        limit=limit,
-        terminal_id=terminal_id,
-    )
-    return page.model_dump_json().encode()
-
-
 def _stock_page(
     db_session: Session,
     org_id: uuid.UUID,

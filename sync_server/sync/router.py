@@ -208,7 +208,7 @@ def stock(
 ) -> Response:
     """HQ's stock levels at this terminal's store, changed since the cursor (serialised once,
     not validated again on the way out: thousands of levels a page)."""
-    body = pull_service.stock_json(
+    page = pull_service.stock(
         db_session=session,
         org_id=device.org_id,
         location_id=device.terminal.location_id,
@@ -216,7 +216,7 @@ def stock(
         limit=limit,
         terminal_id=device.terminal_id,
     )
-    return Response(body, media_type="application/json")
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 class DeadLetterRead(BaseModel):

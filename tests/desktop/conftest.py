@@ -11,9 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
 
 from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
 from arcoiris_desktop.db.database import DB_FILENAME, Database
+from arcoiris_desktop.db.schema import is_fts_table, terminal_metadata
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.till import Till
 
@@ -92,3 +96,16 @@ def printed(data_dir: Path) -> Path:
 
 
 DEMO_PINS = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF}
+
+
+def schema_drift(conn: Connection) -> list[object]:
+    """How the database behind ``conn`` differs from the models (the search index aside:
+    FTS5 tables are SQLite's own); empty when the migrations and the models agree."""
+    ctx = MigrationContext.configure(
+        conn,
+        opts={
+            "compare_type": True,
+            "include_name": lambda n, t, _: not (t == "table" and is_fts_table(n)),
+        },
+    )
+    return list(compare_metadata(ctx, terminal_metadata()))

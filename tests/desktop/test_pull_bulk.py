@@ -12,16 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from arcoiris_desktop.catalog.lookup import item_by_barcode, search
 from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.local import SyncState
-from arcoiris_desktop.db.schema import is_fts_table, terminal_metadata
 from arcoiris_desktop.sync import apply
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
+from tests.desktop.conftest import schema_drift
 from tests.desktop.test_pull_apply import ORG, STORE, VAT, _page, _row, index_disagreements
 from tests.desktop.test_pull_apply import fresh as fresh
 
@@ -128,14 +126,7 @@ def test_an_empty_catalog_loads_whole_at_the_last_page(
     assert taxes == {(r["id"], VAT) for r in rows if r["tax_rate_ids"] and r["sku"] != "PULL-00006"}
     assert index_disagreements(fresh) == set()
     with fresh.engine.connect() as conn:
-        ctx = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda n, t, _: not (t == "table" and is_fts_table(n)),
-            },
-        )
-        assert compare_metadata(ctx, terminal_metadata()) == []
+        assert schema_drift(conn) == []
 
 
 def test_a_barcode_that_moved_between_pages_stays_with_the_later_owner(

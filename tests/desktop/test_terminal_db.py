@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -26,7 +24,7 @@ from arcoiris_desktop.db.database import (
     alembic_config,
     make_engine,
 )
-from arcoiris_desktop.db.schema import is_fts_table, terminal_metadata
+from tests.desktop.conftest import schema_drift
 
 
 def _digest(path: Path) -> str:
@@ -35,14 +33,7 @@ def _digest(path: Path) -> str:
 
 def test_head_schema_matches_the_models(db: Database):
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda n, t, _: not (t == "table" and is_fts_table(n)),
-            },
-        )
-        assert compare_metadata(ctx, terminal_metadata()) == []
+        assert schema_drift(conn) == []
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

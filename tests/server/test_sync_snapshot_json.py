@@ -130,9 +130,9 @@ def test_stock_pages_carry_levels_as_the_loaded_values_print(
     levels: list[dict[str, str]] = []
     while True:
         page = orjson.loads(
-            pull.stock_json(
+            pull.stock(
                 db_session=db, org_id=world_a.org_id, location_id=store, since=since, limit=3
-            )
+            ).model_dump_json()
         )
         levels += page["levels"]
         since = page["next_since"]
