@@ -57,6 +57,19 @@ class BatchTooLarge(SyncError):
     pass
 
 
+class RequestRefused(SyncError):
+    """HQ says the request itself is wrong (4xx): sending it again as it is cannot help,
+    so a person is told (the engine still tries again now and then: HQ may be fixed)."""
+
+    retry = False
+
+
+class OpTooLarge(SyncError):
+    """One op alone is more than HQ takes in a push: halving cannot help."""
+
+    retry = False
+
+
 class QueueConflict(SyncError):
     """HQ holds different ops under our seqs: a person must look. Nothing is deleted."""
 
@@ -102,9 +115,9 @@ class SyncClient:
             raise BatchTooLarge(message)
         if status == 409:
             raise QueueConflict(message)
-        if status >= 500 or status == 429:
+        if status >= 500 or status in (408, 429):
             raise ServerTrouble(f"server error {status}: {message}")
-        raise SyncError(f"the server refused the request ({status}): {message}")
+        raise RequestRefused(f"the server refused the request ({status}): {message}")
 
     def meta(self) -> MetaResponse:
         return MetaResponse.model_validate(self._call("GET", "/api/sync/meta"))

@@ -29,7 +29,10 @@ from arcoiris_desktop.db.local import AckedMovement, OutboxOp, Setting, SyncReje
 from arcoiris_desktop.sync import apply
 from arcoiris_desktop.sync.client import (
     BatchTooLarge,
+    CredentialRefused,
     Offline,
+    OpTooLarge,
+    ProtocolRefused,
     QueueConflict,
     SyncClient,
     SyncError,
@@ -151,7 +154,16 @@ class SyncEngine:
             return self.refresh_status()
         client = self.client_factory(url, credential)
         try:
-            self.push_pending(client)
+            try:
+                self.push_pending(client)
+            except (Offline, CredentialRefused, ProtocolRefused):
+                raise  # the pull would be refused or go unanswered too
+            except SyncError as refused:
+                # An op HQ will not take (a person must look) holds the queue, not the
+                # catalog: the till keeps selling at HQ's current prices meanwhile.
+                self.pull_catalog(client)
+                self.pull_stock(client)
+                raise refused
             self.pull_catalog(client)
             self.pull_stock(client)
         except SyncError as exc:
@@ -195,9 +207,12 @@ class SyncEngine:
             ]
             try:
                 response = client.push(ops)
-            except BatchTooLarge:
+            except BatchTooLarge as exc:
                 if batch == 1:
-                    raise
+                    raise OpTooLarge(
+                        f"op {rows[0].seq} ({rows[0].kind}) is larger than HQ accepts "
+                        f"({exc}); nothing was deleted: call support"
+                    ) from exc
                 batch = max(1, batch // 2)
                 logger.info("push batch too large; halving to %d", batch)
                 continue
@@ -231,7 +246,8 @@ class SyncEngine:
                 )
             if not done:
                 raise QueueConflict("HQ acknowledged none of the ops sent; stopping")
-            batch = self.batch_size
+            # A halved batch stays halved for the rest of this sync: going back to the full
+            # size would send the bulk of it again only to hear 413 again.
 
     # -- pull ----------------------------------------------------------------------------------
 

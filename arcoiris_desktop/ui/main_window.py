@@ -206,8 +206,8 @@ class MainWindow(QMainWindow):
             text, color = f"Online · {status.waiting} waiting · synced {when}", "#0b6e4f"
         else:
             text, color = f"Offline · {status.waiting} waiting · last sync {when}", "#8a5a00"
-        if status.rejected:
-            text += f" · ⚠ {status.rejected} refused by HQ"
+        if status.rejected:  # first, where a narrow window cannot cut it off
+            text = f"⚠ {status.rejected} refused by HQ · {text}"
             color = "#b3261e"
         self.queue.setText(text)
         self.queue.setStyleSheet(f"color: {color}; font-weight: 600;")

@@ -78,15 +78,14 @@ class SyncDialog(QDialog):
         label = QLabel(summary)
         label.setWordWrap(True)
         layout.addWidget(label)
-        tabs = QTabWidget()
-        tabs.addTab(
-            _table(["Seq", "What", "Receipt", "When"], list(waiting)), f"Waiting ({len(waiting)})"
-        )
-        tabs.addTab(
-            _table(["Seq", "What", "Receipt", "Why HQ refused it"], list(rejected)),
-            f"Refused by HQ ({len(rejected)})",
-        )
-        layout.addWidget(tabs)
+        self.tabs = QTabWidget()
+        self.waiting = _table(["Seq", "What", "Receipt", "When"], list(waiting))
+        self.refused = _table(["Seq", "What", "Receipt", "Why HQ refused it"], list(rejected))
+        self.tabs.addTab(self.waiting, f"Waiting ({len(waiting)})")
+        self.tabs.addTab(self.refused, f"Refused by HQ ({len(rejected)})")
+        if rejected and not waiting:
+            self.tabs.setCurrentWidget(self.refused)  # what the warning sent them here for
+        layout.addWidget(self.tabs)
         row = QHBoxLayout()
         self.sync_now = button("Sync now", "primary")
         self.enrol = button("Enrol with HQ…")

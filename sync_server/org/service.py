@@ -29,6 +29,7 @@ from sync_server.org.schemas import (
     slugify,
 )
 from sync_server.sync import catalog as catalog_log
+from sync_server.sync import pull as pull_service
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +80,18 @@ def my_orgs(*, db_session: Session, user: User) -> list[MyOrgRead]:
 def update_org(*, db_session: Session, ctx: OrgContext, data: OrgUpdate) -> OrgRead:
     org = db_session.get(Organization, ctx.org_id)
     assert org is not None  # the org context was built from it
+    changed = []
     for field, value in data.model_dump(exclude_unset=True).items():
         if value is None:
             raise Unprocessable(f"{field} cannot be null", details={"field": field})
+        if getattr(org, field) != value:
+            changed.append(field)
         setattr(org, field, value)
+    # The tills hear of the org's name, currency, locale and timezone as settings (their
+    # receipts and reports print them): a change is logged like any setting's.
+    synced = [f"org_{f}" if f == "name" else f for f in changed if f in pull_service.ORG_FIELDS]
+    if synced:
+        catalog_log.record(db_session, org_id=ctx.org_id, changes=[("setting", k) for k in synced])
     db_session.commit()
     return OrgRead.model_validate(org)
 

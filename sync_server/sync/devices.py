@@ -9,6 +9,7 @@ credential at once.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -20,7 +21,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastapi import Depends, Header, Request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
@@ -171,6 +172,30 @@ def detached(terminal: Terminal) -> Terminal:
 def get_device(request: Request, session: SessionDep, protocol: ProtocolDep) -> DeviceContext:
     terminal_id, sha = _credential(request)
     return _verify(session, terminal_id, sha, protocol)
+
+
+# A till with nothing to push still pulls every sync: that counts as being seen, at most
+# once a minute (HQ's health list would otherwise show an idle, healthy till as gone).
+SEEN_EVERY = dt.timedelta(minutes=1)
+
+
+def note_contact(*, db_session: Session, device: DeviceContext) -> None:
+    """Record that the terminal was in touch now (its pushes record it themselves)."""
+    now = utcnow()
+    result = db_session.execute(
+        update(TerminalDevice)
+        .where(
+            TerminalDevice.org_id == device.org_id,
+            TerminalDevice.terminal_id == device.terminal_id,
+            or_(
+                TerminalDevice.last_seen_at.is_(None),
+                TerminalDevice.last_seen_at < now - SEEN_EVERY,
+            ),
+        )
+        .values(last_seen_at=now, protocol_version=device.protocol)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        db_session.commit()
 
 
 class KnownDevices:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import BigInteger, Uuid, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
@@ -85,6 +86,10 @@ class PushJob:
     replayed: list[OpResult] = field(default_factory=list)
     gap: int | None = None
     outcomes: list[tuple[Op, str | None]] = field(default_factory=list)
+    # Ops HQ's database refused once already (seq -> why), acknowledged as rejected
+    # unchecked; a job of one op (``alone``) is never taken apart further.
+    refused: dict[int, str] = field(default_factory=dict)
+    alone: bool = False
 
 
 def push(*, db_session: Session, device: DeviceContext, request: PushRequest) -> PushResponse:
@@ -113,12 +118,62 @@ def push_many(*, db_session: Session, jobs: Sequence[PushJob]) -> None:
     except Exception as exc:
         db_session.rollback()
         if len(jobs) == 1:
-            jobs[0].error = exc
+            if isinstance(exc, _REFUSALS) and not jobs[0].alone:
+                _op_by_op(db_session, jobs[0], exc)
+            else:
+                jobs[0].error = exc
             return
         logger.warning("a group of %d pushes failed together (%r); one by one", len(jobs), exc)
         for job in jobs:
             _reset(job)
             push_many(db_session=db_session, jobs=[job])
+
+
+# What PostgreSQL says of a value or key it will not store (a receipt code used before, a
+# number out of its column's range) that the checks let through: the data's fault, not HQ's.
+_REFUSALS = (IntegrityError, DataError)
+
+
+def _op_by_op(db_session: Session, job: PushJob, exc: Exception) -> None:
+    """A push HQ's database refused: its ops again, each in a transaction of its own, and
+    the op refused alone acknowledged as rejected with the database's reason (and kept as a
+    dead letter), so that one op never blocks the queue behind it. Rare, so slow is fine."""
+    logger.warning(
+        "HQ's database refused a push of terminal %s (%s); its ops one by one",
+        job.device.terminal_id,
+        _refusal(exc),
+    )
+    results: list[OpResult] = []
+    last_seq = expected = None
+    for op in _in_order(job.request.ops):
+        one = PushJob(job.device, PushRequest.model_construct(ops=[op]), alone=True)
+        push_many(db_session=db_session, jobs=[one])
+        if isinstance(one.error, _REFUSALS):
+            reason = _refusal(one.error)
+            one = PushJob(
+                job.device,
+                PushRequest.model_construct(ops=[op]),
+                alone=True,
+                refused={op.seq: reason},
+            )
+            push_many(db_session=db_session, jobs=[one])
+        if one.error is not None:  # the ops before it are in: a retry gets them replayed
+            job.error = one.error
+            return
+        assert one.response is not None
+        results += one.response.results
+        last_seq, expected = one.response.last_seq, one.response.expected_seq
+        if expected is not None:
+            break
+    assert last_seq is not None
+    job.response = PushResponse(results=results, last_seq=last_seq, expected_seq=expected)
+
+
+def _refusal(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    diag = getattr(orig, "diag", None)
+    said = getattr(diag, "message_primary", None) or str(orig or exc).splitlines()[0]
+    return f"HQ's database cannot store it: {said}"
 
 
 def _reset(job: PushJob) -> None:
@@ -137,6 +192,8 @@ def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> 
         )
         .order_by(TerminalDevice.terminal_id)
         .with_for_update(of=TerminalDevice)
+        # The locked row as it is now, not as an earlier push in this session left it.
+        .execution_options(populate_existing=True)
     ).all()
     devices = {dev.terminal_id: dev for dev, _ in rows}
     terminals = {term.id: term for _, term in rows}
@@ -362,6 +419,9 @@ def _apply(
         for op in job.fresh:
             key = (terminal_id, op.seq)
             handler = HANDLERS.get(op.kind)
+            if op.seq in job.refused:
+                outcomes[key] = job.refused[op.seq]
+                continue
             if handler is None:
                 outcomes[key] = f"{op.kind} is not an op this server accepts"
                 continue

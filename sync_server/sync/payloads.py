@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Uuid = Annotated[
     str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -26,9 +26,20 @@ Uuid = Annotated[
 Amount = Annotated[str, Field(pattern=r"^-?(\d{1,15}(\.\d{0,4}0*)?|0(\.0*)?E[-+]?\d{1,3})$")]
 # NUMERIC(14,3)
 Qty = Annotated[str, Field(pattern=r"^-?(\d{1,11}(\.\d{0,3}0*)?|0(\.0*)?E[-+]?\d{1,3})$")]
+
+
+def _real_instant(value: str) -> str:
+    """The pattern admits 2024-02-30 and 25:00; a time must also be one the calendar has
+    (else COPY, or the journal's local date, would fail the whole push, not this op)."""
+    if not 1900 <= dt.datetime.fromisoformat(value).year <= 2999:
+        raise ValueError("the year is out of range")
+    return value
+
+
 Instant = Annotated[
     str,
     Field(pattern=r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d(:?\d\d)?)$"),
+    AfterValidator(_real_instant),
 ]
 ZERO = Decimal(0)
 Text16 = Annotated[str, Field(min_length=1, max_length=16)]

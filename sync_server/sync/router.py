@@ -180,6 +180,7 @@ def pull(
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
 ) -> PullResponse:
+    devices.note_contact(db_session=session, device=device)
     return pull_service.pull(db_session=session, org_id=device.org_id, cursor=cursor, limit=limit)
 
 

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from arcoiris_shared.db.pos import Sale, Terminal
 from arcoiris_shared.sync_protocol import PushRequest
@@ -79,7 +78,11 @@ def test_a_push_that_breaks_the_shared_transaction_fails_alone(client, db, world
 
     assert jobs[0].error is None and jobs[0].response is not None
     assert jobs[0].response.results[0].status == "applied"
-    assert isinstance(jobs[1].error, IntegrityError)
+    # The poisoned op is refused alone (the database's reason kept), never the push.
+    assert jobs[1].error is None and jobs[1].response is not None
+    refused = jobs[1].response.results[0]
+    assert refused.status == "rejected" and "pk_stock_movements" in (refused.reason or "")
+    assert jobs[1].response.last_seq == 2
     assert _sales(db, good) == 1 and _sales(db, poison) == 0
 
 
@@ -100,9 +103,10 @@ def test_a_remembered_credential_is_refused_at_once_when_revoked_or_replaced(cli
     assert r.status_code == 401 and r.json()["error"]["code"] == "terminal_revoked"
 
 
-def test_a_push_failing_at_its_last_op_leaves_nothing_of_the_ones_before(client, db, world_a):
-    """A COPY that fails on the push's last row takes every earlier row of the push back
-    with it, and the terminal's next try of the same push goes through whole."""
+def test_a_push_whose_last_op_the_database_refuses_keeps_the_rest(client, db, world_a):
+    """A COPY that fails on the push's last row takes the whole transaction back; HQ then
+    applies the push op by op, so the ops before it are in, that one op is rejected alone
+    with the database's reason, and the same push sent again gets the same answers."""
     till = enroll(client, world_a, code="J1")
     earlier = _receipts(world_a, till, [sale_op(world_a, till, 1)])
     assert push(client, till, earlier).status_code == 200
@@ -112,15 +116,17 @@ def test_a_push_failing_at_its_last_op_leaves_nothing_of_the_ones_before(client,
 
     push_many(db_session=db, jobs=[job])
 
-    assert isinstance(job.error, IntegrityError)
-    assert _sales(db, ops) == 0
-    # The terminal's queue is where it was: the same push, fixed, goes through whole.
-    ops[-1]["payload"]["movements"][0]["id"] = str(uuid.uuid4())
-    retry = _job(db, world_a, till, ops)
-    push_many(db_session=db, jobs=[retry])
-    assert retry.error is None and retry.response is not None
-    assert retry.response.last_seq == 7
-    assert _sales(db, ops) == 6
+    assert job.error is None and job.response is not None
+    assert [r.status for r in job.response.results] == ["applied"] * 5 + ["rejected"]
+    assert job.response.last_seq == 7 and job.response.expected_seq is None
+    assert _sales(db, ops) == 5
+    again = _job(db, world_a, till, ops)
+    push_many(db_session=db, jobs=[again])
+    assert again.response is not None
+    assert [(r.status, r.duplicate) for r in again.response.results] == [
+        (r.status, True) for r in job.response.results
+    ]
+    assert _sales(db, ops) == 5
 
 
 def test_a_restarted_server_knows_every_live_credential_before_the_first_push(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 import uvicorn
 from sqlalchemy import create_engine
@@ -97,11 +98,21 @@ class FaultyTransport(httpx.BaseTransport):
     only: str = "/api/sync/push"
     sent: list[bytes] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    # A proxy in front of HQ with a smaller body limit: pushes of more ops get its 413.
+    max_ops: int | None = None
+    pushes: list[tuple[int, int]] = field(default_factory=list)  # (ops, 413 or 0: passed on)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         fault = self.plan.pop(0) if self.plan and request.url.path == self.only else "ok"
         self.log.append(fault)
         body = request.read()
+        if request.url.path == "/api/sync/push":
+            ops = len(orjson.loads(body)["ops"])
+            if self.max_ops is not None and ops > self.max_ops:
+                self.pushes.append((ops, 413))
+                message = {"code": "payload_too_large", "message": "Request body too large"}
+                return httpx.Response(413, json={"error": message})
+            self.pushes.append((ops, 0))  # passed on
         if fault == "drop_before":  # never reached the server
             raise httpx.ConnectError("connection dropped before the server saw it")
         if fault == "5xx":
