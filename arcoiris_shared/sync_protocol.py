@@ -31,6 +31,10 @@ SUPPORTED_VERSIONS: Final = (1,)
 VERSION_HEADER: Final = "X-Protocol-Version"
 MAX_OPS_PER_PUSH: Final = 500
 MAX_PULL_PAGE: Final = 5_000
+# The shape of the catalog rows HQ sends. A till names the one its catalog was loaded under
+# when it pulls; HQ answers a different one with "take a snapshot" (its rows changed shape,
+# so what the till holds may lack what the new rows carry).
+CATALOG_SCHEMA: Final = 1
 # Pull entity names, in the order a page applies them (rates before the items using them).
 ENTITIES: Final = ("setting", "tax_rate", "location", "staff", "customer", "item")
 
@@ -125,6 +129,9 @@ class PullResponse(_Message):
     snapshot_required: bool = Field(
         default=False,
         description="The cursor is too old (or the catalog's shape changed): take a snapshot",
+    )
+    catalog_schema: int = Field(
+        default=CATALOG_SCHEMA, description="The shape of the rows HQ sends (see ``schema``)"
     )
 
 

@@ -147,6 +147,22 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune_catalog_log(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from sync_server.org.models import Organization
+    from sync_server.sync import catalog
+
+    if args.keep < 0:
+        raise SystemExit("--keep must be 0 or more")
+    with _session(_settings(args)) as session:
+        for org_id, name in session.execute(select(Organization.id, Organization.name)).all():
+            floor = catalog.prune(session, org_id=org_id, keep=args.keep)
+            session.commit()
+            print(f"{name} ({org_id}): tills with a cursor below {floor} take a snapshot")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arcoiris-admin", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
@@ -176,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed-demo", help="create the demo org, staff, catalog and stock")
     p.add_argument("--items", type=int, default=3_000)
     p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser(
+        "prune-catalog-log",
+        help="forget catalog changes older than the newest KEEP versions (older tills re-snapshot)",
+    )
+    p.add_argument("--keep", type=int, default=100_000, help="versions of changes to keep")
+    p.set_defaults(func=cmd_prune_catalog_log)
     return parser
 
 

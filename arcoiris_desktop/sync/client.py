@@ -149,8 +149,11 @@ class SyncClient:
             )
         )
 
-    def pull(self, cursor: int, limit: int) -> PullResponse:
-        data = self._call("GET", "/api/sync/pull", params={"cursor": cursor, "limit": limit})
+    def pull(self, cursor: int, limit: int, schema: int | None = None) -> PullResponse:
+        params = {"cursor": cursor, "limit": limit}
+        if schema is not None:
+            params["schema"] = schema
+        data = self._call("GET", "/api/sync/pull", params=params)
         return PullResponse.model_validate(data)
 
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotPage:

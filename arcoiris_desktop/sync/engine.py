@@ -259,17 +259,20 @@ class SyncEngine:
         while True:
             with self.db.read() as session:
                 cursor = int(self._state(session, "catalog_cursor", "0") or 0)
+                schema = self._state(session, "catalog_schema")
                 in_snapshot = self._state(session, "snapshot_version") is not None
             if in_snapshot:
                 applied += self._snapshot(client, config)
                 continue
-            page = client.pull(cursor, self.page_size)
+            page = client.pull(cursor, self.page_size, int(schema) if schema else None)
             if page.snapshot_required:
+                # The outbox is not touched: a snapshot only replaces the catalog.
                 with self.db.write() as session:
                     apply.clear_seen(session)
                     self._set_state(
                         session,
                         snapshot_version=str(page.catalog_version),
+                        snapshot_schema=str(page.catalog_schema),
                         snapshot_entity=ENTITIES[0],
                         snapshot_after=None,
                     )
@@ -439,10 +442,13 @@ class SyncEngine:
                 else:
                     apply.clear_seen(session)
                     # Changes made while the snapshot ran come next as deltas (upserts are
-                    # idempotent), so the cursor is the version the snapshot started at.
+                    # idempotent), so the cursor is the version the snapshot started at;
+                    # the rows have the shape HQ announced when it asked for the snapshot.
                     self._set_state(
                         session,
                         catalog_cursor=str(version),
+                        catalog_schema=self._state(session, "snapshot_schema"),
+                        snapshot_schema=None,
                         snapshot_version=None,
                         snapshot_entity=None,
                         snapshot_after=None,

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,28 @@ def record(
             .on_conflict_do_nothing()
         )
     return version
+
+
+def prune(db_session: Session, *, org_id: uuid.UUID, keep: int) -> int:
+    """Forget the changes of all but the newest ``keep`` versions (the log would otherwise
+    grow with every price change for ever). A till whose cursor is older than what is kept
+    is told to take a snapshot. Returns the org's floor: the oldest cursor still served."""
+    state = db_session.scalar(
+        select(CatalogVersion).where(CatalogVersion.org_id == org_id).with_for_update()
+    )
+    if state is None:
+        return 0
+    floor = max(state.floor, state.version - keep)
+    if floor > state.floor:
+        db_session.execute(
+            delete(CatalogChange).where(
+                CatalogChange.org_id == org_id, CatalogChange.version <= floor
+            )
+        )
+        db_session.execute(
+            update(CatalogVersion).where(CatalogVersion.org_id == org_id).values(floor=floor)
+        )
+    return floor
 
 
 def current(db_session: Session, *, org_id: uuid.UUID) -> CatalogVersion:

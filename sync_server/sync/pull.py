@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.inv import Location, StockLevel
 from arcoiris_shared.db.pos import Customer, TaxRate
-from arcoiris_shared.sync_protocol import ENTITIES, Change, PullResponse, SnapshotPage, StockPage
+from arcoiris_shared.sync_protocol import (
+    CATALOG_SCHEMA,
+    ENTITIES,
+    Change,
+    PullResponse,
+    SnapshotPage,
+    StockPage,
+)
 from sync_server.errors import BadRequest
 from sync_server.org.models import Organization, OrgSetting, User, UserOrgRole
 from sync_server.sync import catalog
@@ -183,18 +190,28 @@ LOADERS: dict[str, Callable[..., list[dict[str, Any]]]] = {
 assert tuple(LOADERS) == ENTITIES
 
 
-def pull(*, db_session: Session, org_id: uuid.UUID, cursor: int, limit: int) -> PullResponse:
+def pull(
+    *,
+    db_session: Session,
+    org_id: uuid.UUID,
+    cursor: int,
+    limit: int,
+    schema: int | None = None,
+) -> PullResponse:
     state = catalog.current(db_session, org_id=org_id)
     top = state.version  # every version at or below this is committed
-    # No cursor yet, one older than the log keeps, or one from a future this server never
-    # reached (a restored HQ database): only a snapshot is safe.
-    if cursor <= 0 or cursor < state.floor or cursor > top:
+    # No cursor yet, one older than the log keeps, one from a future this server never
+    # reached (a restored HQ database), or rows loaded when they had another shape (a till
+    # that does not say is taken to have today's): only a snapshot is safe.
+    reshaped = schema is not None and schema != CATALOG_SCHEMA
+    if cursor <= 0 or cursor < state.floor or cursor > top or reshaped:
         return PullResponse(
             changes=[],
             cursor=cursor,
             has_more=False,
             catalog_version=top,
             snapshot_required=True,
+            catalog_schema=CATALOG_SCHEMA,
         )
     rows = db_session.execute(
         select(
@@ -243,7 +260,13 @@ def pull(*, db_session: Session, org_id: uuid.UUID, cursor: int, limit: int) -> 
             changes.append(
                 Change(entity=e, key=k, version=version, deleted=deleted or row is None, data=row)
             )
-    return PullResponse(changes=changes, cursor=new_cursor, has_more=has_more, catalog_version=top)
+    return PullResponse(
+        changes=changes,
+        cursor=new_cursor,
+        has_more=has_more,
+        catalog_version=top,
+        catalog_schema=CATALOG_SCHEMA,
+    )
 
 
 def _check_snapshot(entity: str, after: str | None) -> None:

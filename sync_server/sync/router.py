@@ -179,9 +179,14 @@ def pull(
     session: SessionDep,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+    schema: Annotated[
+        int | None, Query(ge=1, description="the catalog schema the till's rows were loaded under")
+    ] = None,
 ) -> PullResponse:
     devices.note_contact(db_session=session, device=device)
-    return pull_service.pull(db_session=session, org_id=device.org_id, cursor=cursor, limit=limit)
+    return pull_service.pull(
+        db_session=session, org_id=device.org_id, cursor=cursor, limit=limit, schema=schema
+    )
 
 
 @router.get("/snapshot", response_model=SnapshotPage)

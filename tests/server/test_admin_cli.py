@@ -86,6 +86,10 @@ def test_init_db_then_users_orgs_and_demo(fresh_database):
     org_id = org_line.split(":", 1)[1].strip()
     again = _admin(url, "seed-demo", "--items", "150")
     assert "already exists" in again.stdout
+    pruned = _admin(url, "prune-catalog-log", "--keep", "0")
+    assert pruned.returncode == 0, pruned.stderr
+    assert f"({org_id}): tills with a cursor below" in pruned.stdout
+    assert _admin(url, "prune-catalog-log", "--keep", "-1").returncode != 0
 
     app = create_app(Settings(environment="test", database_url=url, secret_key=SECRET))
     with TestClient(app) as client:

@@ -6,14 +6,16 @@ balance match what the tills recorded, to the cent, and the other till knows the
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal as D
 
+import httpx
 from sqlalchemy import select, text
 
 from arcoiris_desktop.stock.service import MoveLine
 from arcoiris_shared.db.inv import ItemBarcode
-from arcoiris_shared.db.pos import Customer
+from arcoiris_shared.db.pos import Customer, Payment, Sale
 from tests.sync.conftest import Terminal
 from tests.sync.test_sync_e2e import _check_invariants, _drain, _hq, _sell
 
@@ -49,7 +51,40 @@ def _cash_sale(t: Terminal, barcode: str, qty: D, customer=None):
     return till.complete(cart, tender, cashier)
 
 
+def _takings_report_matches_the_tills(
+    live_server, tills: list[Terminal], since: dt.datetime
+) -> None:
+    """HQ's takings report (what a manager reads at HQ) says, per till and per tender, what
+    the tills' own records say."""
+    local_by_till: dict[str, D] = {}
+    local_by_tender: dict[str, D] = {}
+    for t in tills:
+        assert t.till is not None
+        with t.db.read() as s:
+            sales = s.scalars(select(Sale)).all()
+            local_by_till[str(t.till.config.terminal_id)] = sum((x.total for x in sales), D(0))
+            for p in s.scalars(select(Payment)):
+                local_by_tender[p.method] = local_by_tender.get(p.method, D(0)) + p.amount
+    with httpx.Client(base_url=live_server.url) as hq:
+        login = hq.post(
+            "/api/auth/login",
+            json={"email": "manager@arcoiris.example", "password": "arcoiris-manager"},
+        ).json()
+        h = {
+            "Authorization": f"Bearer {login['access_token']}",
+            "X-Org-ID": str(live_server.org_id),
+        }
+        when = {"since": since.isoformat()}
+        by_till = hq.get("/api/reports/takings", params={"group_by": "terminal", **when}, headers=h)
+        by_tender = hq.get("/api/reports/takings", params={"group_by": "tender", **when}, headers=h)
+    assert by_till.status_code == by_tender.status_code == 200
+    hq_by_till = {r["key"]: D(r["takings"]) for r in by_till.json()["rows"]}
+    assert {k: hq_by_till.get(k) for k in local_by_till} == local_by_till
+    assert {r["key"]: D(r["takings"]) for r in by_tender.json()["rows"]} == local_by_tender
+
+
 def test_a_store_day_offline_reaches_hq_whole(live_server, make_terminal):
+    day_began = dt.datetime.now(dt.UTC)
     a, b = make_terminal("D1"), make_terminal("D2")
     for t in (a, b):
         t.engine.sync_once()
@@ -144,6 +179,8 @@ def test_a_store_day_offline_reaches_hq_whole(live_server, make_terminal):
             assert level == till_b.stock_of(counted_item.item_id)
     finally:
         hq.dispose()
+
+    _takings_report_matches_the_tills(live_server, [a, b], day_began)
 
     # The customer made at till A reaches till B with its next pull.
     b.engine.sync_once()

@@ -1,0 +1,62 @@
+"""A till told to take a snapshot again (its cursor is older than HQ's change log keeps, or
+HQ's catalog rows changed shape) replaces its catalog and keeps every op still waiting for
+HQ: the queue drains afterwards, exactly once."""
+
+from __future__ import annotations
+
+import random
+
+import httpx
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from arcoiris_desktop.db.local import SyncState
+from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
+from sync_server.sync import catalog
+from sync_server.sync import pull as pull_service
+from tests.sync.test_sync_e2e import _catalog_matches, _check_invariants, _sell
+from tests.sync.test_sync_refused import _owner_headers
+
+
+def _state(t, key: str) -> str | None:
+    with t.db.read() as s:
+        row = s.get(SyncState, key)
+        return row.value if row is not None else None
+
+
+def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue(
+    live_server, make_terminal, monkeypatch
+):
+    t = make_terminal("Q1")
+    t.engine.sync_once()
+    assert _state(t, "catalog_schema") == str(CATALOG_SCHEMA)
+    t.open_till()
+    sold = {"Q1": _sell(t, random.Random(71), 3)}
+    with httpx.Client(base_url=live_server.url) as hq:
+        h = _owner_headers(hq, live_server.org_id)
+        item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
+        r = hq.patch(f"/api/inventory/items/{item['id']}", headers=h, json={"price": "3.33"})
+        assert r.status_code == 200, r.text
+    engine = create_engine(live_server.database_url)
+    try:
+        with Session(engine) as s:  # HQ forgets every change made so far
+            floor = catalog.prune(s, org_id=live_server.org_id, keep=0)
+            s.commit()
+    finally:
+        engine.dispose()
+    assert int(_state(t, "catalog_cursor") or 0) < floor
+
+    t.wire.plan = ["5xx"]  # the push fails; the pull goes on, and it is told to snapshot
+    status = t.engine.sync_once()
+    assert status.last_error is not None and "502" in status.last_error
+    assert status.waiting == 4  # the shift's opening and the three sales, all kept
+    assert int(_state(t, "catalog_cursor") or 0) >= floor
+    _catalog_matches(live_server, t)  # the new price came with the snapshot
+
+    # HQ's rows change shape: every till loaded under the old one takes a snapshot.
+    monkeypatch.setattr(pull_service, "CATALOG_SCHEMA", CATALOG_SCHEMA + 1)
+    status = t.engine.sync_once()
+    assert status.last_error is None and status.waiting == 0
+    assert _state(t, "catalog_schema") == str(CATALOG_SCHEMA + 1)
+    _catalog_matches(live_server, t)
+    _check_invariants(live_server, [t], sold)
