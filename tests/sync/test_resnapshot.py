@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import httpx
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from arcoiris_desktop.db.local import SyncState
@@ -60,3 +60,38 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     assert _state(t, "catalog_schema") == str(CATALOG_SCHEMA + 1)
     _catalog_matches(live_server, t)
     _check_invariants(live_server, [t], sold)
+
+
+def test_a_row_hq_deletes_comes_down_as_a_tombstone(live_server, make_terminal):
+    from arcoiris_shared.db.pos import Customer
+
+    t = make_terminal("Q2")
+    t.engine.sync_once()
+    with httpx.Client(base_url=live_server.url) as hq:
+        h = _owner_headers(hq, live_server.org_id)
+        r = hq.post(
+            "/api/pos/customers", headers=h, json={"name": "Erase Me", "phone": "600111222"}
+        )
+        assert r.status_code in (200, 201), r.text
+        customer_id = r.json()["id"]
+    t.engine.sync_once()
+    with t.db.read() as s:
+        assert s.scalar(select(Customer.is_active).where(Customer.name == "Erase Me")) is True
+    engine = create_engine(live_server.database_url)
+    try:
+        with Session(engine) as s:  # erased at HQ (no sale points at it there)
+            s.execute(
+                text("DELETE FROM pos.customers WHERE org_id = :o AND id = :c"),
+                {"o": live_server.org_id, "c": customer_id},
+            )
+            catalog.record(
+                s, org_id=live_server.org_id, changes=[("customer", customer_id)], deleted=True
+            )
+            s.commit()
+    finally:
+        engine.dispose()
+    status = t.engine.sync_once()
+    assert status.last_error is None
+    with t.db.read() as s:  # kept for the till's own records, never offered again
+        assert s.scalar(select(Customer.is_active).where(Customer.name == "Erase Me")) is False
+    assert t.open_till().find_customers("Erase") == []
