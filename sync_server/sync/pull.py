@@ -53,7 +53,10 @@ def _page(stmt: Any, key: Any, keys: Sequence[str] | None, after: str | None, li
 # One statement per page: each item with its barcodes and tax rates as arrays, every value
 # already in the text form the till reads (ids and money as PostgreSQL prints them, which is
 # what str() of the loaded value gives). Arrays in byte order, as Python's sorted() orders.
-# A null :keys or :after narrows nothing (the plan for the values given folds it away).
+# One text per way of narrowing (WHERE below), never "(:after IS NULL OR id > :after)":
+# psycopg prepares a statement it runs often, and PostgreSQL's generic plan for such an OR
+# cannot seek the index, so it walked every item before the page: a 1,000,000-item
+# snapshot's last pages took ~0.9 s each instead of ~50 ms.
 _ITEMS_SELECT = """
 SELECT i.id::text AS id, i.sku, i.name, i.category, i.unit, i.price::text AS price,
        i.cost::text AS cost, i.tracked, i.weighed, i.is_active,
@@ -63,25 +66,45 @@ SELECT i.id::text AS id, i.sku, i.name, i.category, i.unit, i.price::text AS pri
        ARRAY(SELECT t.tax_rate_id::text FROM inv.item_taxes t
               WHERE t.org_id = i.org_id AND t.item_id = i.id
               ORDER BY t.tax_rate_id::text COLLATE "C") AS tax_rate_ids
-  FROM inv.items i
- WHERE i.org_id = :org
-   AND (CAST(:keys AS uuid[]) IS NULL OR i.id = ANY(CAST(:keys AS uuid[])))
-   AND (CAST(:after AS uuid) IS NULL OR i.id > CAST(:after AS uuid))
+  FROM ITEMS
+ WHERE i.org_id = :org WHERE
  ORDER BY i.id
  LIMIT :limit
 """
-_ITEMS_SQL = text(_ITEMS_SELECT)
+# (A delta's keys are joined, not tested with "= ANY(:keys)": a generic plan of that is a
+# filter over every item of the org, as in sync.ingest's look-ups.)
+_NARROWED = {
+    "all": ("inv.items i", ""),
+    "keys": ("unnest(CAST(:keys AS uuid[])) AS k(id) JOIN inv.items i ON i.id = k.id", ""),
+    "after": ("inv.items i", "AND i.id > CAST(:after AS uuid)"),
+}
+_ITEMS_SQL = {
+    way: text(_ITEMS_SELECT.replace("ITEMS", source).replace("WHERE\n", f"{where}\n"))
+    for way, (source, where) in _NARROWED.items()
+}
 # A snapshot page as the JSON of its rows, made by PostgreSQL (the same rows, keys and text
 # forms as above): the server only wraps it. Building a million dicts and serialising them
 # again was most of HQ's share of a first pull. Ids compare as text in byte order, as
 # UUIDs order.
-_ITEMS_JSON_SQL = text(
-    """
+_ITEMS_JSON = """
 SELECT coalesce(string_agg(row_to_json(p)::text, ',' ORDER BY p.id COLLATE "C"), ''),
        count(*), max(p.id COLLATE "C")
   FROM (PAGE) AS p
-""".replace("PAGE", _ITEMS_SELECT)
-)
+"""
+_ITEMS_JSON_SQL = {
+    way: text(_ITEMS_JSON.replace("PAGE", str(stmt))) for way, stmt in _ITEMS_SQL.items()
+}
+
+
+def _items_query(keys: Sequence[str] | None, after: str | None) -> tuple[str, dict[str, Any]]:
+    """Which statement narrows the items as asked, and its parameters (no limit yet)."""
+    if keys is not None:
+        return "keys", {"keys": [str(uuid.UUID(k)) for k in keys]}
+    if after is not None:
+        return "after", {"after": str(uuid.UUID(after))}
+    return "all", {}
+
+
 _ITEM_FIELDS = (
     "id",
     "sku",
@@ -105,13 +128,8 @@ def _rows_items(
     after: str | None,
     limit: int,
 ) -> list[dict[str, Any]]:
-    params = {
-        "org": org_id,
-        "keys": None if keys is None else [str(uuid.UUID(k)) for k in keys],
-        "after": None if after is None else str(uuid.UUID(after)),
-        "limit": limit,
-    }
-    result = db_session.execute(_ITEMS_SQL, params)
+    way, params = _items_query(keys, after)
+    result = db_session.execute(_ITEMS_SQL[way], {"org": org_id, "limit": limit, **params})
     return [dict(zip(_ITEM_FIELDS, row, strict=True)) for row in result]
 
 
@@ -306,13 +324,10 @@ def snapshot_json(
         return page.model_dump_json().encode()
     _check_snapshot(entity, after)
     version = catalog.current(db_session, org_id=org_id).version
-    params = {
-        "org": org_id,
-        "keys": None,
-        "after": None if after is None else str(uuid.UUID(after)),
-        "limit": limit,
-    }
-    rows, count, last = db_session.execute(_ITEMS_JSON_SQL, params).one()
+    way, params = _items_query(None, after)
+    rows, count, last = db_session.execute(
+        _ITEMS_JSON_SQL[way], {"org": org_id, "limit": limit, **params}
+    ).one()
     next_after = last if count == limit else None
     return b"".join(
         (
