@@ -10,7 +10,7 @@ from sqlalchemy import BLANK_SCHEMA, MetaData
 
 from arcoiris_desktop.db.local import LocalBase
 from arcoiris_shared.db import tables
-from arcoiris_shared.db.base import NAMING_CONVENTION
+from arcoiris_shared.db.base import HQ_ONLY, NAMING_CONVENTION
 
 # Tables SQLite's FTS5 creates behind the search index; not in any metadata.
 FTS_TABLE = "item_search"
@@ -25,7 +25,10 @@ def terminal_metadata() -> MetaData:
     # Exactly the shared models: the server registers its own tables in the same schemas.
     for name in tables.__all__:
         table = getattr(tables, name).__table__
-        table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)
+        copy = table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)
+        hq_only = {i.name for i in table.indexes if i.info.get(HQ_ONLY)}  # (not copied)
+        for index in [i for i in copy.indexes if i.name in hq_only]:
+            copy.indexes.discard(index)
     for table in LocalBase.metadata.sorted_tables:
         table.to_metadata(md)
     return md

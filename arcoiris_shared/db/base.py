@@ -29,6 +29,9 @@ NAMING_CONVENTION = {
 # Schemas of the mirrored tables; the terminal maps each to None.
 INV = "inv"
 POS = "pos"
+# ``info`` key of an index only HQ's database has: the till's mirror of the table leaves it
+# out (what it serves is a query only HQ runs).
+HQ_ONLY = "hq_only"
 MIRRORED_SCHEMAS = (INV, POS)
 SQLITE_SCHEMA_MAP: dict[str | None, str | None] = {INV: None, POS: None}
 

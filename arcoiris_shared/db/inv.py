@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from arcoiris_shared.db.base import INV, POS, Base, new_id, one_of, org_fk, utcnow
+from arcoiris_shared.db.base import HQ_ONLY, INV, POS, Base, new_id, one_of, org_fk, utcnow
 from arcoiris_shared.db.types import Quantity
 from arcoiris_shared.enums import LOCATION_KINDS, MOVEMENT_REASONS, UNITS
 
@@ -110,6 +110,16 @@ class StockLevel(Base):
     __table_args__ = (
         org_fk(["item_id"], f"{INV}.items"),
         org_fk(["location_id"], f"{INV}.locations"),
+        # HQ's stock pull reads a store's levels changed since a moment (every till, every
+        # sync); the till itself never asks, so its mirror goes without (``HQ_ONLY``).
+        Index(
+            "ix_stock_levels_org_id_location_id_updated_at",
+            "org_id",
+            "location_id",
+            "updated_at",
+            "item_id",
+            info={HQ_ONLY: True},
+        ),
         {"schema": INV},
     )
 

@@ -76,7 +76,7 @@ def test_baseline_builds_four_schemas_on_an_empty_database(fresh_database):
             "sync_dead_letters",
         }
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
             # Downgrade to nothing, and back: the baseline is reversible.
             cfg = alembic_config()
             cfg.attributes["connection"] = conn

@@ -169,3 +169,30 @@ def test_a_prepared_page_query_seeks_the_index_whatever_its_plan(db, world_a):
         if way == "after":
             assert "id > $3" in scan, plan
     db.rollback()
+
+
+def test_a_prepared_stock_since_query_seeks_the_store_by_time_index(db, world_a):
+    """Every till's stock pull after its first asks for the levels changed since a moment:
+    planned for any values, it still starts at that moment in HQ's index."""
+    import datetime as dt
+
+    from sqlalchemy.dialects import postgresql
+
+    stmt = pull.levels_since(
+        world_a.org_id, uuid.uuid4(), dt.datetime.now(dt.UTC), uuid.uuid4(), 10
+    )
+    compiled = stmt.compile(dialect=postgresql.dialect())
+    sql, args = str(compiled), []
+    for k, (name, value) in enumerate(compiled.params.items(), 1):
+        sql = sql.replace(f"%({name})s", f"${k}")
+        args.append(f"'{value}'")
+    db.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    db.execute(text(f"PREPARE levels_since AS {sql}"))
+    plan = "\n".join(
+        db.execute(text(f"EXPLAIN EXECUTE levels_since ({', '.join(args)})")).scalars()
+    )
+    db.execute(text("DEALLOCATE levels_since"))
+    db.rollback()
+    scan = plan[plan.index("ix_stock_levels_org_id_location_id_updated_at") :].splitlines()[1]
+    assert "Index Cond" in scan and "updated_at" in scan, plan
