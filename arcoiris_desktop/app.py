@@ -102,6 +102,7 @@ def _enroll(db: object, data_dir: Path, args: argparse.Namespace) -> int:
 
     from arcoiris_desktop.db.database import Database
     from arcoiris_desktop.sync.client import SyncError
+    from arcoiris_desktop.sync.credentials import CredentialStore
     from arcoiris_desktop.sync.setup import enroll_till
 
     assert isinstance(db, Database)
@@ -131,6 +132,9 @@ def _enroll(db: object, data_dir: Path, args: argparse.Namespace) -> int:
         print(f"arcoiris-desktop: enrolment failed: {exc}", file=sys.stderr)
         return 1
     print(f"enrolled as {enrolled.terminal_code} ({enrolled.terminal_id})")
+    store = CredentialStore(data_dir)
+    if not store.uses_keyring:  # whoever scripts the roll-out should know where it is
+        print(f"no OS keyring here: the device credential is in {store.file} (mode 600)")
     if status.last_error:
         print(f"first sync did not finish ({status.last_error}); it will retry", file=sys.stderr)
     else:
@@ -156,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _enroll(db, data_dir, args)
         finally:
             db.close()
+    till: Till | None = None
     try:
         if args.demo:
             from arcoiris_desktop.catalog.demo import seed_demo
@@ -163,11 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed_demo(db, items=args.demo_items)
         till = Till(db, data_dir=data_dir)
     except NotConfigured:
-        db.close()
-        return _refuse(
-            "This till is not set up yet. Start it with --demo to try it, or enrol it with "
-            "HQ (arcoiris-desktop --enroll URL, coming with sync)."
-        )
+        pass  # a first start: a manager enrols it below
 
     from PySide6.QtWidgets import QApplication
 
@@ -175,6 +176,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    if till is None:
+        from arcoiris_desktop.sync.setup import enroll_till
+        from arcoiris_desktop.ui.first_run import enrol_first
+
+        if not enrol_first(lambda **values: enroll_till(db, data_dir, **values)):
+            db.close()
+            print(
+                "arcoiris-desktop: not enrolled. Enrol with HQ to sell (or start with --demo "
+                "to try the till, or --enroll URL from a script).",
+                file=sys.stderr,
+            )
+            return 2
+        till = Till(db, data_dir=data_dir)
     demo_pins = None
     if args.demo:
         from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF

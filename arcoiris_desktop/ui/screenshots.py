@@ -41,6 +41,7 @@ def render(out: Path) -> list[Path]:
     from arcoiris_desktop.till import Till
     from arcoiris_desktop.ui.customer_dialog import CustomerDialog
     from arcoiris_desktop.ui.dialogs import ApprovalDialog
+    from arcoiris_desktop.ui.first_run import FirstRunDialog
     from arcoiris_desktop.ui.main_window import MainWindow
     from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, ShiftReportDialog
     from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
@@ -188,6 +189,14 @@ def render(out: Path) -> list[Path]:
         enrol.grab().save(str(path))
         saved.append(path)
         enrol.reject()
+        welcome = FirstRunDialog(lambda **_: None)  # a till's first start, before HQ knows it
+        welcome.resize(620, welcome.sizeHint().height())
+        welcome.show()
+        _wait(app, lambda: True)
+        path = out / "08-first-run.png"
+        welcome.grab().save(str(path))
+        saved.append(path)
+        welcome.reject()
         window.show_sale()
         _wait(app, lambda: True)
 

@@ -16,6 +16,7 @@ def test_every_screen_renders(qtbot, tmp_path: Path):
     names = {p.stem for p in paths}
     for expected in (
         "01-login-1024x768",
+        "08-first-run",
         "10-shift-open-count",
         "15-cash-count-close",
         "16-z-report",
