@@ -84,6 +84,15 @@ def live_server(fresh_database: Any) -> Iterator[LiveServer]:
     thread.join(timeout=10)
 
 
+def hq_headers(hq: httpx.Client, org_id: object, role: str = "owner") -> dict[str, str]:
+    """Signed in at HQ as the demo org's owner, manager or cashier."""
+    login = hq.post(
+        "/api/auth/login",
+        json={"email": f"{role}@arcoiris.example", "password": f"arcoiris-{role}"},
+    ).json()
+    return {"Authorization": f"Bearer {login['access_token']}", "X-Org-ID": str(org_id)}
+
+
 def _copy(request: httpx.Request, body: bytes) -> httpx.Request:
     headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
     return httpx.Request(request.method, request.url, headers=headers, content=body)

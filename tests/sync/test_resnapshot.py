@@ -14,8 +14,8 @@ from arcoiris_desktop.db.local import SyncState
 from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
 from sync_server.sync import catalog
 from sync_server.sync import pull as pull_service
+from tests.sync.conftest import hq_headers
 from tests.sync.test_sync_e2e import _catalog_matches, _check_invariants, _sell
-from tests.sync.test_sync_refused import _owner_headers
 
 
 def _state(t, key: str) -> str | None:
@@ -33,7 +33,7 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     t.open_till()
     sold = {"Q1": _sell(t, random.Random(71), 3)}
     with httpx.Client(base_url=live_server.url) as hq:
-        h = _owner_headers(hq, live_server.org_id)
+        h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
         r = hq.patch(f"/api/inventory/items/{item['id']}", headers=h, json={"price": "3.33"})
         assert r.status_code == 200, r.text
@@ -68,7 +68,7 @@ def test_a_row_hq_deletes_comes_down_as_a_tombstone(live_server, make_terminal):
     t = make_terminal("Q2")
     t.engine.sync_once()
     with httpx.Client(base_url=live_server.url) as hq:
-        h = _owner_headers(hq, live_server.org_id)
+        h = hq_headers(hq, live_server.org_id)
         r = hq.post(
             "/api/pos/customers", headers=h, json={"name": "Erase Me", "phone": "600111222"}
         )

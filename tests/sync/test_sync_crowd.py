@@ -14,19 +14,12 @@ import uuid
 
 import httpx
 
-from tests.sync.conftest import MANAGER
+from tests.sync.conftest import hq_headers
 
 
 def test_eighty_terminals_push_at_once_and_all_get_answers(live_server):
     with httpx.Client(base_url=live_server.url) as http:
-        login = http.post(
-            "/api/auth/login", json={"email": MANAGER[0], "password": MANAGER[1]}
-        ).json()
-        h = {
-            "Authorization": f"Bearer {login['access_token']}",
-            "X-Org-ID": str(live_server.org_id),
-            "X-Protocol-Version": "1",
-        }
+        h = {**hq_headers(http, live_server.org_id, "manager"), "X-Protocol-Version": "1"}
         store = next(
             x
             for x in http.get("/api/inventory/locations", headers=h).json()["items"]

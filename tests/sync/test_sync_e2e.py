@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select, text
 from arcoiris_desktop.db.local import OutboxOp, StaffMember
 from arcoiris_shared.db.inv import Item, ItemBarcode
 from arcoiris_shared.db.pos import Sale
-from tests.sync.conftest import Terminal
+from tests.sync.conftest import Terminal, hq_headers
 
 
 def _sell(t: Terminal, rng: random.Random, n: int) -> list[str]:
@@ -199,14 +199,7 @@ def test_catalog_changes_at_hq_reach_the_till(live_server, make_terminal):
     t = make_terminal("T31")
     t.engine.sync_once()
     with httpx.Client(base_url=live_server.url) as hq:
-        login = hq.post(
-            "/api/auth/login",
-            json={"email": "owner@arcoiris.example", "password": "arcoiris-owner"},
-        ).json()
-        h = {
-            "Authorization": f"Bearer {login['access_token']}",
-            "X-Org-ID": str(live_server.org_id),
-        }
+        h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
         r = hq.patch(
             f"/api/inventory/items/{item['id']}",
@@ -242,13 +235,7 @@ def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal
     t.engine.sync_once()
     t.open_till()
     with httpx.Client(base_url=live_server.url) as hq:
-        login = hq.post(
-            "/api/auth/login", json={"email": MANAGER_EMAIL, "password": "arcoiris-manager"}
-        ).json()
-        h = {
-            "Authorization": f"Bearer {login['access_token']}",
-            "X-Org-ID": str(live_server.org_id),
-        }
+        h = hq_headers(hq, live_server.org_id, "manager")
         hq.patch(
             f"/api/pos/terminals/{t.till.config.terminal_id}", headers=h, json={"status": "revoked"}
         )
@@ -258,9 +245,6 @@ def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal
     assert status.waiting == 3  # the shift's opening and the two sales
     with t.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Sale)) == 2
-
-
-MANAGER_EMAIL = "manager@arcoiris.example"
 
 
 def test_stock_on_the_till_is_hq_level_plus_what_hq_has_not_seen(live_server, make_terminal):
@@ -331,28 +315,12 @@ def test_hq_takings_match_what_the_tills_recorded(live_server, make_terminal):
         mine = s.scalars(select(Sale).where(Sale.terminal_id == till.config.terminal_id)).all()
         local_total = sum(x.total for x in mine)
     with httpx.Client(base_url=live_server.url) as hq:
-        login = hq.post(
-            "/api/auth/login", json={"email": MANAGER_EMAIL, "password": "arcoiris-manager"}
-        ).json()
-        h = {
-            "Authorization": f"Bearer {login['access_token']}",
-            "X-Org-ID": str(live_server.org_id),
-        }
+        h = hq_headers(hq, live_server.org_id, "manager")
         by_terminal = hq.get("/api/reports/takings?group_by=terminal", headers=h).json()
         row = next(r for r in by_terminal["rows"] if r["key"] == str(till.config.terminal_id))
         assert D(row["takings"]) == local_total and row["sales"] == 4
         for group in ("day", "store", "tender"):
             report = hq.get(f"/api/reports/takings?group_by={group}", headers=h).json()
             assert D(report["total"]) == D(by_terminal["total"]), group
-        cashier = hq.post(
-            "/api/auth/login",
-            json={"email": "cashier@arcoiris.example", "password": "arcoiris-cashier"},
-        ).json()
-        r = hq.get(
-            "/api/reports/takings",
-            headers={
-                "Authorization": f"Bearer {cashier['access_token']}",
-                "X-Org-ID": str(live_server.org_id),
-            },
-        )
+        r = hq.get("/api/reports/takings", headers=hq_headers(hq, live_server.org_id, "cashier"))
         assert r.status_code == 403

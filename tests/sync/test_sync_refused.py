@@ -14,14 +14,8 @@ import pytest
 
 from arcoiris_desktop.sync.client import RequestRefused, SyncClient
 from arcoiris_shared.db.inv import Item
+from tests.sync.conftest import hq_headers
 from tests.sync.test_sync_e2e import _check_invariants, _sell
-
-
-def _owner_headers(hq: httpx.Client, org_id: uuid.UUID) -> dict[str, str]:
-    login = hq.post(
-        "/api/auth/login", json={"email": "owner@arcoiris.example", "password": "arcoiris-owner"}
-    ).json()
-    return {"Authorization": f"Bearer {login['access_token']}", "X-Org-ID": str(org_id)}
 
 
 def test_a_batch_too_large_is_halved_and_stays_halved(live_server, make_terminal):
@@ -43,7 +37,7 @@ def test_an_op_too_large_alone_stops_the_queue_but_not_the_catalog(live_server, 
     till = t.open_till()
     _sell(t, random.Random(52), 2)
     with httpx.Client(base_url=live_server.url) as hq:
-        h = _owner_headers(hq, live_server.org_id)
+        h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
         r = hq.patch(f"/api/inventory/items/{item['id']}", headers=h, json={"price": "7.77"})
         assert r.status_code == 200, r.text

@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from arcoiris_desktop.stock.service import MoveLine
 from arcoiris_shared.db.inv import ItemBarcode
 from arcoiris_shared.db.pos import Customer, Payment, Sale
-from tests.sync.conftest import Terminal
+from tests.sync.conftest import Terminal, hq_headers
 from tests.sync.test_sync_e2e import _check_invariants, _drain, _hq, _sell
 
 FAULTS = ["drop_before", "drop_after", "5xx", "duplicate", "replay_old", "timeout_after"]
@@ -66,14 +66,7 @@ def _takings_report_matches_the_tills(
             for p in s.scalars(select(Payment)):
                 local_by_tender[p.method] = local_by_tender.get(p.method, D(0)) + p.amount
     with httpx.Client(base_url=live_server.url) as hq:
-        login = hq.post(
-            "/api/auth/login",
-            json={"email": "manager@arcoiris.example", "password": "arcoiris-manager"},
-        ).json()
-        h = {
-            "Authorization": f"Bearer {login['access_token']}",
-            "X-Org-ID": str(live_server.org_id),
-        }
+        h = hq_headers(hq, live_server.org_id, "manager")
         when = {"since": since.isoformat()}
         by_till = hq.get("/api/reports/takings", params={"group_by": "terminal", **when}, headers=h)
         by_tender = hq.get("/api/reports/takings", params={"group_by": "tender", **when}, headers=h)
