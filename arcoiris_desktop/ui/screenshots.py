@@ -190,12 +190,8 @@ def render(out: Path) -> list[Path]:
         saved.append(path)
         enrol.reject()
         welcome = FirstRunDialog(lambda **_: None)  # a till's first start, before HQ knows it
-        welcome.resize(620, welcome.sizeHint().height())
         welcome.show()
-        _wait(app, lambda: True)
-        path = out / "08-first-run.png"
-        welcome.grab().save(str(path))
-        saved.append(path)
+        shoot_dialog("08-first-run", welcome, (620, welcome.sizeHint().height()))
         welcome.reject()
         window.show_sale()
         _wait(app, lambda: True)
