@@ -59,6 +59,10 @@ PAGE = MAX_PULL_PAGE
 SERVER_URL = "sync_server_url"
 
 
+# A catalog loaded before tills named the schema of its rows was loaded under the first.
+SCHEMA_BEFORE_NAMED = "1"
+
+
 @dataclass
 class SyncStatus:
     configured: bool = False
@@ -156,14 +160,14 @@ class SyncEngine:
         try:
             try:
                 self.push_pending(client)
-            except (Offline, CredentialRefused, ProtocolRefused):
-                raise  # the pull would be refused or go unanswered too
             except SyncError as refused:
+                if refused.retry or isinstance(refused, CredentialRefused | ProtocolRefused):
+                    raise  # soon again, or the pull would be refused too
                 # An op HQ will not take (a person must look) holds the queue, not the
-                # catalog: the till keeps selling at HQ's current prices meanwhile.
-                self.pull_catalog(client)
-                self.pull_stock(client)
-                raise refused
+                # catalog: the till keeps selling at HQ's current prices meanwhile. What the
+                # status says is the push's trouble, whatever the pull meets.
+                self._pull_despite(client, refused)
+                raise refused from None
             self.pull_catalog(client)
             self.pull_stock(client)
         except SyncError as exc:
@@ -184,6 +188,13 @@ class SyncEngine:
             client.close()
             self.db.wait_for_background()  # a sync is done when its writes are in the file
         return self.refresh_status()
+
+    def _pull_despite(self, client: SyncClient, refused: SyncError) -> None:
+        try:
+            self.pull_catalog(client)
+            self.pull_stock(client)
+        except SyncError as exc:
+            logger.info("pull after a push HQ refused (%s) did not finish: %s", refused, exc)
 
     # -- push ----------------------------------------------------------------------------------
 
@@ -259,7 +270,7 @@ class SyncEngine:
         while True:
             with self.db.read() as session:
                 cursor = int(self._state(session, "catalog_cursor", "0") or 0)
-                schema = self._state(session, "catalog_schema")
+                schema = self._state(session, "catalog_schema", SCHEMA_BEFORE_NAMED)
                 in_snapshot = self._state(session, "snapshot_version") is not None
             if in_snapshot:
                 applied += self._snapshot(client, config)
@@ -447,7 +458,7 @@ class SyncEngine:
                     self._set_state(
                         session,
                         catalog_cursor=str(version),
-                        catalog_schema=self._state(session, "snapshot_schema"),
+                        catalog_schema=self._state(session, "snapshot_schema", SCHEMA_BEFORE_NAMED),
                         snapshot_schema=None,
                         snapshot_version=None,
                         snapshot_entity=None,

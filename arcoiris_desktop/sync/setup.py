@@ -36,5 +36,7 @@ def enroll_till(
         transport=transport,
     )
     adopt_enrolment(db, data_dir, url, enrolled, terminal_name.strip())
-    engine = SyncEngine(db, data_dir)
+    engine = SyncEngine(
+        db, data_dir, client_factory=lambda u, c: sync_client.SyncClient(u, c, transport=transport)
+    )
     return enrolled, engine.sync_once()

@@ -30,15 +30,25 @@ class FirstRunDialog(EnrollDialog):
             self.setStyleSheet(STYLE)
         self._enrol = enrol
         self._worker = Worker(self)
-        intro = QLabel(f"<h2>Enrol this till with HQ</h2><p>{WELCOME}</p>")
+        self.intro = intro = QLabel(f"<h2>Enrol this till with HQ</h2><p>{WELCOME}</p>")
         intro.setWordWrap(True)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, intro)
         self.ok.clicked.connect(self._submit)
         self.finished.connect(lambda _: self._worker.shutdown())
+        self.enrolled = False
+
+    def reject(self) -> None:
+        """Cancel and Esc close the screen, but not while HQ is answering: the till may be
+        enrolled by then (closing would wait for it anyway)."""
+        if not self._worker.busy:
+            super().reject()
 
     def _submit(self) -> None:
+        if self.enrolled:  # the catalog did not come down: start anyway, it keeps trying
+            self.accept()
+            return
         values = self.values()
         missing = [k for k in ("url", "email", "password", "terminal_code") if not values[k]]
         if missing or values["url"] in ("https://", "http://"):
@@ -48,8 +58,20 @@ class FirstRunDialog(EnrollDialog):
         self.banner.warn("Enrolling and taking HQ's catalog… (a large catalog takes a minute)")
         self._worker.run(self._enrol, done=self._enrolled, failed=self._refused, **values)
 
-    def _enrolled(self, _: object) -> None:
-        self.accept()
+    def _enrolled(self, result: object) -> None:
+        self.enrolled = True
+        status = result[1] if isinstance(result, tuple) else None
+        problem = getattr(status, "last_error", None)
+        if not problem:
+            self.accept()
+            return
+        self.intro.setText("<h2>This till is enrolled with HQ</h2>")
+        self.ok.setText("Start the till")
+        self.ok.setEnabled(True)
+        self.banner.warn(
+            f"Enrolled, but HQ's catalog has not come down yet ({problem}). The till keeps "
+            "trying on its own: start it now and it fills in as soon as HQ answers."
+        )
 
     def _refused(self, exc: BaseException) -> None:
         self.ok.setEnabled(True)

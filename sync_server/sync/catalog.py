@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -65,26 +65,46 @@ def record(
     return version
 
 
-def prune(db_session: Session, *, org_id: uuid.UUID, keep: int) -> int:
+def prune(db_session: Session, *, org_id: uuid.UUID, keep: int, batch: int = 10_000) -> int:
     """Forget the changes of all but the newest ``keep`` versions (the log would otherwise
     grow with every price change for ever). A till whose cursor is older than what is kept
-    is told to take a snapshot. Returns the org's floor: the oldest cursor still served."""
-    state = db_session.scalar(
-        select(CatalogVersion).where(CatalogVersion.org_id == org_id).with_for_update()
+    is told to take a snapshot. Returns the org's floor: the oldest cursor still served.
+
+    The floor is raised and committed first (the version row, which every catalog write
+    locks, is held for that one statement only); the changes below it are then deleted a
+    batch a transaction, with nothing anyone waits on. Commits its own transactions."""
+    floor = db_session.scalar(
+        update(CatalogVersion)
+        .where(CatalogVersion.org_id == org_id)
+        .values(floor=func.greatest(CatalogVersion.floor, CatalogVersion.version - keep))
+        .returning(CatalogVersion.floor)
     )
-    if state is None:
+    db_session.commit()
+    if floor is None:
         return 0
-    floor = max(state.floor, state.version - keep)
-    if floor > state.floor:
-        db_session.execute(
+    below = select(CatalogChange.version, CatalogChange.entity, CatalogChange.entity_key).where(
+        CatalogChange.org_id == org_id, CatalogChange.version <= floor
+    )
+    while True:
+        chunk = below.limit(batch).subquery()
+        done = db_session.execute(
             delete(CatalogChange).where(
-                CatalogChange.org_id == org_id, CatalogChange.version <= floor
+                CatalogChange.org_id == org_id,
+                tuple_(CatalogChange.version, CatalogChange.entity, CatalogChange.entity_key).in_(
+                    select(chunk.c.version, chunk.c.entity, chunk.c.entity_key)
+                ),
             )
         )
-        db_session.execute(
-            update(CatalogVersion).where(CatalogVersion.org_id == org_id).values(floor=floor)
-        )
-    return floor
+        db_session.commit()
+        if done.rowcount < batch:  # type: ignore[attr-defined]
+            return int(floor)
+
+
+def floor_now(db_session: Session, *, org_id: uuid.UUID) -> int:
+    """The floor as committed at this moment (not as this session first read it)."""
+    return int(
+        db_session.scalar(select(CatalogVersion.floor).where(CatalogVersion.org_id == org_id)) or 0
+    )
 
 
 def current(db_session: Session, *, org_id: uuid.UUID) -> CatalogVersion:

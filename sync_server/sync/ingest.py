@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import orjson
+import psycopg
 from pydantic import ValidationError
 from sqlalchemy import BigInteger, Uuid, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -118,7 +120,7 @@ def push_many(*, db_session: Session, jobs: Sequence[PushJob]) -> None:
     except Exception as exc:
         db_session.rollback()
         if len(jobs) == 1:
-            if isinstance(exc, _REFUSALS) and not jobs[0].alone:
+            if _refused_data(exc) and not jobs[0].alone:
                 _op_by_op(db_session, jobs[0], exc)
             else:
                 jobs[0].error = exc
@@ -129,9 +131,15 @@ def push_many(*, db_session: Session, jobs: Sequence[PushJob]) -> None:
             push_many(db_session=db_session, jobs=[job])
 
 
-# What PostgreSQL says of a value or key it will not store (a receipt code used before, a
-# number out of its column's range) that the checks let through: the data's fault, not HQ's.
-_REFUSALS = (IntegrityError, DataError)
+def _refused_data(exc: BaseException | None) -> bool:
+    """Whether PostgreSQL refused the data itself, past every check: a key it already holds
+    (a receipt code used before) or a value it cannot store (out of its column's range, a
+    NUL in a text). Anything else (a missing reference, a NOT NULL, a broken connection, a
+    bug at HQ) is HQ's trouble, not the op's: it stays an error and the till keeps its op."""
+    if not isinstance(exc, IntegrityError | DataError):
+        return False
+    orig = exc.orig
+    return isinstance(orig, psycopg.errors.UniqueViolation | psycopg.DataError)
 
 
 def _op_by_op(db_session: Session, job: PushJob, exc: Exception) -> None:
@@ -148,7 +156,7 @@ def _op_by_op(db_session: Session, job: PushJob, exc: Exception) -> None:
     for op in _in_order(job.request.ops):
         one = PushJob(job.device, PushRequest.model_construct(ops=[op]), alone=True)
         push_many(db_session=db_session, jobs=[one])
-        if isinstance(one.error, _REFUSALS):
+        if one.error is not None and _refused_data(one.error):
             reason = _refusal(one.error)
             one = PushJob(
                 job.device,
@@ -169,7 +177,13 @@ def _op_by_op(db_session: Session, job: PushJob, exc: Exception) -> None:
     job.response = PushResponse(results=results, last_seq=last_seq, expected_seq=expected)
 
 
-def _refusal(exc: Exception) -> str:
+def _storable(payload: dict[str, Any]) -> Any:
+    """A refused payload as a dead letter can hold it: JSON in PostgreSQL holds no NUL, so
+    one is kept as the six characters that spell it."""
+    return orjson.loads(orjson.dumps(payload).replace(b"\\u0000", b"\\\\u0000"))
+
+
+def _refusal(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     diag = getattr(orig, "diag", None)
     said = getattr(diag, "message_primary", None) or str(orig or exc).splitlines()[0]
@@ -233,7 +247,7 @@ def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> 
                         "seq": op.seq,
                         "op_id": op.op_id,
                         "kind": op.kind,
-                        "payload": op.payload,
+                        "payload": _storable(op.payload) if job.refused else op.payload,
                         "reason": reason,
                         "received_at": now,
                     }

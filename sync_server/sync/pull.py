@@ -208,6 +208,17 @@ LOADERS: dict[str, Callable[..., list[dict[str, Any]]]] = {
 assert tuple(LOADERS) == ENTITIES
 
 
+def _take_a_snapshot(cursor: int, top: int) -> PullResponse:
+    return PullResponse(
+        changes=[],
+        cursor=cursor,
+        has_more=False,
+        catalog_version=top,
+        snapshot_required=True,
+        catalog_schema=CATALOG_SCHEMA,
+    )
+
+
 def pull(
     *,
     db_session: Session,
@@ -223,14 +234,7 @@ def pull(
     # that does not say is taken to have today's): only a snapshot is safe.
     reshaped = schema is not None and schema != CATALOG_SCHEMA
     if cursor <= 0 or cursor < state.floor or cursor > top or reshaped:
-        return PullResponse(
-            changes=[],
-            cursor=cursor,
-            has_more=False,
-            catalog_version=top,
-            snapshot_required=True,
-            catalog_schema=CATALOG_SCHEMA,
-        )
+        return _take_a_snapshot(cursor, top)
     rows = db_session.execute(
         select(
             CatalogChange.version,
@@ -261,6 +265,10 @@ def pull(
         new_cursor = rows[-1][0]
     else:
         new_cursor = top
+    if cursor < catalog.floor_now(db_session, org_id=org_id):
+        # The log was pruned past this cursor while the changes were read: some may be
+        # missing from them, so only a snapshot is safe.
+        return _take_a_snapshot(cursor, top)
     latest: dict[tuple[str, str], tuple[int, bool]] = {}
     for version, entity, key, deleted in rows:
         latest[(entity, key)] = (version, deleted)

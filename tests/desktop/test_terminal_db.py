@@ -175,17 +175,30 @@ def test_the_app_says_so_and_exits_without_a_traceback(data_dir: Path):
     assert path.read_bytes() == b"garbage" * 1000
 
 
-def test_an_unconfigured_till_asks_for_demo_or_enrolment(tmp_path: Path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "arcoiris_desktop.app", "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert proc.returncode == 2
-    assert "--demo" in proc.stderr and "Traceback" not in proc.stderr
+def test_an_unconfigured_till_opens_on_the_welcome_screen(qtbot, tmp_path: Path, capsys):
+    """No identity and no --demo: the till asks a manager to enrol it; closing the screen
+    leaves it unenrolled and says what else there is."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from arcoiris_desktop.app import main
+    from arcoiris_desktop.ui.first_run import FirstRunDialog
+
+    seen: list[FirstRunDialog] = []
+
+    def close_it() -> None:
+        shown = QApplication.activeModalWidget()
+        if isinstance(shown, FirstRunDialog):
+            seen.append(shown)
+            shown.reject()
+        else:
+            QTimer.singleShot(50, close_it)
+
+    QTimer.singleShot(50, close_it)
+    assert main(["--data-dir", str(tmp_path)]) == 2
+    assert seen and "not enrolled" in seen[0].intro.text()
+    err = capsys.readouterr().err
+    assert "not enrolled" in err and "--demo" in err and "--enroll" in err
 
 
 def test_damage_inside_the_file_is_found_after_start_up(qtbot, data_dir: Path):

@@ -44,3 +44,27 @@ def test_a_cursor_below_the_floor_or_another_schema_takes_a_snapshot(client, db,
     assert _pull(client, enrolled, floor, schema=CATALOG_SCHEMA)["snapshot_required"] is False
     reshaped = _pull(client, enrolled, floor, schema=CATALOG_SCHEMA + 1)
     assert reshaped["snapshot_required"] and reshaped["catalog_schema"] == CATALOG_SCHEMA
+
+
+def test_a_prune_between_reading_the_floor_and_the_changes_means_a_snapshot(
+    client, db, world_a, monkeypatch
+):
+    """Pruning commits while a pull is reading: the changes it read may lack what was just
+    forgotten, so the till is told to take a snapshot rather than skip them for ever."""
+    enrolled = enroll(client, world_a)
+    start = _pull(client, enrolled, 0)["catalog_version"]
+    for seconds in (60, 90):
+        client.patch(
+            "/api/org/settings", headers=world_a.owner.headers, json={"idle_lock_seconds": seconds}
+        )
+    real = catalog.current
+
+    def current_then_pruned(db_session, *, org_id):
+        state = real(db_session, org_id=org_id)
+        seen = catalog.CatalogVersion(org_id=org_id, version=state.version, floor=state.floor)
+        catalog.prune(db, org_id=org_id, keep=0)  # another process, just after the read
+        return seen
+
+    monkeypatch.setattr(catalog, "current", current_then_pruned)
+    racing = _pull(client, enrolled, start)
+    assert racing["snapshot_required"] and racing["changes"] == []

@@ -140,3 +140,35 @@ def _parse(text: str) -> Any:
     import datetime as dt
 
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_a_nul_in_a_text_is_refused_alone_and_its_dead_letter_kept(client, world_a):
+    enrolled = enroll(client, world_a)
+    nul = sale_op(world_a, enrolled, 1)
+    nul["payload"]["lines"][0]["name"] = "Leche\x00entera"
+    r = push(client, enrolled, [nul, sale_op(world_a, enrolled, 2)])
+    assert r.status_code == 200, r.text
+    results = _results(r.json())
+    assert results[1]["status"] == "rejected" and "NUL" in results[1]["reason"]
+    assert results[2]["status"] == "applied"
+    letters = client.get("/api/sync/dead-letters", headers=world_a.manager.headers).json()
+    (letter,) = letters["items"]
+    assert letter["payload"]["lines"][0]["name"] == "Leche\\u0000entera"
+
+
+def test_only_the_datas_own_faults_reject_an_op():
+    """A key HQ already holds or a value it cannot store is the op's fault; a missing
+    reference, a NOT NULL, a lost connection are HQ's: the till must keep that op."""
+    import psycopg
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+    from sync_server.sync.ingest import _refused_data
+
+    assert _refused_data(IntegrityError("COPY", None, psycopg.errors.UniqueViolation()))
+    assert _refused_data(DataError("COPY", None, psycopg.errors.NumericValueOutOfRange()))
+    assert _refused_data(DataError("COPY", None, psycopg.DataError("NUL")))
+    assert not _refused_data(IntegrityError("x", None, psycopg.errors.ForeignKeyViolation()))
+    assert not _refused_data(IntegrityError("x", None, psycopg.errors.NotNullViolation()))
+    assert not _refused_data(IntegrityError("x", None, psycopg.errors.CheckViolation()))
+    assert not _refused_data(OperationalError("x", None, psycopg.OperationalError()))
+    assert not _refused_data(None)

@@ -15,6 +15,7 @@ from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.sync.setup import enroll_till
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.first_run import FirstRunDialog
+from tests.sync.conftest import FaultyTransport
 
 
 def test_the_welcome_screen_enrols_the_till(qtbot, live_server, tmp_path):
@@ -36,10 +37,37 @@ def test_the_welcome_screen_enrols_the_till(qtbot, live_server, tmp_path):
 
         dialog.password.setText("arcoiris-manager")
         dialog.ok.click()
-        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20_000)
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=60_000)
         till = Till(db, data_dir=data_dir)
         assert till.config.terminal_code == "F1" and till.config.store_name.startswith("Arcoiris")
         assert till.staff() and till.search("a")
+    finally:
+        db.close()
+
+
+def test_enrolled_but_no_catalog_yet_says_so_and_starts_anyway(qtbot, live_server, tmp_path):
+    data_dir = tmp_path / "slow-hq"
+    wire = FaultyTransport(only="/api/sync/pull", plan=["5xx"])  # HQ's first answer fails
+    db = Database(data_dir / DB_FILENAME)
+    try:
+        dialog = FirstRunDialog(
+            lambda **values: enroll_till(db, data_dir, transport=wire, **values)
+        )
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.url.setText(live_server.url)
+        dialog.email.setText("manager@arcoiris.example")
+        dialog.password.setText("arcoiris-manager")
+        dialog.code.setText("F3")
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: dialog.enrolled, timeout=60_000)
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert "has not come down yet" in dialog.banner.text() and "502" in dialog.banner.text()
+        assert dialog.ok.text() == "Start the till"
+        dialog.grab().save(str(tmp_path / "first-run-no-catalog.png"))
+        dialog.ok.click()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert Till(db, data_dir=data_dir).config.terminal_code == "F3"
     finally:
         db.close()
 

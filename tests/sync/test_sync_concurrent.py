@@ -49,7 +49,7 @@ def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
     sold: dict[str, list[str]] = {}
     units: dict[uuid.UUID, D] = {i: D(0) for _, i in shared}
     lock = threading.Lock()
-    start = threading.Barrier(len(tills))
+    start = threading.Barrier(len(tills), timeout=30)
     failures: list[BaseException] = []
 
     def sell_and_push(t: Terminal, seed: int) -> None:
@@ -80,6 +80,7 @@ def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
         th.start()
     for th in threads:
         th.join(timeout=120)
+    assert not any(th.is_alive() for th in threads), "a till is still selling"
     assert not failures, failures
     for t in tills:
         _drain(t)

@@ -51,6 +51,13 @@ def test_an_op_too_large_alone_stops_the_queue_but_not_the_catalog(live_server, 
     found = till.find_item(item["sku"])
     assert found is not None and found.price == D("7.77")
 
+    # HQ's catalog answers badly too: what the till says is still the op that waits.
+    t.wire.only, t.wire.plan = "/api/sync/pull", ["5xx"]
+    status = t.engine.sync_once()
+    assert t.wire.log[-1] == "5xx"
+    assert status.last_error is not None and "larger than HQ accepts" in status.last_error
+    t.wire.only = "/api/sync/push"
+
     t.wire.max_ops = None  # the proxy is fixed: the queue drains, the warning goes
     status = t.engine.sync_once()
     assert status.blocked is None and status.waiting == 0

@@ -20,13 +20,19 @@ INDEX = "ix_stock_levels_org_id_location_id_updated_at"
 
 
 def upgrade() -> None:
+    # A plain CREATE INDEX holds off writes to the table while it builds (seconds a million
+    # levels). On a large HQ, build it first without that, by hand, then upgrade: this finds
+    # it and does nothing.
+    #   CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_stock_levels_org_id_location_id_updated_at
+    #     ON inv.stock_levels (org_id, location_id, updated_at, item_id);
     op.create_index(
         INDEX,
         "stock_levels",
         ["org_id", "location_id", "updated_at", "item_id"],
         schema="inv",
+        if_not_exists=True,
     )
 
 
 def downgrade() -> None:
-    op.drop_index(INDEX, table_name="stock_levels", schema="inv")
+    op.drop_index(INDEX, table_name="stock_levels", schema="inv", if_exists=True)
