@@ -40,9 +40,10 @@ class AckedMovement(LocalBase):
     """A stock movement HQ has acknowledged but the till may not yet see in HQ's levels.
 
     The till shows HQ's level + the movements HQ has not acknowledged + these. They go in
-    the transaction that records HQ's ack, and leave in the transaction that ends a stock
-    pull whose first page said HQ's levels already count their op (``includes_seq``):
-    between the ack and that pull a movement is never missing, and never counted twice."""
+    the transaction that records HQ's ack, and leave in the transaction that writes a page
+    of levels counting their op (the page's ``includes_seq``: their item's level, now HQ's)
+    or ends a pass of them: between the ack and that pull a movement is never missing, and
+    never counted twice."""
 
     __tablename__ = "acked_movements"
     __table_args__ = (Index("ix_acked_movements_item_id", "item_id"),)

@@ -23,7 +23,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import put_settings
-from arcoiris_desktop.db.local import Setting, SnapshotSeen, StaffMember, SyncState
+from arcoiris_desktop.db.local import (
+    AckedMovement,
+    Setting,
+    SnapshotSeen,
+    StaffMember,
+    SyncState,
+)
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, ItemTax, Location, StockLevel
 from arcoiris_shared.db.pos import Customer, TaxRate
@@ -704,6 +710,33 @@ _UPSERT_STOCK = (
     "ON CONFLICT (org_id, item_id, location_id) DO UPDATE SET quantity = excluded.quantity, "
     "updated_at = excluded.updated_at"
 )
+
+
+_ANY_COUNTED = "SELECT 1 FROM acked_movements WHERE seq <= ? LIMIT 1"
+_FORGET_COUNTED = (
+    "DELETE FROM acked_movements WHERE seq <= ? AND location_id = ? "
+    "AND item_id IN (SELECT value FROM json_each(?))"
+)
+
+
+def forget_counted_movements(
+    session: Session,
+    *,
+    location_id: uuid.UUID,
+    includes_seq: int,
+    levels: Sequence[dict[str, str]],
+) -> None:
+    """The acknowledged movements these levels already count (their op's seq is at most
+    ``includes_seq``, which HQ read before the levels) stop being added by the till, item by
+    item as each page of levels arrives: a pass broken off and resumed after more of the
+    till's ops were acknowledged then never counts one twice."""
+    conn = _sqlite(session)
+    if not levels or conn.execute(_ANY_COUNTED, (includes_seq,)).fetchone() is None:
+        return  # (a first load: nothing acknowledged yet, nothing to look up)
+    column = AckedMovement.__table__.c.item_id
+    ids = _stored_ids(session, column, [x["item_id"] for x in levels])
+    here = _binder(session, AckedMovement.__table__.c.location_id)(location_id)
+    conn.execute(_FORGET_COUNTED, (includes_seq, here, json.dumps(ids)))
 
 
 def apply_stock(

@@ -313,10 +313,12 @@ class SyncEngine:
         """HQ's levels at this store. The next page is on its way from HQ while this one is
         written.
 
-        A pass (pages until ``has_more`` is false) remembers the ``includes_seq`` of its first
-        page (kept across a resume): when the pass ends, HQ's levels count every op up to it,
-        so those ops' acknowledged movements stop being added by the till (same
-        transaction)."""
+        Each page says which of this till's ops its levels count (``includes_seq``): the
+        acknowledged movements of those ops on the page's items stop being added by the till
+        in the page's own transaction, so a pass broken off and resumed after more acks never
+        counts one twice. A pass (pages until ``has_more`` is false) also remembers its first
+        page's ``includes_seq`` (kept across a resume): when it ends, HQ's levels count every
+        op up to it, and the rest of those ops' movements go too."""
         org_id, location_id = self._config()
         applied = 0
         while True:
@@ -343,6 +345,13 @@ class SyncEngine:
                     apply.apply_stock(
                         session, org_id=org_id, location_id=location_id, levels=page.levels
                     )
+                    if page.includes_seq is not None:
+                        apply.forget_counted_movements(
+                            session,
+                            location_id=location_id,
+                            includes_seq=page.includes_seq,
+                            levels=page.levels,
+                        )
                     if pass_seq is None and page.includes_seq is not None:
                         pass_seq = str(page.includes_seq)
                     if page.has_more:

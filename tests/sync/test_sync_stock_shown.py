@@ -50,3 +50,45 @@ def test_a_sale_hq_acknowledged_stays_counted_until_its_levels_arrive(make_termi
     assert status.last_error is None
     assert _acked(t) == 0
     assert till.stock_of(item.item_id) == start + 7, "and nothing counted twice"
+
+
+def test_a_stock_pull_broken_off_and_resumed_after_more_acks_counts_nothing_twice(
+    live_server, make_terminal
+):
+    """The first pass of levels is cut after its first page; the till sells an item whose
+    level is on a later page, and HQ acknowledges it; the pass resumes and brings that level,
+    which already counts the sale. The till shows HQ's level: the sale once."""
+    from sqlalchemy import create_engine, text
+
+    t = make_terminal("S2")
+    t.wire.only, t.wire.plan = "/api/sync/stock", ["ok", "drop_before"]
+    status = t.engine.sync_once()
+    assert status.last_error is not None  # the catalog is in; levels only for page one
+    till = t.open_till()
+    with t.db.read() as s:
+        codes = [c for c in s.scalars(select(ItemBarcode.barcode)) if not c.startswith("2")]
+    code = max(codes, key=lambda c: till.scan(c).item.item_id)  # on the pass's last page
+    item = till.scan(code).item
+    cashier = next(s for s in till.staff() if s.role == "cashier")
+    cart = till.new_cart()
+    cart.add_scan(till.scan(code), D(3))
+    tender = till.new_tender(cart.totals().total)
+    tender.add_card(None, "AUTH2")
+    till.complete(cart, tender, cashier)
+
+    status = t.engine.sync_once()  # the sale is acknowledged, then the pass goes on
+    assert status.last_error is None and status.waiting == 0
+    hq = create_engine(live_server.database_url)
+    try:
+        with hq.connect() as c:
+            at_hq = c.execute(
+                text(
+                    "SELECT quantity FROM inv.stock_levels "
+                    "WHERE org_id = :o AND item_id = :i AND location_id = :l"
+                ),
+                {"o": live_server.org_id, "i": item.item_id, "l": till.config.location_id},
+            ).scalar_one()
+    finally:
+        hq.dispose()
+    assert till.stock_of(item.item_id) == at_hq
+    assert _acked(t) == 0
