@@ -19,7 +19,15 @@ from arcoiris_shared.db.pos import Customer, Payment, Sale
 from tests.sync.conftest import Terminal, hq_headers
 from tests.sync.test_sync_e2e import _check_invariants, _drain, _hq, _sell
 
-FAULTS = ["drop_before", "drop_after", "5xx", "duplicate", "replay_old", "timeout_after"]
+FAULTS = [
+    "drop_before",
+    "drop_after",
+    "5xx",
+    "duplicate",
+    "replay_old",
+    "timeout_before",
+    "timeout_after",
+]
 
 
 def _people(t: Terminal):
