@@ -1,6 +1,7 @@
 """A hypothesis state machine drives one till against the live server: sales, syncs through
 random faults on the wire, engine restarts. At every step HQ holds no sale twice and nothing
-the till did not sell; at the end, after a clean drain, HQ holds exactly what was sold."""
+the till did not sell; at the end, after a clean drain, HQ holds exactly what was sold, its
+stock and books agree with it, and every level the till shows is HQ's."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from arcoiris_desktop.sync.engine import SyncEngine
 from tests.sync.conftest import enrol_terminal
-from tests.sync.test_sync_e2e import _drain, _sell
+from tests.sync.test_sync_e2e import _check_invariants, _drain, _sell
 
 FAULTS = ["ok", "drop_before", "drop_after", "5xx", "timeout_after", "duplicate", "replay_old"]
 _codes = itertools.count(1)
@@ -78,6 +79,19 @@ def test_engine_against_the_protocol(machine_env):
             self.t.wire.plan = []
             _drain(self.t)
             assert sorted(self.hq_codes()) == sorted(self.sold)
+            till = self.t.till
+            assert till is not None
+            _check_invariants(live_server, [self.t], {till.config.terminal_code: self.sold})
+            # Nothing waits: every level the till shows is HQ's, each sale counted once.
+            with hq.connect() as c:
+                levels = c.execute(
+                    text(
+                        "SELECT item_id, quantity FROM inv.stock_levels "
+                        "WHERE org_id = :o AND location_id = :l"
+                    ),
+                    {"o": live_server.org_id, "l": till.config.location_id},
+                ).all()
+            assert levels and all(till.stock_of(i) == q for i, q in levels)
             self.t.db.close()
 
     run = settings(max_examples=6, stateful_step_count=8, deadline=None)(TillAgainstHQ)
