@@ -23,7 +23,7 @@ import httpx
 import orjson
 import pytest
 import uvicorn
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from arcoiris_desktop.db.database import DB_FILENAME, Database
@@ -91,6 +91,24 @@ def hq_headers(hq: httpx.Client, org_id: object, role: str = "owner") -> dict[st
         json={"email": f"{role}@arcoiris.example", "password": f"arcoiris-{role}"},
     ).json()
     return {"Authorization": f"Bearer {login['access_token']}", "X-Org-ID": str(org_id)}
+
+
+def hq_level(server: LiveServer, item_id: object, location_id: object) -> Decimal:
+    """HQ's stock level of an item at a store, read from its database."""
+    engine = create_engine(server.database_url)
+    try:
+        with engine.connect() as c:
+            return Decimal(
+                c.execute(
+                    text(
+                        "SELECT coalesce(sum(quantity), 0) FROM inv.stock_levels "
+                        "WHERE org_id = :o AND item_id = :i AND location_id = :l"
+                    ),
+                    {"o": server.org_id, "i": item_id, "l": location_id},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
 
 
 def _copy(request: httpx.Request, body: bytes) -> httpx.Request:

@@ -18,17 +18,22 @@ from arcoiris_desktop.ui.first_run import FirstRunDialog
 from tests.sync.conftest import FaultyTransport
 
 
+def _fill(qtbot, dialog: FirstRunDialog, url: str, password: str, code: str) -> None:
+    """The welcome screen on show, filled in by HQ's demo manager."""
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.url.setText(url)
+    dialog.email.setText("manager@arcoiris.example")
+    dialog.password.setText(password)
+    dialog.code.setText(code)
+
+
 def test_the_welcome_screen_enrols_the_till(qtbot, live_server, tmp_path):
     data_dir = tmp_path / "new-till"
     db = Database(data_dir / DB_FILENAME)
     try:
         dialog = FirstRunDialog(lambda **values: enroll_till(db, data_dir, **values))
-        qtbot.addWidget(dialog)
-        dialog.show()
-        dialog.url.setText(live_server.url)
-        dialog.email.setText("manager@arcoiris.example")
-        dialog.password.setText("not the password")
-        dialog.code.setText("F1")
+        _fill(qtbot, dialog, live_server.url, "not the password", "F1")
         dialog.name.setText("Front till")
         dialog.ok.click()
         qtbot.waitUntil(lambda: dialog.banner.kind == "banner-error", timeout=10_000)
@@ -53,12 +58,7 @@ def test_enrolled_but_no_catalog_yet_says_so_and_starts_anyway(qtbot, live_serve
         dialog = FirstRunDialog(
             lambda **values: enroll_till(db, data_dir, transport=wire, **values)
         )
-        qtbot.addWidget(dialog)
-        dialog.show()
-        dialog.url.setText(live_server.url)
-        dialog.email.setText("manager@arcoiris.example")
-        dialog.password.setText("arcoiris-manager")
-        dialog.code.setText("F3")
+        _fill(qtbot, dialog, live_server.url, "arcoiris-manager", "F3")
         dialog.ok.click()
         qtbot.waitUntil(lambda: dialog.enrolled, timeout=60_000)
         assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted

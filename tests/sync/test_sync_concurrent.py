@@ -10,28 +10,11 @@ import threading
 import uuid
 from decimal import Decimal as D
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from arcoiris_shared.db.inv import ItemBarcode
-from tests.sync.conftest import Terminal
+from tests.sync.conftest import Terminal, hq_level
 from tests.sync.test_sync_e2e import _check_invariants, _drain
-
-
-def _hq_level(live_server, item_id: uuid.UUID) -> D:
-    engine = create_engine(live_server.database_url)
-    try:
-        with engine.connect() as c:
-            return D(
-                c.execute(
-                    text(
-                        "SELECT coalesce(sum(quantity), 0) FROM inv.stock_levels "
-                        "WHERE org_id = :o AND item_id = :i"
-                    ),
-                    {"o": live_server.org_id, "i": item_id},
-                ).scalar_one()
-            )
-    finally:
-        engine.dispose()
 
 
 def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
@@ -45,7 +28,8 @@ def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
             for c, i in s.execute(select(ItemBarcode.barcode, ItemBarcode.item_id))
             if not c.startswith("2")
         ][:3]
-    before = {i: _hq_level(live_server, i) for _, i in shared}
+    store = tills[0].till.config.location_id
+    before = {i: hq_level(live_server, i, store) for _, i in shared}
     sold: dict[str, list[str]] = {}
     units: dict[uuid.UUID, D] = {i: D(0) for _, i in shared}
     lock = threading.Lock()
@@ -85,5 +69,5 @@ def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
     for t in tills:
         _drain(t)
     for _, item_id in shared:
-        assert _hq_level(live_server, item_id) == before[item_id] - units[item_id]
+        assert hq_level(live_server, item_id, store) == before[item_id] - units[item_id]
     _check_invariants(live_server, tills, sold)

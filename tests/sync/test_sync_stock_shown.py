@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from arcoiris_desktop.db.local import AckedMovement
 from arcoiris_desktop.stock.service import MoveLine
 from arcoiris_shared.db.inv import ItemBarcode
-from tests.sync.conftest import Terminal
+from tests.sync.conftest import Terminal, hq_level
+
+
+def _card_sale(till, code: str, qty: D) -> None:
+    cashier = next(s for s in till.staff() if s.role == "cashier")
+    cart = till.new_cart()
+    cart.add_scan(till.scan(code), qty)
+    tender = till.new_tender(cart.totals().total)
+    tender.add_card(None, "AUTH1")
+    till.complete(cart, tender, cashier)
 
 
 def _acked(t: Terminal) -> int:
@@ -28,13 +37,8 @@ def test_a_sale_hq_acknowledged_stays_counted_until_its_levels_arrive(make_termi
     item = till.scan(code).item
     start = till.stock_of(item.item_id)
 
-    cashier = next(s for s in till.staff() if s.role == "cashier")
     manager = next(s for s in till.staff() if s.role == "manager")
-    cart = till.new_cart()
-    cart.add_scan(till.scan(code), D(3))
-    tender = till.new_tender(cart.totals().total)
-    tender.add_card(None, "AUTH1")
-    till.complete(cart, tender, cashier)
+    _card_sale(till, code, D(3))
     till.receive_stock(manager, [MoveLine(item.item_id, D(10))], note="delivery")
     assert till.stock_of(item.item_id) == start + 7
 
@@ -58,8 +62,6 @@ def test_a_stock_pull_broken_off_and_resumed_after_more_acks_counts_nothing_twic
     """The first pass of levels is cut after its first page; the till sells an item whose
     level is on a later page, and HQ acknowledges it; the pass resumes and brings that level,
     which already counts the sale. The till shows HQ's level: the sale once."""
-    from sqlalchemy import create_engine, text
-
     t = make_terminal("S2")
     t.wire.only, t.wire.plan = "/api/sync/stock", ["ok", "drop_before"]
     status = t.engine.sync_once()
@@ -69,26 +71,10 @@ def test_a_stock_pull_broken_off_and_resumed_after_more_acks_counts_nothing_twic
         codes = [c for c in s.scalars(select(ItemBarcode.barcode)) if not c.startswith("2")]
     code = max(codes, key=lambda c: till.scan(c).item.item_id)  # on the pass's last page
     item = till.scan(code).item
-    cashier = next(s for s in till.staff() if s.role == "cashier")
-    cart = till.new_cart()
-    cart.add_scan(till.scan(code), D(3))
-    tender = till.new_tender(cart.totals().total)
-    tender.add_card(None, "AUTH2")
-    till.complete(cart, tender, cashier)
+    _card_sale(till, code, D(3))
 
     status = t.engine.sync_once()  # the sale is acknowledged, then the pass goes on
     assert status.last_error is None and status.waiting == 0
-    hq = create_engine(live_server.database_url)
-    try:
-        with hq.connect() as c:
-            at_hq = c.execute(
-                text(
-                    "SELECT quantity FROM inv.stock_levels "
-                    "WHERE org_id = :o AND item_id = :i AND location_id = :l"
-                ),
-                {"o": live_server.org_id, "i": item.item_id, "l": till.config.location_id},
-            ).scalar_one()
-    finally:
-        hq.dispose()
+    at_hq = hq_level(live_server, item.item_id, till.config.location_id)
     assert till.stock_of(item.item_id) == at_hq
     assert _acked(t) == 0
