@@ -105,6 +105,9 @@ def test_an_op_hq_refuses_is_shown_on_the_status_bar_and_listed_with_why(
     assert dialog.refused.item(0, 2).text() == receipts[1]
     assert "sum of the lines" in dialog.refused.item(0, 3).text()
     dialog.grab().save(str(tmp_path / "sync-refused.png"))
-    w.grab().save(str(tmp_path / "window-refused.png"))
+    for size in ((1024, 768), (1920, 1080)):  # as a till's screen shows it
+        w.resize(*size)
+        qtbot.wait(20)
+        w.grab().save(str(tmp_path / f"window-refused-{size[0]}x{size[1]}.png"))
     dialog.close()
     w.close()
