@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,7 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -123,6 +125,20 @@ class SyncEngine:
         with self.db.read() as session:
             row = session.get(Setting, SERVER_URL)
             return str(row.value) if row is not None else None
+
+    def reachable(self, timeout: float = 1.0) -> bool:
+        """Whether HQ's address takes a TCP connection now: a cheap way to notice that the
+        network is back (no request, nothing for HQ to do)."""
+        url = self.server_url()
+        if url is None:
+            return False
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            socket.create_connection((parts.hostname or "", port), timeout=timeout).close()
+        except OSError:
+            return False
+        return True
 
     def refresh_status(self) -> SyncStatus:
         with self.db.read() as session:
