@@ -4,6 +4,7 @@ network here is a TCP relay between the till and HQ, switched off and on."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import threading
@@ -13,6 +14,11 @@ from arcoiris_desktop.db.local import Setting
 from arcoiris_desktop.sync.engine import SERVER_URL
 from arcoiris_desktop.ui.sync_runner import SyncRunner
 from tests.sync.test_sync_e2e import _sell
+
+
+def _hang_up(s: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        s.shutdown(socket.SHUT_RDWR)
 
 
 class Relay:
@@ -39,10 +45,7 @@ class Relay:
             self._listener.close()
             self._listener = None
         for s in self._open:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            _hang_up(s)
             s.close()
         self._open.clear()
 
@@ -66,10 +69,7 @@ class Relay:
             pass
         finally:
             for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                _hang_up(s)
 
 
 def test_the_queue_goes_up_as_soon_as_the_network_is_back(qtbot, live_server, make_terminal):
