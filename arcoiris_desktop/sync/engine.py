@@ -286,12 +286,12 @@ class SyncEngine:
         while True:
             with self.db.read() as session:
                 cursor = int(self._state(session, "catalog_cursor", "0") or 0)
-                schema = self._state(session, "catalog_schema", SCHEMA_BEFORE_NAMED)
+                schema = int(self._state(session, "catalog_schema") or SCHEMA_BEFORE_NAMED)
                 in_snapshot = self._state(session, "snapshot_version") is not None
             if in_snapshot:
                 applied += self._snapshot(client, config)
                 continue
-            page = client.pull(cursor, self.page_size, int(schema) if schema else None)
+            page = client.pull(cursor, self.page_size, schema)
             if page.snapshot_required:
                 # The outbox is not touched: a snapshot only replaces the catalog.
                 with self.db.write() as session:
