@@ -78,8 +78,11 @@ def _setup_logging(data_dir: Path) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         handlers=[logging.FileHandler(data_dir / "till.log", encoding="utf-8")],
     )
-    # python-escpos caches its printer profiles; keep them with the till, not in /tmp.
+    # python-escpos caches its printer profiles; keep them with the till, not in /tmp. It
+    # writes the pickle into that folder but never creates it: a new install's first receipt
+    # failed with FileNotFoundError until this made it.
     os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(data_dir / "cache"))
+    Path(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
 def _refuse(message: str) -> int:

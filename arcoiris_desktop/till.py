@@ -359,16 +359,29 @@ class Till:
 
     def print_receipt(self, receipt: Receipt, *, open_drawer: bool) -> PrintOutcome:
         """Print after the fact is safe on disk. A failing printer is reported, never raised:
-        the sale stands and the cashier can reprint."""
+        the sale stands and the cashier can reprint.
+
+        The drawer is kicked on its own, before the receipt: a receipt that cannot be
+        rendered or sent still lets the cashier hand back the change."""
         text = tuple(receipt_text_lines(receipt, width=RECEIPT_WIDTH))
+        drawer_trouble = ""
+        if open_drawer:
+            try:
+                self.printer.send(drawer_kick_bytes())
+            except Exception as exc:  # a printer's fault is never the sale's
+                logger.warning("drawer kick for %s failed: %s", receipt.receipt_code, exc)
+                drawer_trouble = " The drawer did not open: open it with the key."
         try:
             data = render_escpos(receipt, width=RECEIPT_WIDTH, logo=self.logo)
-            if open_drawer:
-                data = drawer_kick_bytes() + data
             self.printer.send(data)
-        except PrinterError as exc:
-            logger.warning("printing %s failed: %s", receipt.receipt_code, exc)
-            return PrintOutcome(False, f"Receipt not printed: {exc}. Use Reprint.", text)
+        except Exception as exc:  # PrinterError, or python-escpos itself failing
+            logger.warning("printing %s failed: %s", receipt.receipt_code, exc, exc_info=True)
+            reason = str(exc) if isinstance(exc, PrinterError) else type(exc).__name__
+            return PrintOutcome(
+                False, f"Receipt not printed: {reason}. Use Reprint.{drawer_trouble}", text
+            )
+        if drawer_trouble:
+            return PrintOutcome(False, f"Printed {receipt.receipt_code}.{drawer_trouble}", text)
         return PrintOutcome(True, f"Printed {receipt.receipt_code}", text)
 
     def last_receipt(self) -> Receipt | None:

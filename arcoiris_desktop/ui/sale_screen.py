@@ -177,6 +177,21 @@ class SaleScreen(QWidget):
         total_name.setProperty("role", "big")
         grid.addWidget(total_name, 4, 0)
         grid.addWidget(self.total_label, 4, 1, Qt.AlignmentFlag.AlignRight)
+        # The change of the sale just done stays here, large, until the next item goes in:
+        # whatever the printer or a banner does. Its row keeps its height while empty, so
+        # showing it moves nothing a cashier could click.
+        self.change_name = QLabel("CHANGE")
+        self.change_name.setProperty("role", "big")
+        self.change_label = QLabel("")
+        self.change_label.setObjectName("change")
+        self.change_label.setProperty("role", "total")
+        for widget in (self.change_name, self.change_label):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+            widget.setVisible(False)
+        grid.addWidget(self.change_name, 5, 0)
+        grid.addWidget(self.change_label, 5, 1, Qt.AlignmentFlag.AlignRight)
         right.addWidget(totals)
 
         actions = QGridLayout()
@@ -291,6 +306,8 @@ class SaleScreen(QWidget):
         self.tax_label.setText(self.fmt.money(totals.tax_total))
         self.total_label.setText(self.fmt.money(totals.total))
         self.pay_button.setEnabled(not self.cart.is_empty)
+        if not self.cart.is_empty:
+            self.show_change(None)
         if changed_row is not None:
             self.cart_view.selectRow(changed_row)
             self.cart_view.scrollTo(self.cart_model.index(changed_row, 0))
@@ -725,6 +742,7 @@ class SaleScreen(QWidget):
         self._show_customer()
         self._refresh()
         change = sale.receipt.change_total
+        self.show_change(change if change else None)
         message = f"Sale {sale.receipt_code} done."
         if change:
             message += f"  Change: {self.fmt.money(change)}"
@@ -735,8 +753,14 @@ class SaleScreen(QWidget):
             sale.receipt,
             open_drawer=sale.receipt.opens_drawer,
             done=self._printed,
-            failed=self._fail,
+            failed=self._print_failed,
         )
+
+    def show_change(self, change: Decimal | None) -> None:
+        """The change to hand back, large beside the total; None hides it."""
+        self.change_label.setText(self.fmt.money(change) if change is not None else "")
+        self.change_name.setVisible(change is not None)
+        self.change_label.setVisible(change is not None)
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.last_print = outcome
@@ -744,15 +768,25 @@ class SaleScreen(QWidget):
             self.banner.warn(outcome.message)
         self.focus_scan()
 
+    def _print_failed(self, exc: BaseException) -> None:
+        """The printer path itself broke: say so; the change and the sale stand."""
+        logger.error("printing failed", exc_info=exc)
+        self.banner.warn("Receipt not printed. Use Reprint (Ctrl+P); the sale is saved.")
+        self.focus_scan()
+
     def reprint(self) -> None:
-        self.worker.run(self.till.last_receipt, done=self._reprint, failed=self._fail)
+        self.worker.run(self.till.last_receipt, done=self._reprint, failed=self._print_failed)
 
     def _reprint(self, receipt: Receipt | None) -> None:
         if receipt is None:
             self.banner.warn("No sale to reprint yet")
             return
         self.worker.run(
-            self.till.print_receipt, receipt, open_drawer=False, done=self._show_reprint
+            self.till.print_receipt,
+            receipt,
+            open_drawer=False,
+            done=self._show_reprint,
+            failed=self._print_failed,
         )
 
     def _show_reprint(self, outcome: PrintOutcome) -> None:

@@ -1,0 +1,128 @@
+"""Drive the real ``arcoiris-desktop`` program in its own process, as a person at the till would.
+
+A test starts ``python -m tests.desktop.drive_till OUT -- <arcoiris-desktop arguments>``: this
+runs the program's own ``main`` (its logging, data folder, demo seed, window) and, once the main
+window shows, presses real keys on it: a manager signs in with the PIN, F6 opens a shift with a
+100.00 float, a barcode is scanned, F12, cash typed and Enter until the sale is done. What the
+screen then shows is written as JSON to OUT and the program quits. Nothing here reaches into
+the till's database: it reads the widgets, as a person reads the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+STEP_TIMEOUT_S = 20.0
+
+
+def _steps(
+    window: Any, out: dict[str, Any], barcode: str, cash: str
+) -> Iterator[Callable[[], bool]]:
+    """Each yield is a condition to wait for before the next step runs."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF
+
+    yield lambda: window.login.people.count() > 0
+    manager = next(s for s in DEMO_TILL_STAFF if s.role == "manager")
+    window.login.choose_by_role("manager")
+    QTest.keyClicks(window.login.pin, manager.pin)
+    QTest.keyClick(window.login.pin, Qt.Key.Key_Return)
+    yield lambda: window.stack.currentWidget() is window.sale
+    sale = window.sale
+
+    QTest.keyClick(sale.scan_field, Qt.Key.Key_F6)
+    yield lambda: sale.active_dialog is not None and sale.active_dialog.isVisible()
+    count = sale.active_dialog
+    QTest.keyClicks(count.total_field, "100.00")
+    QTest.keyClick(count.total_field, Qt.Key.Key_Return)  # "Open shift with €100.00?"
+    QTest.keyClick(count.total_field, Qt.Key.Key_Return)  # yes
+    yield lambda: sale.shift is not None and sale.active_dialog is None
+
+    QTest.keyClicks(sale.scan_field, barcode)
+    QTest.keyClick(sale.scan_field, Qt.Key.Key_Return)
+    yield lambda: not sale.cart.is_empty
+    out["total"] = sale.total_label.text()
+
+    QTest.keyClick(sale.scan_field, Qt.Key.Key_F12)
+    yield lambda: sale.active_dialog is not None and sale.active_dialog.isVisible()
+    tender = sale.active_dialog
+    QTest.keyClicks(tender.cash_field, cash)
+    for _ in range(3):  # Enter shows the change, the next one completes
+        if not tender.isVisible():
+            break
+        QTest.keyClick(tender.cash_field, Qt.Key.Key_Return)
+    yield lambda: sale.last_print is not None
+    out["change"] = sale.change_label.text() if sale.change_label.isVisible() else ""
+    out["banner"] = sale.banner.text()
+    out["printed_ok"] = sale.last_print.ok
+    out["print_message"] = sale.last_print.message
+
+
+def run(out_path: Path, argv: list[str], barcode: str, cash: str) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from arcoiris_desktop import app
+    from arcoiris_desktop.ui.main_window import MainWindow
+
+    out: dict[str, Any] = {}
+    original_exec = QApplication.exec
+
+    def drive(window: MainWindow) -> None:
+        steps = _steps(window, out, barcode, cash)
+        state: dict[str, Any] = {"wait": next(steps), "since": time.monotonic()}
+
+        def tick() -> None:
+            try:
+                if state["wait"]():
+                    state["wait"], state["since"] = next(steps), time.monotonic()
+                elif time.monotonic() - state["since"] > STEP_TIMEOUT_S:
+                    out["error"] = (
+                        f"timed out waiting at line {state['wait'].__code__.co_firstlineno}: "
+                        f"dialog {window.sale.active_dialog!r}, "
+                        f"banner {window.sale.banner.text()!r},"
+                        f" active window {QApplication.activeWindow()!r}"
+                    )
+                    QApplication.quit()
+                    return
+            except StopIteration:
+                QApplication.quit()
+                return
+            except Exception:
+                out["error"] = traceback.format_exc()
+                QApplication.quit()
+                return
+            QTimer.singleShot(20, tick)
+
+        QTimer.singleShot(20, tick)
+
+    def exec_and_drive(self: QApplication) -> int:
+        """The program's own event loop, with the driver started on the window it shows."""
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        out["window_visible"] = bool(windows) and windows[0].isVisible()
+        if windows:
+            drive(windows[0])
+        else:
+            QTimer.singleShot(0, QApplication.quit)
+        return int(original_exec())
+
+    QApplication.exec = exec_and_drive  # type: ignore[method-assign,assignment]
+    code = app.main(argv)
+    out["exit_code"] = code
+    out_path.write_text(json.dumps(out), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    sep = args.index("--")
+    out_file, barcode, cash = Path(args[0]), args[1], args[2]
+    sys.exit(run(out_file, args[sep + 1 :], barcode, cash))
