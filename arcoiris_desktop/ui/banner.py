@@ -1,11 +1,17 @@
-"""The banner: what went wrong (or right) in one line, with a beep for mistakes."""
+"""The banner: what went wrong (or right) in one line, with a beep for mistakes.
+
+A banner keeps its place while it has nothing to say: two lines' height are reserved, so a
+message that comes and goes 4-8 s later never moves what a cashier is about to click (a click
+meant for one cart line once landed on the next when a banner pushed the table down)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-_WRAP = int(Qt.TextFlag.TextWordWrap)
+BANNER_FONT_PX = 17
+BANNER_PADDING_PX = 10
 
 
 class Banner(QLabel):
@@ -13,7 +19,8 @@ class Banner(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setIndent(14)  # the style's side padding is lost on a wrapped label
-        self.setVisible(False)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._reserve_height()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
@@ -23,14 +30,16 @@ class Banner(QLabel):
         self.setProperty("role", role)
         self.style().unpolish(self)
         self.style().polish(self)
-        # A wrapped label gets squeezed to a sliver in a crowded column: ask for the height
-        # its text needs at the width it has (at least one line and its padding).
-        margins = self.contentsMargins()
-        width = max(self.width(), 200) - margins.left() - margins.right()
-        needed = self.fontMetrics().boundingRect(0, 0, width, 10_000, _WRAP, text).height()
-        self.setMinimumHeight(needed + margins.top() + margins.bottom() + 24)
-        self.setVisible(True)
+        self.setToolTip(text)  # a message longer than its two lines is whole here
         self._timer.start(int(seconds * 1000))
+
+    def _reserve_height(self) -> None:
+        """Two lines of the banner's font and its padding, whether or not it shows a message:
+        the height is the same before, during and after one."""
+        font = QFont(self.font())
+        font.setPixelSize(BANNER_FONT_PX)  # the theme's banner roles' font-size
+        lines = QFontMetrics(font).lineSpacing() * 2
+        self.setFixedHeight(lines + BANNER_PADDING_PX * 2 + 4)
 
     def error(self, text: str) -> None:
         QApplication.beep()
@@ -43,9 +52,12 @@ class Banner(QLabel):
         self._show(text, "banner-info", 4)
 
     def clear_message(self) -> None:
-        self.setVisible(False)
         self.setText("")
+        self.setToolTip("")
+        self.setProperty("role", "")
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     @property
     def kind(self) -> str:
-        return str(self.property("role") or "") if self.isVisible() else ""
+        return str(self.property("role") or "") if self.text() else ""

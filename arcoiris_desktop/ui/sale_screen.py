@@ -334,6 +334,15 @@ class SaleScreen(QWidget):
                 new = max(0, min(rows - 1, current + step)) if current >= 0 else 0
                 self.search_view.setCurrentIndex(self.search_model.index(new))
                 return True
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.cart.lines:
+                # Up/Down choose the cart line that F2/F3/F4/Del act on.
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                current = self._selected_row()
+                last = len(self.cart.lines) - 1
+                row = last if current is None else max(0, min(last, current + step))
+                self.cart_view.selectRow(row)
+                self.cart_view.scrollTo(self.cart_model.index(row, 0))
+                return True
             if event.key() == Qt.Key.Key_Delete and not self.scan_field.text():
                 # The field would swallow Delete; with nothing typed it means "void line".
                 self.void_line()

@@ -223,7 +223,7 @@ def render(out: Path) -> list[Path]:
         stock.cost.setText("1.10")
         stock.note.setText("Delivery note 4471")
         stock.record.click()
-        _wait(app, lambda: not window.worker.busy and stock.banner.isVisible())
+        _wait(app, lambda: not window.worker.busy and stock.banner.kind)
         stock.set_mode("adjustment")
         stock.item_field.setText(codes[1])
         stock.item_field.returnPressed.emit()
