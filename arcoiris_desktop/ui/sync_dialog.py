@@ -21,29 +21,34 @@ from PySide6.QtWidgets import (
 from arcoiris_desktop.sync.engine import SyncStatus
 from arcoiris_desktop.ui.banner import Banner
 from arcoiris_desktop.ui.dialogs import button
+from arcoiris_desktop.ui.format import Formatter
 
 
-def _table(headers: list[str], rows: list[tuple[object, ...]]) -> QTableWidget:
+def _table(headers: list[str], rows: list[tuple[object, ...]], fmt: Formatter) -> QTableWidget:
     table = QTableWidget(len(rows), len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(_shown(value)))
+            table.setItem(r, c, QTableWidgetItem(_shown(value, fmt)))
     header = table.horizontalHeader()
     for c in range(len(headers) - 1):
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, fmt: Formatter) -> str:
+    """A stored moment (ISO text, UTC) in the store's time, as receipts show it."""
     text = str(value)
     if len(text) >= 19 and text[4] == "-" and "T" in text:
         try:
-            return dt.datetime.fromisoformat(text).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+            moment = dt.datetime.fromisoformat(text)
         except ValueError:
             return text
+        if moment.tzinfo is None:  # the till stores UTC
+            moment = moment.replace(tzinfo=dt.UTC)
+        return fmt.when(moment)
     return text
 
 
@@ -54,19 +59,18 @@ class SyncDialog(QDialog):
         waiting: list[tuple[int, str, str, str]],
         rejected: list[tuple[int, str, str, str]],
         parent: QWidget | None = None,
+        *,
+        fmt: Formatter | None = None,
     ) -> None:
         super().__init__(parent)
+        fmt = fmt or Formatter("EUR", "en", "UTC")
         self.setWindowTitle("Sync with HQ")
         self.setMinimumSize(760, 460)
         layout = QVBoxLayout(self)
         if status is None:
             summary = "This till is not enrolled with HQ: its sales stay here, safely."
         else:
-            when = (
-                status.last_success.astimezone().strftime("%d/%m %H:%M")
-                if status.last_success
-                else "never"
-            )
+            when = fmt.when(status.last_success) if status.last_success else "never"
             summary = (
                 f"{'Online' if status.online else 'Offline'} · last successful sync {when} · "
                 f"catalog version {status.catalog_version}"
@@ -79,8 +83,8 @@ class SyncDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.tabs = QTabWidget()
-        self.waiting = _table(["Seq", "What", "Receipt", "When"], list(waiting))
-        self.refused = _table(["Seq", "What", "Receipt", "Why HQ refused it"], list(rejected))
+        self.waiting = _table(["Seq", "What", "Receipt", "When"], list(waiting), fmt)
+        self.refused = _table(["Seq", "What", "Receipt", "Why HQ refused it"], list(rejected), fmt)
         self.tabs.addTab(self.waiting, f"Waiting ({len(waiting)})")
         self.tabs.addTab(self.refused, f"Refused by HQ ({len(rejected)})")
         if rejected and not waiting:
