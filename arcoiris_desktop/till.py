@@ -38,7 +38,7 @@ from arcoiris_desktop.receipts.printers import (
     printer_from_config,
 )
 from arcoiris_desktop.receipts.shift_report import shift_report_layout
-from arcoiris_desktop.sales import refunds, service
+from arcoiris_desktop.sales import history, refunds, service
 from arcoiris_desktop.sales.cart import Approval, Cart
 from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
@@ -456,3 +456,7 @@ class Till:
     def waiting_ops(self) -> int:
         with self.db.read() as session:
             return int(session.scalar(select(func.count()).select_from(OutboxOp)) or 0)
+
+    def recent_sales(self, limit: int = history.RECENT_SALES) -> list[history.RecentSale]:
+        """This till's last sales, newest first (the Returns screen's pick list)."""
+        return history.recent_sales(self.db, self.config, limit)

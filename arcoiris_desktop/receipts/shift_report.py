@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal
 
@@ -18,7 +19,14 @@ from arcoiris_desktop.receipts.layout import MIN_WIDTH, LayoutLine, LineStyle, _
 from arcoiris_desktop.shifts.service import ShiftReport
 from arcoiris_shared.money import format_money
 
+_ENGLISH = Locale("en")
 METHODS = {"cash": "Cash", "card": "Card", "voucher": "Voucher", "other": "Other"}
+
+
+def _count(n: int, one: str, other: str) -> str:
+    """ "1 refund", "2 refunds": the report's words are English, so English plural rules
+    (CLDR's, through babel) whatever the till's number locale."""
+    return f"{n} {one if _ENGLISH.plural_form(n) == 'one' else other}"
 
 
 def shift_report_text_lines(report: ShiftReport, *, width: int = 42) -> list[str]:
@@ -85,7 +93,9 @@ class _Report:
         if not r.by_cashier:
             self._text("  no sales")
         for c in r.by_cashier:
-            counts = f"{c.sales} sales" + (f", {c.refunds} refunds" if c.refunds else "")
+            counts = _count(c.sales, "sale", "sales") + (
+                f", {_count(c.refunds, 'refund', 'refunds')}" if c.refunds else ""
+            )
             self._text(c.name)
             self._row(f"  {counts}", c.amount)
         if r.top_items:

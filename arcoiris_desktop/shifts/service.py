@@ -298,12 +298,15 @@ def _report(
             key=lambda c: (-c.amount, c.name),
         )
     )
+    # Net of refunds: a refund's lines are stored negative (quantity and total), so summing
+    # every line of the shift takes what came back off what was sold. An item that only
+    # came back (a return without a receipt, a sale from an earlier shift) was not sold.
     items: dict[tuple[str, str], list[Decimal]] = {}
     if sales:
         lines = session.scalars(
             select(SaleLine)
             .join(Sale, (Sale.org_id == SaleLine.org_id) & (Sale.id == SaleLine.sale_id))
-            .where(Sale.org_id == org, Sale.shift_id == shift.id, Sale.kind == "sale")
+            .where(Sale.org_id == org, Sale.shift_id == shift.id)
         ).all()
         for ln in lines:
             acc = items.setdefault((ln.sku, ln.name), [ZERO, ZERO])
@@ -311,10 +314,9 @@ def _report(
             acc[1] += ln.total
     top = tuple(
         ItemTotal(sku, name, q, a)
-        for (sku, name), (q, a) in sorted(items.items(), key=lambda kv: (-kv[1][1], kv[0][0]))[
-            :TOP_ITEMS
-        ]
-    )
+        for (sku, name), (q, a) in sorted(items.items(), key=lambda kv: (-kv[1][1], kv[0][0]))
+        if q > 0
+    )[:TOP_ITEMS]
     expected = expected_cash(shift.opening_float, (cash_sales, cash_refunds))
     return ShiftReport(
         kind=kind,

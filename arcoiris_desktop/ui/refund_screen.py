@@ -3,6 +3,10 @@
 Quantities can never exceed what was sold minus what was already returned. The money goes
 back to the original tender (card first, as paid) or in cash. A return without a receipt
 is a separate button and needs its own approval.
+
+The till's last sales are listed beside the receipt to pick from (Enter or a double click
+loads one). Keys: Enter finds the typed receipt, F9 goes to the recent sales, F12 refunds,
+Esc (or Ctrl+R) goes back to the sale; the sale screen's other function keys say so.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QHBoxLayout,
@@ -26,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.sales.history import RecentSale
 from arcoiris_desktop.sales.refunds import SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale
 from arcoiris_desktop.staff import Staff
@@ -37,6 +44,9 @@ from arcoiris_desktop.ui.sale_screen import cashier_message
 from arcoiris_desktop.ui.worker import Worker
 
 RETURN_COLUMN = 4
+# The sale screen's keys that mean nothing here: they say where they work, never go dead.
+SALE_SCREEN_KEYS = ("F2", "F3", "F4", "F5", "F6", "F7", "F8", "F10", "Ctrl+P")
+KEY_HINT = "Enter find · F9 recent sales · F12 refund · Esc back to the sale"
 
 
 class RefundScreen(QWidget):
@@ -52,6 +62,7 @@ class RefundScreen(QWidget):
         self.original: SaleForReturn | None = None
         self.active_dialog: QDialog | None = None
         self.last_print: PrintOutcome | None = None
+        self.recent: list[RecentSale] = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -82,7 +93,28 @@ class RefundScreen(QWidget):
         for col in range(1, 5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self._update_total)
-        layout.addWidget(self.table, 1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 3)
+        side = QVBoxLayout()
+        recent_title = QLabel("Recent sales on this till")
+        recent_title.setProperty("role", "muted")
+        side.addWidget(recent_title)
+        self.recent_table = QTableWidget(0, 3)
+        self.recent_table.setObjectName("recent-sales")
+        self.recent_table.setHorizontalHeaderLabels(["Receipt", "Time", "Total"])
+        self.recent_table.verticalHeader().setVisible(False)
+        self.recent_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recent_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recent_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        recent_header = self.recent_table.horizontalHeader()
+        recent_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            recent_header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.recent_table.itemActivated.connect(lambda item: self.pick_recent(item.row()))
+        self.recent_table.cellDoubleClicked.connect(lambda row, _col: self.pick_recent(row))
+        side.addWidget(self.recent_table, 1)
+        middle.addLayout(side, 2)
+        layout.addLayout(middle, 1)
 
         to_row = QHBoxLayout()
         self.to_original = QRadioButton("Back to the original tender")
@@ -120,18 +152,75 @@ class RefundScreen(QWidget):
         actions.addWidget(self.all_button)
         actions.addWidget(self.refund_button)
         layout.addLayout(actions)
+        self.hint = QLabel(KEY_HINT)
+        self.hint.setObjectName("returns-keys")
+        self.hint.setProperty("role", "muted")
+        layout.addWidget(self.hint)
         self._set_enabled(False)
+
+        # Window shortcuts, like the sale screen's: live only while this screen is shown
+        # (a hidden screen's shortcuts do not fire), and an open dialog keeps its own Esc.
+        for keys, slot in [
+            ("Esc", self.back.emit),
+            ("Ctrl+R", self.back.emit),
+            ("F9", self.focus_recent),
+            ("F12", self.request_refund),
+        ]:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+        for keys in SALE_SCREEN_KEYS:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda k=keys: self._sale_key(k))
 
     def start(self, cashier: Staff) -> None:
         self.cashier = cashier
+        self._forget_sale()
+        self.banner.clear_message()
+        self.code_field.clear()
+        self.code_field.setFocus()
+        self.load_recent()
+
+    def _forget_sale(self) -> None:
+        """Nothing on screen to refund: no sale, no lines, Refund… off."""
         self.original = None
         self.table.setRowCount(0)
         self.summary.setText("")
         self.total_label.setText("")
-        self.banner.clear_message()
-        self.code_field.clear()
-        self.code_field.setFocus()
         self._set_enabled(False)
+
+    def _sale_key(self, keys: str) -> None:
+        self.banner.warn(f"{keys} works on the sale screen: Esc goes back to it")
+
+    # -- the till's recent sales -------------------------------------------------------------
+
+    def load_recent(self) -> None:
+        self.worker.run(self.till.recent_sales, done=self._show_recent, failed=self._fail)
+
+    def _show_recent(self, sales: list[RecentSale]) -> None:
+        self.recent = list(sales)
+        self.recent_table.setRowCount(len(self.recent))
+        for r, sale in enumerate(self.recent):
+            when = (
+                self.fmt.when(sale.occurred_at)
+                if self.fmt.is_earlier_day(sale.occurred_at)
+                else self.fmt.time(sale.occurred_at)
+            )
+            for c, text in enumerate([sale.receipt_code, when, self.fmt.money(sale.total)]):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.recent_table.setItem(r, c, item)
+
+    def focus_recent(self) -> None:
+        self.recent_table.setFocus()
+        if self.recent and self.recent_table.currentRow() < 0:
+            self.recent_table.selectRow(0)
+
+    def pick_recent(self, row: int) -> None:
+        if 0 <= row < len(self.recent):
+            self.lookup(self.recent[row].receipt_code)
 
     def _set_enabled(self, on: bool) -> None:
         self.refund_button.setEnabled(on)
@@ -145,11 +234,23 @@ class RefundScreen(QWidget):
         if not code:
             self.banner.error("Scan or type a receipt number")
             return
-        self.worker.run(self.till.find_for_return, code, done=self._show, failed=self._fail)
+        self.lookup(code)
+
+    def lookup(self, code: str) -> None:
+        self.worker.run(self.till.find_for_return, code, done=self._show, failed=self._not_found)
+
+    def _not_found(self, exc: BaseException) -> None:
+        # The next scan starts on an empty field, and Refund… never acts on the sale that
+        # was on screen before the failed lookup.
+        self.code_field.clear()
+        self._forget_sale()
+        self._fail(exc)
+        self.code_field.setFocus()
 
     def _show(self, sale: SaleForReturn) -> None:
         self.original = sale
         self.banner.clear_message()
+        self.code_field.clear()  # found: the next scan is a new receipt, not appended
         when = self.fmt.when(sale.occurred_at)
         paid = ", ".join(f"{m} {self.fmt.money(a)}" for m, a in sale.payments)
         self.summary.setText(
@@ -297,6 +398,7 @@ class RefundScreen(QWidget):
         # Show the sale again: returned quantities are now up to date.
         if self.original is not None:
             self.worker.run(self.till.find_for_return, self.original.receipt_code, done=self._show)
+        self.load_recent()
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.last_print = outcome
