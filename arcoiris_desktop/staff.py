@@ -40,16 +40,32 @@ def list_staff(session: Session) -> list[Staff]:
     return [Staff(r.user_id, r.full_name, r.role) for r in rows]
 
 
-def sign_in(session: Session, user_id: uuid.UUID, pin: str) -> Staff | None:
-    """The staff member, if the PIN is theirs and they are active."""
+MAX_PIN_LENGTH = 64
+
+
+def _is_pin(pin: object) -> bool:
+    """A PIN worth checking: a non-empty string of sane length (None, bytes, numbers, or a
+    megabyte of text are refused without hashing anything)."""
+    return isinstance(pin, str) and 0 < len(pin) <= MAX_PIN_LENGTH
+
+
+def sign_in(session: Session, user_id: uuid.UUID | None, pin: str | None) -> Staff | None:
+    """The staff member, if the PIN is theirs and they are active; None otherwise (no PIN
+    at all, or no such person, is simply a refusal)."""
+    if not _is_pin(pin) or not isinstance(user_id, uuid.UUID):
+        return None
+    assert isinstance(pin, str)
     row = session.get(StaffMember, user_id)
     if row is None or not row.is_active or not verify_secret(pin, row.pin_hash):
         return None
     return Staff(row.user_id, row.full_name, row.role)
 
 
-def approver_by_pin(session: Session, pin: str) -> Staff | None:
+def approver_by_pin(session: Session, pin: str | None) -> Staff | None:
     """The manager or owner whose PIN this is (an approval names a PIN, not a person)."""
+    if not _is_pin(pin):
+        return None
+    assert isinstance(pin, str)
     rows = session.scalars(
         select(StaffMember).where(
             StaffMember.is_active.is_(True), StaffMember.role.in_(APPROVER_ROLES)

@@ -18,7 +18,12 @@ from arcoiris_shared.money import RoundingMode, currency_exponent
 from arcoiris_shared.tax import LineInput, SaleTotals, TaxRate, TaxRounding, compute_sale_totals
 
 ZERO = Decimal(0)
+# What a shop can mean, once for the sale and the refund paths alike: more than this on one
+# line (units or kg), or a line or a whole sale worth more than this, is a typo or a
+# hostile value, never a purchase, and is refused with a message.
 MAX_QUANTITY = Decimal("9999")
+MAX_LINE_AMOUNT = Decimal("999999.99")
+MAX_SALE_TOTAL = Decimal("999999.99")
 QTY_GRID = Decimal("0.001")
 PRICE_GRID = Decimal("0.0001")
 
@@ -110,6 +115,28 @@ class Cart:
     def _changed(self) -> None:
         self._totals = None
 
+    def _commit(self, index: int, line: CartLine) -> None:
+        """Put ``line`` at ``index`` (``len(lines)`` appends), or refuse and change nothing
+        when the line or the sale would be worth more than a shop can mean."""
+        if abs(self._line_gross(line)) > MAX_LINE_AMOUNT:
+            raise CartError(f"{line.name}: a line over {MAX_LINE_AMOUNT:,} is surely a mistake")
+        before = list(self.lines)
+        if index == len(self.lines):
+            self.lines.append(line)
+        else:
+            self.lines[index] = line
+        self._changed()
+        try:
+            total = self.totals().total
+        except (ArithmeticError, ValueError) as exc:
+            self.lines[:] = before
+            self._changed()
+            raise CartError("That amount cannot be sold") from exc
+        if abs(total) > MAX_SALE_TOTAL:
+            self.lines[:] = before
+            self._changed()
+            raise CartError(f"A sale over {MAX_SALE_TOTAL:,} is surely a mistake")
+
     def _line(self, index: int) -> CartLine:
         if not 0 <= index < len(self.lines):
             raise CartError("That line is no longer in the cart")
@@ -136,7 +163,7 @@ class Cart:
     ) -> int:
         if not item.is_active:
             raise CartError(f"{item.name} is no longer sold")
-        quantity = _check_quantity(quantity, weighed=item.weighed)
+        quantity = check_quantity(quantity, weighed=item.weighed)
         # A second scan of the same counted item adds to its line, if nothing special
         # (a discount, an override) was done to that line since.
         for index in range(len(self.lines) - 1, -1, -1):
@@ -148,10 +175,10 @@ class Cart:
                 and line.discount == 0
                 and line.unit_price == item.price
             ):
-                self.lines[index] = replace(
-                    line, quantity=_check_quantity(line.quantity + quantity, weighed=False)
+                self._commit(
+                    index,
+                    replace(line, quantity=check_quantity(line.quantity + quantity, weighed=False)),
                 )
-                self._changed()
                 return index
         return self._append(item, quantity, item.price, barcode=barcode)
 
@@ -166,7 +193,8 @@ class Cart:
     ) -> int:
         if not item.is_active:
             raise CartError(f"{item.name} is no longer sold")
-        self.lines.append(
+        self._commit(
+            len(self.lines),
             CartLine(
                 item_id=item.item_id,
                 sku=item.sku,
@@ -174,25 +202,23 @@ class Cart:
                 unit=item.unit,
                 weighed=item.weighed,
                 tracked=item.tracked,
-                quantity=_check_quantity(quantity, weighed=item.weighed),
+                quantity=check_quantity(quantity, weighed=item.weighed),
                 unit_price=unit_price,
                 shelf_price=item.price,
                 rates=item.rates,
                 unit_cost=item.cost,
                 barcode=barcode,
                 note=note,
-            )
+            ),
         )
-        self._changed()
         return len(self.lines) - 1
 
     # -- changing --------------------------------------------------------------------------
 
     def set_quantity(self, index: int, quantity: Decimal) -> None:
         line = self._line(index)
-        quantity = _check_quantity(quantity, weighed=line.weighed)
-        self.lines[index] = replace(line, quantity=quantity)
-        self._changed()
+        quantity = check_quantity(quantity, weighed=line.weighed)
+        self._commit(index, replace(line, quantity=quantity))
         self._check_discount_still_fits(index)
 
     def void_line(self, index: int) -> CartLine:
@@ -211,9 +237,8 @@ class Cart:
             return
         if approval is None or approval.action != "price_override":
             raise ApprovalRequired("A price override needs a manager", "price_override")
-        self.lines[index] = replace(line, unit_price=price, price_overridden=True, discount=ZERO)
+        self._commit(index, replace(line, unit_price=price, price_overridden=True, discount=ZERO))
         self.approvals.append(approval)
-        self._changed()
 
     def set_line_discount(
         self, index: int, amount: Decimal, approval: Approval | None = None
@@ -363,15 +388,19 @@ class Cart:
         )
 
 
-def _check_quantity(quantity: Decimal, *, weighed: bool) -> Decimal:
+def check_quantity(quantity: Decimal, *, weighed: bool) -> Decimal:
+    """The quantity of one line, sold or coming back: a finite number over zero, at most
+    ``MAX_QUANTITY`` (units or kg), whole for counted items, to the gram for weighed ones."""
     if not isinstance(quantity, Decimal):
-        raise CartError("A quantity is a number")
-    if not quantity.is_finite() or quantity <= 0:
+        raise CartError("The quantity is not a number")
+    if not quantity.is_finite():
+        raise CartError("The quantity is not a number")
+    if quantity <= 0:
         raise CartError("A quantity must be more than zero")
     if quantity > MAX_QUANTITY:
         raise CartError(f"A quantity over {MAX_QUANTITY} is surely a mistake")
     if not weighed and quantity != quantity.to_integral_value():
-        raise CartError("Counted items are sold in whole numbers")
+        raise CartError("Counted items are sold and returned in whole units")
     if quantity.quantize(QTY_GRID) != quantity:
         raise CartError("A quantity has at most 3 decimals")
     return quantity
@@ -384,8 +413,8 @@ def _check_money(amount: Decimal, what: str) -> Decimal:
         raise CartError(f"The {what} cannot be negative")
     if amount.quantize(PRICE_GRID) != amount:
         raise CartError(f"The {what} has too many decimals")
-    if amount >= Decimal("1000000"):
-        raise CartError(f"A {what} of {amount} is surely a mistake")
+    if amount > MAX_LINE_AMOUNT:
+        raise CartError(f"A {what} over {MAX_LINE_AMOUNT:,} is surely a mistake")
     return amount
 
 

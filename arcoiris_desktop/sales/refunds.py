@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.sales.cart import (
+    MAX_LINE_AMOUNT,
+    MAX_SALE_TOTAL,
+    Approval,
+    CartError,
+    check_quantity,
+)
 from arcoiris_desktop.sales.service import (
     CompletedSale,
     FactLine,
@@ -147,6 +153,31 @@ def _stored_totals(line: SaleLine) -> LineTotals:
     )
 
 
+def _return_quantity(quantity: object, *, weighed: bool, name: str) -> Decimal:
+    """A quantity coming back, by the same rules as one sold: a finite number over zero, at
+    most ``MAX_QUANTITY``, whole units for counted items. Refused with ``SaleError``."""
+    if not isinstance(quantity, Decimal):
+        raise SaleError(f"The quantity of {name} coming back is not a number")
+    if quantity.is_finite() and quantity < 0:
+        raise SaleError(f"Return quantities are positive ({name})")
+    try:
+        return check_quantity(quantity, weighed=weighed)
+    except CartError as exc:
+        raise SaleError(f"{name}: {exc}") from exc
+
+
+def _check_refund_amounts(lines: Sequence[FactLine]) -> None:
+    """Refuse a refund worth more than a shop can mean, line by line and in all."""
+    for ln in lines:
+        if abs(ln.totals.total) > MAX_LINE_AMOUNT:
+            raise SaleError(
+                f"{ln.name}: a refund line over {MAX_LINE_AMOUNT:,} is surely a mistake"
+            )
+    total = sum((ln.totals.total for ln in lines), ZERO)
+    if abs(total) > MAX_SALE_TOTAL:
+        raise SaleError(f"A refund over {MAX_SALE_TOTAL:,} is surely a mistake")
+
+
 def _require_approval(approval: Approval | None, action: str) -> Approval:
     if approval is None or approval.action != action:
         raise SaleError("A refund needs a manager's approval")
@@ -197,7 +228,13 @@ def refund(
 ) -> CompletedSale:
     """Refund chosen quantities of an earlier sale, or raise ``SaleError`` and write nothing."""
     approval = _require_approval(approval, "refund")
-    wanted = {n: q for n, q in quantities.items() if q != 0}
+    wanted: dict[int, Decimal] = {}
+    for n, q in quantities.items():
+        if not isinstance(q, Decimal):
+            raise SaleError(f"The quantity for line {n} is not a number")
+        if q.is_finite() and q == 0:
+            continue  # a line left at zero is a line not coming back
+        wanted[n] = q
     if not wanted:
         raise SaleError("Choose what is coming back")
     with db.write() as session:
@@ -215,9 +252,9 @@ def refund(
         }
         returned = _returned_so_far(session, config.org_id, sale.id)
         item_info = {
-            i: (t, u)
-            for i, t, u in session.execute(
-                select(Item.id, Item.tracked, Item.unit).where(
+            i: (t, u, w)
+            for i, t, u, w in session.execute(
+                select(Item.id, Item.tracked, Item.unit, Item.weighed).where(
                     Item.org_id == config.org_id,
                     Item.id.in_([ln.item_id for ln in stored.values()]),
                 )
@@ -228,8 +265,12 @@ def refund(
             line = stored.get(line_no)
             if line is None:
                 raise SaleError(f"Line {line_no} is not on {sale.receipt_code}")
-            if qty < 0:
-                raise SaleError("Return quantities are positive")
+            weighed = (
+                bool(item_info[line.item_id][2])
+                if line.item_id in item_info
+                else line.quantity != line.quantity.to_integral_value()
+            )
+            qty = _return_quantity(qty, weighed=weighed, name=line.name)
             left = line.quantity - returned.get(line_no, ZERO)
             if qty > left:
                 raise SaleError(f"Only {left.normalize():f} of {line.name} can still be returned")
@@ -258,8 +299,8 @@ def refund(
                     unit_cost=line.unit_cost,
                     totals=share,
                     refund_of_line_no=line.line_no,
-                    tracked=item_info.get(line.item_id, (True, "each"))[0],
-                    unit=item_info.get(line.item_id, (True, "each"))[1],
+                    tracked=item_info.get(line.item_id, (True, "each", False))[0],
+                    unit=item_info.get(line.item_id, (True, "each", False))[1],
                 )
                 for line, qty, share in shares
             ],
@@ -296,6 +337,7 @@ def _write_refund(
     already_out: Mapping[str, Decimal],
     require_shift: bool = False,
 ) -> CompletedSale:
+    _check_refund_amounts(lines)
     currency = refund_of.currency if refund_of else config.currency
     total = sum((ln.totals.total for ln in lines), ZERO)
     payouts, rounding = _payouts(
@@ -373,6 +415,10 @@ def refund_without_receipt(
     approval = _require_approval(approval, "no_receipt_return")
     if not items:
         raise SaleError("Scan what is coming back")
+    items = [(i, _return_quantity(q, weighed=i.weighed, name=i.name)) for i, q in items]
+    for i, q in items:
+        if abs(q * i.price) > MAX_LINE_AMOUNT:
+            raise SaleError(f"{i.name}: a refund line over {MAX_LINE_AMOUNT:,} is surely a mistake")
     totals = compute_sale_totals(
         [LineInput(quantity=q, unit_price=i.price, rates=i.rates, key=i.sku) for i, q in items],
         currency=config.currency,

@@ -22,7 +22,13 @@ from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AuditEntry, Counter, OutboxOp, ParkedSale, StaffMember
 from arcoiris_desktop.receipts.model import Receipt, ReceiptLine, ReceiptPayment, ReceiptTax
-from arcoiris_desktop.sales.cart import Approval, Cart
+from arcoiris_desktop.sales.cart import (
+    MAX_LINE_AMOUNT,
+    MAX_QUANTITY,
+    MAX_SALE_TOTAL,
+    Approval,
+    Cart,
+)
 from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.shifts.current import open_shift_row
@@ -186,6 +192,28 @@ class FactTax:
     amount: Decimal
 
 
+def check_fact_bounds(kind: Literal["sale", "refund"], lines: Sequence[FactLine]) -> None:
+    """The last word before anything is written, whatever path the lines came by (a cart, a
+    resumed parked cart, a refund): every quantity a finite number with the kind's sign (a
+    sale's positive, a refund's negative) and at most ``MAX_QUANTITY``, every line and the
+    whole at most ``MAX_LINE_AMOUNT`` / ``MAX_SALE_TOTAL``. Raises ``SaleError``."""
+    sign = 1 if kind == "sale" else -1
+    for ln in lines:
+        q = ln.quantity
+        if not isinstance(q, Decimal) or not q.is_finite() or q == 0:
+            raise SaleError(f"{ln.name}: the quantity is not a number over zero")
+        if (q > 0) != (sign > 0):
+            raise SaleError(f"{ln.name}: a {kind} cannot carry a quantity of {q}")
+        if abs(q) > MAX_QUANTITY:
+            raise SaleError(f"{ln.name}: a quantity over {MAX_QUANTITY} is surely a mistake")
+        total = ln.totals.total
+        if not total.is_finite() or abs(total) > MAX_LINE_AMOUNT:
+            raise SaleError(f"{ln.name}: a line over {MAX_LINE_AMOUNT:,} is surely a mistake")
+    whole = sum((ln.totals.total for ln in lines), ZERO)
+    if abs(whole) > MAX_SALE_TOTAL:
+        raise SaleError(f"A {kind} over {MAX_SALE_TOTAL:,} is surely a mistake")
+
+
 def record_sale_fact(
     session: Session,
     *,
@@ -211,7 +239,8 @@ def record_sale_fact(
 
     The sale belongs to the shift open on this terminal, read in this same transaction
     (so it never lands in a shift that has just closed); ``require_shift`` refuses to
-    write it when none is open."""
+    write it when none is open. Lines out of bounds (``check_fact_bounds``) are refused."""
+    check_fact_bounds(kind, lines)
     shift = open_shift_row(session, config)
     if shift is None and require_shift:
         raise SaleError(NO_SHIFT)
