@@ -4,6 +4,7 @@ the parked sales list. Keyboard first (type and Enter), touch friendly (big keys
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+# Keypad dialogs keep this width whatever their text says: a long item name wraps instead
+# of pushing the keys and OK off a 1024-pixel screen.
+KEYPAD_WIDTH = 420
+_LONG_WORD = re.compile(r"(\S{20})(?=\S)")
+
+
+def wrappable(text: str) -> str:
+    """``text`` with a zero-width space in every run of 20 characters without a space, so a
+    word-wrapped label can break a long code or name too."""
+    return _LONG_WORD.sub("\\1\u200b", text)
+
+
+def wrapped_label(text: str, role: str | None = None) -> QLabel:
+    label = QLabel(wrappable(text))
+    if role:
+        label.setProperty("role", role)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def button(text: str, role: str | None = None, parent: QWidget | None = None) -> QPushButton:
@@ -42,18 +63,21 @@ class KeypadDialog(QDialog):
         initial: str = "",
         secret: bool = False,
         decimals: bool = True,
+        detail: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
-        self.error_label = QLabel("")
-        self.error_label.setProperty("role", "muted")
+        self.setFixedWidth(KEYPAD_WIDTH)
+        self.error_label = wrapped_label("", "muted")
         self.error_label.setStyleSheet("color: #b3261e;")
         layout = QVBoxLayout(self)
-        heading = QLabel(prompt)
-        heading.setProperty("role", "big")
-        layout.addWidget(heading)
+        self.heading = wrapped_label(prompt, "big")
+        layout.addWidget(self.heading)
+        self.detail = wrapped_label(detail)
+        self.detail.setVisible(bool(detail))
+        layout.addWidget(self.detail)
         self.field = QLineEdit(initial)
         self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
         if secret:
@@ -71,7 +95,7 @@ class KeypadDialog(QDialog):
         row = QHBoxLayout()
         cancel = button("Cancel")
         cancel.clicked.connect(self.reject)
-        ok = button("OK", "primary")
+        self.ok = ok = button("OK", "primary")
         ok.clicked.connect(self.accept)
         row.addWidget(cancel)
         row.addWidget(ok)
@@ -98,7 +122,7 @@ class KeypadDialog(QDialog):
         return value if value.is_finite() else None
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
+        self.error_label.setText(wrappable(message))
 
 
 class ApprovalDialog(KeypadDialog):
@@ -107,9 +131,10 @@ class ApprovalDialog(KeypadDialog):
     def __init__(self, reason: str, parent: QWidget | None = None) -> None:
         super().__init__(
             "Manager approval",
-            f"Manager PIN — {reason}",
+            "Manager PIN",
             secret=True,
             decimals=False,
+            detail=reason,
             parent=parent,
         )
 

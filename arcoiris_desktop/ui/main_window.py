@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget
 
+from arcoiris_desktop.db.local import Setting
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.sync.engine import SyncStatus
 from arcoiris_desktop.till import Till
@@ -16,6 +21,36 @@ from arcoiris_desktop.ui.sync_dialog import EnrollDialog, SyncDialog
 from arcoiris_desktop.ui.sync_runner import SyncRunner
 from arcoiris_desktop.ui.theme import STYLE
 from arcoiris_desktop.ui.worker import Worker
+
+logger = logging.getLogger(__name__)
+
+# How the till's window starts: the local ``window_mode`` setting, one of these.
+WINDOW_MODES = ("maximised", "fullscreen", "window")
+DEFAULT_WINDOW_MODE = "maximised"
+# The smallest screen a till has: every screen fits in it.
+SMALLEST_SCREEN = (1024, 768)
+# After a dialog closes, how long a loss of focus counts as the dialog's doing (a kiosk
+# without a window manager hands X's focus to the root window) rather than a person's.
+_RECLAIM_SECONDS = 1.0
+
+
+def window_mode_setting(till: Till) -> str:
+    """The ``window_mode`` setting (maximised, fullscreen or window); maximised if unset
+    or unknown."""
+    try:
+        with till.db.read() as session:
+            row = session.get(Setting, "window_mode")
+            value = None if row is None else row.value
+    except Exception:  # a setting must never keep the till from starting
+        logger.warning("could not read the window_mode setting", exc_info=True)
+        return DEFAULT_WINDOW_MODE
+    mode = str(value).strip().lower() if value is not None else DEFAULT_WINDOW_MODE
+    if mode == "maximized":
+        mode = "maximised"
+    if mode not in WINDOW_MODES:
+        logger.warning("unknown window_mode %r: the till starts maximised", value)
+        return DEFAULT_WINDOW_MODE
+    return mode
 
 
 class MainWindow(QMainWindow):
@@ -59,9 +94,12 @@ class MainWindow(QMainWindow):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self._idle_lock)
+        self._reclaim_until = 0.0
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self._focus_window_changed)
         self.stack.setCurrentWidget(self.login)
         self.login.load()
         self.refresh_status()
@@ -76,6 +114,66 @@ class MainWindow(QMainWindow):
             self.sale.facts_written.connect(self._poke_sync)
             self.refunds.refunded.connect(self._poke_sync)
             self.sync_runner.start()
+
+    # -- the window on the till's screen ---------------------------------------------------
+
+    def show_for_till(self, mode: str | None = None) -> str:
+        """Show the window as a till shows it: ``mode`` (maximised, fullscreen or window),
+        or the ``window_mode`` setting when None (maximised unless it says otherwise).
+        Every screen fits from 1024x768 up. Returns the mode used."""
+        if mode is None:
+            mode = window_mode_setting(self.till)
+        if mode not in WINDOW_MODES:
+            raise ValueError(f"window mode {mode!r}: one of {', '.join(WINDOW_MODES)}")
+        if mode == "fullscreen":
+            self.showFullScreen()
+        elif mode == "maximised":
+            # Sized for the smallest till first: un-maximised, it still fits a small screen.
+            self.resize(*SMALLEST_SCREEN)
+            self.showMaximized()
+        else:
+            self.resize(*SMALLEST_SCREEN)
+            self.show()
+        self.raise_()
+        self.activateWindow()
+        return mode
+
+    def _focus_window_changed(self, window: QWindow | None) -> None:
+        if window is None and time.monotonic() < self._reclaim_until:
+            QTimer.singleShot(0, self.take_focus_back)
+
+    def _dialog_closed(self) -> None:
+        self._reclaim_until = time.monotonic() + _RECLAIM_SECONDS
+        QTimer.singleShot(0, self.take_focus_back)
+
+    def take_focus_back(self) -> None:
+        """After a dialog closes: make this window the active one again with the screen's
+        field focused, so F-keys and the scanner work without a click. Without a window
+        manager, X gives the focus to the root window when a dialog goes."""
+        if not self.isVisible() or self.isMinimized():
+            return
+        if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget():
+            return
+        for top in QApplication.topLevelWidgets():
+            if top is not self and isinstance(top, QDialog) and top.isVisible():
+                return  # another dialog is still up: it keeps the focus
+        active = QApplication.activeWindow()
+        if active is not None and active is not self:
+            return  # a window of someone else's choosing
+        if active is None:
+            self.raise_()
+            self.activateWindow()
+        self._focus_screen()
+
+    def _focus_screen(self) -> None:
+        current = self.stack.currentWidget()
+        focused = QApplication.focusWidget()
+        if current is self.sale:
+            self.sale.focus_scan()
+        elif current is self.login:
+            self.login.pin.setFocus()
+        elif current is not None and (focused is None or not focused.isVisible()):
+            current.setFocus()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -118,8 +216,16 @@ class MainWindow(QMainWindow):
             self.idle.start(seconds * 1000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
             self._arm_idle()
+        elif (
+            kind == QEvent.Type.Hide
+            and isinstance(watched, QDialog)
+            and watched.isWindow()
+            and not event.spontaneous()
+        ):
+            self._dialog_closed()
         return super().eventFilter(watched, event)
 
     # -- status ------------------------------------------------------------------------------
@@ -216,6 +322,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.disconnect(self._focus_window_changed)
+        self._reclaim_until = 0.0
         self.till.stop_background_work()
         if self.sync_runner is not None:
             self.sync_runner.stop()

@@ -14,7 +14,7 @@ QWidget {{ font-size: 15px; color: {INK}; }}
 QMainWindow, QDialog {{ background: {SURFACE}; }}
 QPushButton {{
     background: #ffffff; border: 1px solid #c9ced6; border-radius: 8px;
-    padding: 10px 14px; min-height: 28px; font-weight: 600;
+    padding: 7px 14px; min-height: 28px; font-weight: 600;
 }}
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:pressed {{ background: #e7f2ee; }}
@@ -23,6 +23,7 @@ QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: none;
 QPushButton[role="primary"]:disabled {{ background: #8fb8aa; }}
 QPushButton[role="danger"] {{ color: {DANGER}; }}
 QPushButton[role="key"] {{ font-size: 22px; min-width: 64px; min-height: 48px; }}
+QPushButton#pay {{ min-height: 40px; }}
 QPushButton[role="tile"] {{ font-size: 17px; min-height: 72px; text-align: center; }}
 QLineEdit {{
     background: white; border: 2px solid #c9ced6; border-radius: 8px; padding: 8px 10px;
@@ -60,4 +61,5 @@ QPlainTextEdit[role="receipt"] {{
     border: 1px solid #d5d9e0;
 }}
 QStatusBar {{ background: #e9ecef; color: {MUTED}; }}
+QStatusBar QPushButton {{ padding: 2px 12px; min-height: 24px; }}
 """
