@@ -15,6 +15,61 @@ from arcoiris_shared.money import RoundingPolicy, currency_exponent, quantize
 ZERO = Decimal(0)
 MAX_TENDER = Decimal("1000000")
 
+# The largest banknote in everyday use, per currency: what a customer hands over at most,
+# note for note. A currency not listed counts FALLBACK_LARGEST_NOTE units.
+LARGEST_NOTE: dict[str, Decimal] = {
+    currency: Decimal(face)
+    for currency, face in {
+        "EUR": "500",
+        "USD": "100",
+        "GBP": "50",
+        "CHF": "1000",
+        "CAD": "100",
+        "AUD": "100",
+        "NZD": "100",
+        "JPY": "10000",
+        "CNY": "100",
+        "HKD": "1000",
+        "SGD": "1000",
+        "KRW": "50000",
+        "INR": "500",
+        "SEK": "1000",
+        "NOK": "1000",
+        "DKK": "1000",
+        "PLN": "500",
+        "CZK": "5000",
+        "HUF": "20000",
+        "RON": "500",
+        "BGN": "100",
+        "TRY": "200",
+        "ZAR": "200",
+        "MXN": "1000",
+        "BRL": "200",
+        "ARS": "20000",
+        "CLP": "20000",
+        "COP": "100000",
+        "PEN": "200",
+        "MAD": "200",
+    }.items()
+}
+FALLBACK_LARGEST_NOTE = Decimal(500)
+# How many of the largest note a customer may hand over beyond what is due. One is what
+# paying with the biggest note takes (EUR 2.09 with a EUR 500 note); the second is slack.
+# Beyond that it is a scanned barcode or a missed decimal point (2000 typed for 20.00).
+CASH_OVER_NOTES = Decimal(2)
+
+
+def largest_note(currency: str) -> Decimal:
+    return LARGEST_NOTE.get(currency.upper(), FALLBACK_LARGEST_NOTE)
+
+
+def max_cash_received(
+    due: Decimal, currency: str, notes_over: Decimal = CASH_OVER_NOTES
+) -> Decimal:
+    """The most cash the till takes for ``due``: the amount due plus ``notes_over`` of the
+    currency's largest note (EUR 2.09 due: at most EUR 1,002.09)."""
+    return max(due, ZERO) + largest_note(currency) * notes_over
+
 
 class TenderError(ValueError):
     """A payment the till refuses; the message is for the cashier."""
@@ -38,6 +93,8 @@ class Tender:
     policy: RoundingPolicy = field(default_factory=RoundingPolicy)
     payments: list[Payment] = field(default_factory=list)
     cash_rounding: Decimal = ZERO
+    # The bound on cash received, in largest notes over what is due (max_cash_received).
+    cash_over_notes: Decimal = CASH_OVER_NOTES
 
     @property
     def paid(self) -> Decimal:
@@ -53,6 +110,11 @@ class Tender:
         """What the cashier asks for if the rest is paid in cash (rounded to the increment)."""
         due, _ = self.policy.cash_due(self.remaining, self.currency)
         return due
+
+    @property
+    def max_cash(self) -> Decimal:
+        """The most cash the till takes now, for what is left to pay in cash."""
+        return max_cash_received(self.cash_due, self.currency, self.cash_over_notes)
 
     @property
     def is_complete(self) -> bool:
@@ -84,6 +146,11 @@ class Tender:
         if not (due == 0 and tendered == 0):
             # A few cents that cash rounding takes to nothing are settled by no cash at all.
             tendered = self._amount(tendered, "cash amount")
+        limit = max_cash_received(due, self.currency, self.cash_over_notes)
+        if tendered > limit:
+            raise TenderError(
+                f"{tendered} in cash for {due} due is surely a mistake (at most {limit})"
+            )
         if tendered >= due:
             # This cash settles the sale: the rounding is now real.
             self.cash_rounding += adjustment

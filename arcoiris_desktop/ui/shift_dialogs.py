@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QIntValidator, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QIntValidator, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -25,16 +25,35 @@ from arcoiris_desktop.ui.dialogs import button
 from arcoiris_desktop.ui.format import Formatter
 
 ROWS_PER_COLUMN = 5
+# No till drawer holds more: a larger count is a barcode scanned into the box, or a slip.
+MAX_COUNTED = Decimal("99999.99")
+
+
+class CountBox(QLineEdit):
+    """A count box whose Enter always means "next": ``entered`` is emitted on Enter even
+    when the box is empty (a validator's QLineEdit says nothing then, and the Enter falls
+    through to the dialog) and the key goes no further."""
+
+    entered = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            self.entered.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class CashCountDialog(QDialog):
     """Count cash: pieces per note and coin (optional), or the total typed at once.
 
-    Enter in a note or coin box moves to the next one; Enter on the total (or OK) asks
-    "… with €X?" and a second Enter confirms: a count is a fact HQ books, so one stray key
-    must never close a drawer half counted. Then ``submitted`` (total, pieces) is emitted
-    once and the dialog stays open until ``finish()``: a count the till refuses comes back
-    as ``show_error`` with nothing typed lost."""
+    Enter in a note or coin box (empty or not) moves to the next one, the last to the
+    total; Enter on the total (or OK) asks "… with €X?" and a second Enter confirms: a
+    count is a fact HQ books, so one stray key must never close a drawer half counted. A
+    total over ``max_total`` (a barcode scanned in) is refused before it is ever offered.
+    Then ``submitted`` (total, pieces) is emitted once and the dialog stays open until
+    ``finish()``: a count the till refuses comes back as ``show_error`` with nothing typed
+    lost."""
 
     submitted = Signal(object, object)  # Decimal total, dict[Decimal, int] pieces
 
@@ -46,12 +65,14 @@ class CashCountDialog(QDialog):
         denominations: tuple[Decimal, ...],
         *,
         ok_text: str = "OK",
+        max_total: Decimal = MAX_COUNTED,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
         self.fmt = fmt
+        self.max_total = max_total
         layout = QVBoxLayout(self)
         heading = QLabel(prompt)
         heading.setProperty("role", "big")
@@ -70,14 +91,14 @@ class CashCountDialog(QDialog):
                 col, row = divmod(i, ROWS_PER_COLUMN)
                 label = QLabel(f"{fmt.money(face)}  x")
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                field = QLineEdit()
+                field = CountBox()
                 field.setObjectName(f"count-{face}")
                 field.setValidator(QIntValidator(0, 99999, field))
                 field.setAlignment(Qt.AlignmentFlag.AlignRight)
                 field.setMaximumWidth(90)
                 field.setStyleSheet("font-size: 17px; padding: 4px 6px;")
                 field.textEdited.connect(self._pieces_changed)
-                field.returnPressed.connect(lambda face=face: self._next_after(face))
+                field.entered.connect(lambda face=face: self._next_after(face))
                 grid.addWidget(label, row, col * 2)
                 grid.addWidget(field, row, col * 2 + 1)
                 self.fields[face] = field
@@ -86,11 +107,11 @@ class CashCountDialog(QDialog):
         total_label = QLabel("Total counted")
         total_label.setProperty("role", "big")
         total_row.addWidget(total_label)
-        self.total_field = QLineEdit()
+        self.total_field = CountBox()
         self.total_field.setObjectName("count-total")
         self.total_field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.total_field.setPlaceholderText("0.00")
-        self.total_field.returnPressed.connect(self.accept)
+        self.total_field.entered.connect(self.accept)
         self.total_field.textEdited.connect(lambda _: self._show_total())
         self._ok_text = ok_text
         self._confirming: Decimal | None = None
@@ -110,6 +131,8 @@ class CashCountDialog(QDialog):
         self.ok = button(f"{ok_text}  ↵", "primary")
         self.ok.setObjectName("count-ok")
         self.ok.clicked.connect(self.accept)
+        for b in (cancel, self.ok):
+            b.setAutoDefault(False)  # Enter is the boxes' to handle, never a button's
         buttons.addWidget(cancel)
         buttons.addStretch(1)
         buttons.addWidget(self.ok)
@@ -172,6 +195,15 @@ class CashCountDialog(QDialog):
             return
         if total is None:
             self.show_error(f"“{text}” is not an amount")
+            return
+        if total > self.max_total:
+            self.show_error(
+                f"{self.fmt.money(total)} cannot be in a till drawer (at most "
+                f"{self.fmt.money(self.max_total)}): count again. A barcode scanned in?"
+            )
+            return
+        if total < 0:
+            self.show_error("A count cannot be negative")
             return
         if self._confirming != total:
             self._confirming = total

@@ -2,6 +2,10 @@
 
 The dialog only collects payments into a ``Tender`` (pure domain); completing the sale is
 the sale screen's job once this dialog is accepted.
+
+Keyboard as mouse: Enter on the cash received takes it and shows the change, large, and
+stops there; only a second Enter (or Complete sale) completes. Editing the amount after
+that takes the cash back off, and Enter shows the new change first.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -25,6 +30,7 @@ from arcoiris_desktop.sales.tender import Tender, TenderError
 from arcoiris_desktop.ui.banner import Banner
 from arcoiris_desktop.ui.dialogs import button
 from arcoiris_desktop.ui.format import Formatter
+from arcoiris_desktop.ui.theme import ACCENT, MUTED
 
 NOTES = (Decimal(5), Decimal(10), Decimal(20), Decimal(50), Decimal(100))
 
@@ -65,19 +71,28 @@ class TenderDialog(QDialog):
         self.due_label = QLabel()
         self.due_label.setProperty("role", "total")
         grid.addWidget(self.due_label, 1, 1, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self._muted("Change"), 2, 0)
+        self.change_caption = self._muted("Change")
+        grid.addWidget(self.change_caption, 2, 0)
         self.change_label = QLabel()
         self.change_label.setProperty("role", "change")
         grid.addWidget(self.change_label, 2, 1, Qt.AlignmentFlag.AlignRight)
+        self.next_hint = QLabel("")
+        self.next_hint.setObjectName("tender-next")
+        self.next_hint.setProperty("role", "muted")
+        self.next_hint.setAlignment(Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.next_hint, 3, 0, 1, 2)
         outer.addWidget(panel)
+        # The cash field text whose change is on screen (its payment the last one).
+        self._shown: str | None = None
 
         cash_row = QHBoxLayout()
         self.cash_field = QLineEdit()
         self.cash_field.setPlaceholderText("Cash received")
         self.cash_field.returnPressed.connect(self._cash_from_field)
+        self.cash_field.textEdited.connect(self._cash_edited)
         cash_row.addWidget(self.cash_field, 2)
         cash_btn = button("Cash", "primary")
-        cash_btn.clicked.connect(self._cash_from_field)
+        cash_btn.clicked.connect(lambda _=False: self._cash_from_field(enter=False))
         cash_row.addWidget(cash_btn, 1)
         outer.addLayout(cash_row)
 
@@ -113,8 +128,20 @@ class TenderDialog(QDialog):
         actions.addWidget(cancel)
         actions.addWidget(self.complete_btn)
         outer.addLayout(actions)
+        for b in (cash_btn, card_btn, self.undo_btn, cancel, self.complete_btn):
+            # Never a default button: Enter in a field must not click one behind its back.
+            b.setAutoDefault(False)
+            b.setDefault(False)
         self._refresh()
         self.cash_field.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter that a field leaves unhandled would click the dialog's default button: the
+        # fields decide what Enter does, nothing else.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @staticmethod
     def _muted(text: str) -> QLabel:
@@ -129,6 +156,16 @@ class TenderDialog(QDialog):
         if t.remaining > 0 and due != t.remaining:
             self.due_label.setText(f"{self.fmt.money(t.remaining)}  (cash {self.fmt.money(due)})")
         self.change_label.setText(self.fmt.money(t.change))
+        shown = t.is_complete and bool(t.payments)
+        # The change, once the sale is paid: larger still, so the cashier cannot miss it.
+        self.change_label.setStyleSheet("font-size: 52px;" if shown else "")
+        self.due_label.setStyleSheet(f"color: {MUTED};" if shown else "")  # paid: €0.00
+        self.change_caption.setText("Change to give" if shown else "Change")
+        self.change_caption.setStyleSheet(
+            f"font-size: 22px; font-weight: 700; color: {ACCENT};" if shown else ""
+        )
+        self.next_hint.setText("Enter again to complete the sale  ↵" if shown else "")
+        self.next_hint.setVisible(shown)
         self.payments.clear()
         for p in t.payments:
             extra = ""
@@ -152,7 +189,9 @@ class TenderDialog(QDialog):
         self.complete_btn.setEnabled(t.is_complete)
         self.undo_btn.setEnabled(bool(t.payments))
         if t.is_complete:
-            self.complete_btn.setFocus()
+            # Stay on the cash field: the next Enter there completes (not a button's focus,
+            # which the Enter that took the cash would press at once).
+            self.cash_field.setFocus()
 
     def _parse(self, text: str) -> Decimal | None:
         try:
@@ -162,21 +201,54 @@ class TenderDialog(QDialog):
         return value if value.is_finite() else None
 
     def _cash(self, amount: Decimal) -> None:
+        self._withdraw_shown()
+        t = self.tender
+        if t.remaining > 0 and amount > t.max_cash:
+            self.banner.error(
+                f"{self.fmt.money(amount)} in cash for {self.fmt.money(t.cash_due)} due? "
+                f"Surely a typo or a scan: at most {self.fmt.money(t.max_cash)}"
+            )
+            self.cash_field.setFocus()
+            self.cash_field.selectAll()
+            return
         try:
-            self.tender.add_cash(amount)
+            t.add_cash(amount)
         except TenderError as exc:
             self.banner.error(str(exc))
             return
         self.banner.clear_message()
-        self.cash_field.clear()
+        if t.is_complete:
+            # Keep what was received on screen beside the change; Enter again completes.
+            self._shown = f"{amount}"
+            self.cash_field.setText(self._shown)
+            self.cash_field.selectAll()
+        else:
+            self.cash_field.clear()
         self._refresh()
 
-    def _cash_from_field(self) -> None:
-        text = self.cash_field.text()
-        if not text.strip():
-            if self.tender.is_complete:
+    def _withdraw_shown(self) -> None:
+        """The cash whose change is on screen is taken back off (its amount was edited)."""
+        if self._shown is None:
+            return
+        self._shown = None
+        if self.tender.payments and self.tender.payments[-1].method == "cash":
+            self.tender.remove_last()
+        self._refresh()
+
+    def _cash_edited(self, _text: str) -> None:
+        if self._shown is not None:
+            self._withdraw_shown()
+            self.banner.info("Press Enter to show the change")
+
+    def _cash_from_field(self, *, enter: bool = True) -> None:
+        """Enter on the cash field (or the Cash button): take the cash and show the change;
+        Enter once the change is on screen (or on an empty field, paid) completes."""
+        text = self.cash_field.text().strip()
+        if self.tender.is_complete and (not text or text == self._shown):
+            if enter:
                 self._complete()
-                return
+            return
+        if not text:
             self._cash(self.tender.cash_due)
             return
         amount = self._parse(text)
@@ -205,6 +277,8 @@ class TenderDialog(QDialog):
 
     def _undo(self) -> None:
         self.tender.remove_last()
+        self._shown = None
+        self.cash_field.clear()
         self._refresh()
 
     def _complete(self) -> None:
