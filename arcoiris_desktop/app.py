@@ -198,8 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         demo_pins = {s.full_name.split()[0]: s.pin for s in DEMO_TILL_STAFF}
     window = MainWindow(till, demo_pins=demo_pins)
-    window.resize(1280, 800)
-    window.show()
+    window.show_for_till()  # maximised unless the till's window_mode setting says otherwise
     if args.report_ready:
         _report_when_ready(app, window)
     code = app.exec()

@@ -337,9 +337,9 @@ class SaleScreen(QWidget):
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.cart.lines:
                 # Up/Down choose the cart line that F2/F3/F4/Del act on.
                 step = 1 if event.key() == Qt.Key.Key_Down else -1
-                current = self._selected_row()
+                chosen = self._selected_row()
                 last = len(self.cart.lines) - 1
-                row = last if current is None else max(0, min(last, current + step))
+                row = last if chosen is None else max(0, min(last, chosen + step))
                 self.cart_view.selectRow(row)
                 self.cart_view.scrollTo(self.cart_model.index(row, 0))
                 return True

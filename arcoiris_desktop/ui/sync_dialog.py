@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -139,6 +140,12 @@ class EnrollDialog(QDialog):
         row.addWidget(cancel)
         row.addWidget(self.ok)
         layout.addLayout(row)
+        # By keyboard: Enter moves down the form, and Enter in the last field enrols.
+        fields = [self.url, self.email, self.password, self.store, self.code, self.name]
+        for field, after in itertools.pairwise(fields):
+            field.returnPressed.connect(after.setFocus)
+            field.returnPressed.connect(after.selectAll)
+        self.name.returnPressed.connect(self.ok.click)
 
     def values(self) -> dict[str, str]:
         return {

@@ -11,6 +11,8 @@ the till's database: it reads the widgets, as a person reads the screen.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import time
 import traceback
@@ -66,6 +68,37 @@ def _steps(
     out["print_message"] = sale.last_print.message
 
 
+def _fill_welcome_screen(values: list[str], out: dict[str, Any]) -> None:
+    """A first start: the manager types HQ's address, their sign-in and the till's code on the
+    welcome screen and presses Enter, as soon as it shows."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    from arcoiris_desktop.ui.first_run import FirstRunDialog
+
+    url, email, password, code = values
+    original = FirstRunDialog.exec
+
+    def exec_and_fill(dialog: FirstRunDialog) -> int:
+        def fill() -> None:
+            out["welcome_shown"] = dialog.isVisible()
+            for field, text in (
+                (dialog.url, url),
+                (dialog.email, email),
+                (dialog.password, password),
+                (dialog.code, code),
+            ):
+                field.clear()
+                QTest.keyClicks(field, text)
+            QTest.keyClick(dialog.code, Qt.Key.Key_Return)  # on to the till's name
+            QTest.keyClick(dialog.name, Qt.Key.Key_Return)  # enrol
+
+        QTimer.singleShot(50, fill)
+        return int(original(dialog))
+
+    FirstRunDialog.exec = exec_and_fill  # type: ignore[method-assign,assignment]
+
+
 def run(out_path: Path, argv: list[str], barcode: str, cash: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -115,10 +148,49 @@ def run(out_path: Path, argv: list[str], barcode: str, cash: str) -> int:
         return int(original_exec())
 
     QApplication.exec = exec_and_drive  # type: ignore[method-assign,assignment]
+    welcome = os.environ.get("DRIVE_WELCOME")
+    if welcome:
+        _fill_welcome_screen(welcome.split("|"), out)
     code = app.main(argv)
     out["exit_code"] = code
     out_path.write_text(json.dumps(out), encoding="utf-8")
     return 0
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def drive(
+    work: Path,
+    data_dir: Path,
+    *args: str,
+    barcode: str,
+    cash: str = "10",
+    welcome: tuple[str, str, str, str] | None = None,
+) -> dict[str, Any]:
+    """Run ``arcoiris-desktop --data-dir DATA_DIR *ARGS`` as its own process, driven through a
+    sale; returns what the screen showed. For tests."""
+    out = work / f"screen-{data_dir.name}.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ESCPOS_", "DRIVE_"))}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["ARCOIRIS_CREDENTIAL_STORE"] = "file"
+    if welcome:
+        env["DRIVE_WELCOME"] = "|".join(welcome)
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "tests.desktop.drive_till", str(out), barcode, cash, "--"),
+            *("--data-dir", str(data_dir), *args),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    screen: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    assert "error" not in screen, (screen, proc.stderr[-2000:])
+    return screen
 
 
 if __name__ == "__main__":
