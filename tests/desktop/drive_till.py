@@ -66,6 +66,9 @@ def _steps(
     out["banner"] = sale.banner.text()
     out["printed_ok"] = sale.last_print.ok
     out["print_message"] = sale.last_print.message
+    shot = os.environ.get("DRIVE_SCREENSHOT")
+    if shot:  # what the cashier sees after the sale, for a person to look at
+        window.grab().save(shot)
 
 
 def _fill_welcome_screen(values: list[str], out: dict[str, Any]) -> None:
@@ -171,7 +174,7 @@ def drive(
     """Run ``arcoiris-desktop --data-dir DATA_DIR *ARGS`` as its own process, driven through a
     sale; returns what the screen showed. For tests."""
     out = work / f"screen-{data_dir.name}.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ESCPOS_", "DRIVE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESCPOS_")}
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["ARCOIRIS_CREDENTIAL_STORE"] = "file"
     if welcome:
