@@ -43,8 +43,10 @@ from arcoiris_desktop.sales.cart import Approval, Cart
 from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.shifts import history as shift_history
 from arcoiris_desktop.shifts import service as shifts
 from arcoiris_desktop.shifts.cash import DENOMINATIONS
+from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
 from arcoiris_desktop.staff import Staff, approver_by_pin, list_staff, sign_in
 from arcoiris_desktop.stock import service as stock
@@ -274,6 +276,13 @@ class Till:
     def shift_report_lines(self, report: ShiftReport) -> tuple[str, ...]:
         """The report as it prints, line for line, for the screen."""
         return tuple(line.text for line in shift_report_layout(report, width=RECEIPT_WIDTH))
+
+    def closed_shifts(self) -> list[ClosedShift]:
+        """This till's closed shifts, the latest first: the Z reports a manager can reprint."""
+        return shift_history.closed_shifts(self.db, self.config)
+
+    def past_z_report(self, shift_id: uuid.UUID) -> ShiftReport:
+        return shift_history.past_z_report(self.db, self.config, shift_id)
 
     def find_item(self, text: str) -> CatalogItem | None:
         """A barcode or SKU, else the best match by name (a manager's stock screen)."""
