@@ -5,22 +5,28 @@ over/short in large type. Keyboard first: Tab between fields, Enter to confirm.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QIntValidator, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.ui.dialogs import button
 from arcoiris_desktop.ui.format import Formatter
 
@@ -287,3 +293,79 @@ class ShiftReportDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.print_button.click)
         if closing_offered:
             QShortcut(QKeySequence("F6"), self).activated.connect(self.close_shift_button.click)
+
+
+class PastZDialog(QDialog):
+    """The Z reports of this till's closed shifts, latest first. Up/Down choose, Enter (or a
+    double click) opens the chosen one as it printed at its close, to read or print again."""
+
+    chosen = Signal(object)  # uuid.UUID of the shift
+
+    def __init__(
+        self, shifts: Sequence[ClosedShift], fmt: Formatter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Past Z reports")
+        self.setModal(True)
+        self.shifts = list(shifts)
+        layout = QVBoxLayout(self)
+        heading = QLabel("Past Z reports")
+        heading.setProperty("role", "title")
+        layout.addWidget(heading)
+        if not self.shifts:
+            empty = QLabel("No shift has been closed on this till yet.")
+            empty.setProperty("role", "muted")
+            layout.addWidget(empty)
+        self.table = QTableWidget(len(self.shifts), 4)
+        self.table.setObjectName("past-z")
+        self.table.setHorizontalHeaderLabels(["Closed", "Closed by", "Counted", "Over/short"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        for row, shift in enumerate(self.shifts):
+            cells = [
+                fmt.when(shift.closed_at),
+                shift.closed_by_name,
+                fmt.money(shift.counted_cash) if shift.counted_cash is not None else "",
+                fmt.money(shift.over_short) if shift.over_short is not None else "",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col >= 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, col, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _: self.open_chosen())
+        layout.addWidget(self.table, 1)
+        row_layout = QHBoxLayout()
+        done = button("Done  Esc")
+        done.clicked.connect(self.reject)
+        self.open_button = button("Open  ↵", "primary")
+        self.open_button.setObjectName("open-z")
+        self.open_button.setEnabled(bool(self.shifts))
+        self.open_button.clicked.connect(self.open_chosen)
+        row_layout.addWidget(done)
+        row_layout.addStretch(1)
+        row_layout.addWidget(self.open_button)
+        layout.addLayout(row_layout)
+        self.resize(560, 420)
+        if self.shifts:
+            self.table.selectRow(0)
+        self.table.setFocus()
+
+    def open_chosen(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.chosen.emit(self.shifts[rows[0].row()].shift_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_chosen()
+            return
+        super().keyPressEvent(event)
