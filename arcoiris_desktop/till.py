@@ -374,7 +374,7 @@ class Till:
         rendered or sent still lets the cashier hand back the change."""
         text = tuple(receipt_text_lines(receipt, width=RECEIPT_WIDTH))
         drawer_trouble = ""
-        if open_drawer:
+        if open_drawer and self.config.printer.get("drawer_kick", "on") != "off":
             try:
                 self.printer.send(drawer_kick_bytes())
             except Exception as exc:  # a printer's fault is never the sale's
@@ -469,3 +469,37 @@ class Till:
     def recent_sales(self, limit: int = history.RECENT_SALES) -> list[history.RecentSale]:
         """This till's last sales, newest first (the Returns screen's pick list)."""
         return history.recent_sales(self.db, self.config, limit)
+
+    # -- receipt printer (a manager's setting) ----------------------------------------------
+
+    def default_printer_path(self) -> Path:
+        """Where receipts go with no printer set: a file in the till's data folder."""
+        return self.data_dir / "receipts" / "printer.bin"
+
+    def printer_settings(self) -> dict[str, str]:
+        """The printer setting as saved (empty: the default file)."""
+        return dict(self.config.printer)
+
+    def test_printer(self, values: Mapping[str, str]) -> PrintOutcome:
+        """A test page through ``values``, unsaved; a failing printer is reported, not raised."""
+        from arcoiris_desktop.receipts.printer_settings import print_test_page
+
+        try:
+            name = print_test_page(values, default_path=self.default_printer_path())
+        except (ValueError, PrinterError) as exc:
+            return PrintOutcome(False, f"Test page not printed: {exc}", ())
+        except Exception as exc:  # python-escpos itself failing
+            logger.warning("printer test failed", exc_info=True)
+            return PrintOutcome(False, f"Test page not printed: {type(exc).__name__}", ())
+        return PrintOutcome(True, f"Test page sent to {name}", ())
+
+    def save_printer(self, values: Mapping[str, str]) -> str:
+        """Save the printer setting and print through it from now on; its name."""
+        import dataclasses
+
+        from arcoiris_desktop.receipts.printer_settings import save_printer_settings
+
+        saved = save_printer_settings(self.db, values)
+        self.config = dataclasses.replace(self.config, printer=saved)
+        self.printer = self._configured_printer()
+        return self.printer.name

@@ -1,6 +1,7 @@
 """What the sale screen's manager keys do: F6 shift (open with a counted float, or the X
-report with closing from there), F7 customer, F10 stock. Every call goes to ``Till`` on
-the worker; a cashier signed in is asked for a manager's PIN first.
+report with closing from there), F7 customer, F10 stock; the receipt printer
+(``printer``, offered from the X report). Every call goes to ``Till`` on the worker; a
+cashier signed in is asked for a manager's PIN first.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
 from arcoiris_desktop.stock.service import APPROVAL_ACTION, MoveLine, StockMove
 from arcoiris_desktop.till import PrintOutcome
 from arcoiris_desktop.ui.customer_dialog import CustomerDialog
+from arcoiris_desktop.ui.printer_dialog import PrinterDialog
 from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, ShiftReportDialog
 from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
 from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
@@ -144,6 +146,8 @@ class ManagerActions:
             parent=self.s,
         )
         dialog.print_button.clicked.connect(lambda: self._print(report))
+        if report.kind == "X":
+            _offer_printer(dialog, self._printer_from)
         dialog.close_shift_button.clicked.connect(lambda: self._close_from(dialog))
         self._show(dialog)
         return dialog
@@ -329,6 +333,69 @@ class ManagerActions:
         dialog.item_field.returnPressed.connect(look_up)
         dialog.record.clicked.connect(record)
         self._show(dialog)
+
+    # -- receipt printer ----------------------------------------------------------------------
+
+    def printer(self) -> None:
+        """The receipt printer setting (a manager's; offered from the X report)."""
+        self._as_manager("printer.settings", "change the receipt printer", self._printer_dialog)
+
+    def _printer_from(self, report_dialog: ShiftReportDialog) -> None:
+        report_dialog.reject()
+        self.printer()
+
+    def _printer_dialog(self, approval: Approval | None) -> None:
+        till = self.till
+        dialog = PrinterDialog(
+            till.printer_settings(),
+            default_path=str(till.default_printer_path()),
+            parent=self.s,
+        )
+
+        def test(values: dict[str, str]) -> None:
+            self.worker.run(
+                till.test_printer,
+                values,
+                done=lambda outcome: dialog.test_done(outcome.ok, outcome.message),
+                failed=lambda exc: dialog.test_done(False, _message(exc)),
+            )
+
+        def save(values: dict[str, str]) -> None:
+            self.worker.run(
+                till.save_printer,
+                values,
+                done=saved,
+                failed=lambda e: dialog.save_failed(_message(e)),
+            )
+
+        def saved(name: str) -> None:
+            dialog.saved()
+            self.s.banner.info(f"Receipts now print to {name}")
+
+        dialog.test_requested.connect(test)
+        dialog.save_requested.connect(save)
+        self._show(dialog)
+
+
+def _offer_printer(
+    dialog: ShiftReportDialog, open_printer: Callable[[ShiftReportDialog], None]
+) -> None:
+    """A "Printer…" button beside Print on the X report (the manager is there already)."""
+    from PySide6.QtWidgets import QBoxLayout
+
+    from arcoiris_desktop.ui.dialogs import button
+
+    outer = dialog.layout()
+    assert outer is not None
+    for i in range(outer.count()):
+        item = outer.itemAt(i)
+        row = item.layout() if item is not None else None
+        if isinstance(row, QBoxLayout) and row.indexOf(dialog.print_button) >= 0:
+            printer_button = button("Printer…")
+            printer_button.setObjectName("printer-settings")
+            printer_button.clicked.connect(lambda: open_printer(dialog))
+            row.insertWidget(row.indexOf(dialog.print_button), printer_button)
+            return
 
 
 def _item_and_level(
