@@ -7,6 +7,7 @@ method that writes owns its transaction (through the services it calls).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from arcoiris_desktop import staff as pins
 from arcoiris_desktop.catalog import lookup
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.config import TerminalConfig, load_config
@@ -48,7 +50,7 @@ from arcoiris_desktop.shifts import service as shifts
 from arcoiris_desktop.shifts.cash import DENOMINATIONS
 from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
-from arcoiris_desktop.staff import Staff, approver_by_pin, list_staff, sign_in
+from arcoiris_desktop.staff import SignInResult, Staff, approver_by_pin, list_staff
 from arcoiris_desktop.stock import service as stock
 from arcoiris_desktop.stock.service import MoveLine, StockMove
 
@@ -104,16 +106,23 @@ class Till:
         with self.db.read() as session:
             return list_staff(session)
 
-    def sign_in(self, user_id: uuid.UUID, pin: str) -> Staff | None:
-        with self.db.read() as session:
-            person = sign_in(session, user_id, pin)
-        service.audit(
-            self.db,
-            action="sign_in" if person else "sign_in.failed",
-            actor_id=user_id,
-            details={},
-        )
-        return person
+    def sign_in(
+        self, user_id: uuid.UUID, pin: str, *, now: dt.datetime | None = None
+    ) -> SignInResult | None:
+        """One try at the PIN pad, audited: ok / wrong / wait N s / locked (see
+        ``staff.attempt_sign_in``; the count lives in the audit log, so a restart keeps it).
+        No PIN at all is None: nothing was tried."""
+        if not isinstance(pin, str) or not pin:
+            return None
+        with self.db.write() as session:
+            return pins.attempt_sign_in(session, user_id, pin, now=now or dt.datetime.now(dt.UTC))
+
+    def unlock(
+        self, user_id: uuid.UUID, manager_pin: str, *, now: dt.datetime | None = None
+    ) -> Staff | None:
+        """A manager's PIN unlocks someone locked out by wrong PINs; the manager, or None."""
+        with self.db.write() as session:
+            return pins.unlock(session, user_id, manager_pin, now=now or dt.datetime.now(dt.UTC))
 
     def approve(
         self, pin: str, *, action: str, cashier: Staff, details: Mapping[str, str]

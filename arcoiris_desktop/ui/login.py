@@ -1,4 +1,7 @@
-"""Sign in: tap your name, type your PIN. Works offline (argon2 hashes on this till)."""
+"""Sign in: tap your name, type your PIN. Works offline (argon2 hashes on this till).
+
+Five wrong PINs in a row and each further try waits (2 s, 4 s, 8 s...); ten and that person
+is locked until a manager types their PIN into the same box to unlock them."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arcoiris_desktop.staff import Staff
+from arcoiris_desktop.staff import LOCK_AFTER, SLOW_AFTER, SignInResult, Staff
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.banner import Banner
 from arcoiris_desktop.ui.dialogs import button
@@ -32,6 +35,7 @@ class LoginScreen(QWidget):
         self.demo_pins = demo_pins or {}
         self._staff: list[Staff] = []
         self._chosen: Staff | None = None
+        self._unlocking: Staff | None = None  # locked out: the PIN box takes a manager's PIN
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 30, 40, 30)
@@ -104,6 +108,8 @@ class LoginScreen(QWidget):
 
     def choose(self, person: Staff) -> None:
         self._chosen = person
+        self._unlocking = None
+        self.pin.setPlaceholderText("PIN")
         self.who.setText(f"PIN for {person.full_name}")
         self.pin.clear()
         self.pin.setFocus()
@@ -129,23 +135,68 @@ class LoginScreen(QWidget):
             return
         pin = self.pin.text()
         self.pin.clear()
+        if self._unlocking is not None:
+            self.worker.run(
+                self.till.unlock,
+                self._unlocking.user_id,
+                pin,
+                done=self._unlocked,
+                failed=self._failed,
+            )
+            return
         self.worker.run(
             self.till.sign_in, self._chosen.user_id, pin, done=self._done, failed=self._failed
         )
 
-    def _done(self, person: Staff | None) -> None:
-        if person is None:
-            self.banner.error("That PIN is not right. Try again.")
-            self.pin.setFocus()
+    def _done(self, result: SignInResult | None) -> None:
+        self.pin.setFocus()
+        if result is None:
+            self.banner.error("Type your PIN, then OK")
             return
-        self.banner.clear_message()
-        self.signed_in.emit(person)
+        if result.ok and result.staff is not None:
+            self.banner.clear_message()
+            self.signed_in.emit(result.staff)
+            return
+        if result.status == "locked":
+            self._lock(self._chosen)
+        elif result.status == "wait":
+            self.banner.error(f"Too many wrong PINs: wait {result.wait_seconds} s")
+        elif result.failures < SLOW_AFTER:
+            self.banner.error(f"Wrong PIN ({result.failures} of {SLOW_AFTER}). Try again.")
+        else:
+            self.banner.error(
+                f"Wrong PIN ({result.failures} of {LOCK_AFTER}). "
+                f"Too many wrong PINs: wait {result.wait_seconds} s"
+            )
+
+    def _lock(self, person: Staff | None) -> None:
+        if person is None:
+            return
+        self._unlocking = person
+        self.pin.setPlaceholderText("Manager PIN")
+        self.who.setText(f"Locked: manager PIN to unlock {person.first_name}")
+        self.banner.error(f"Locked: a manager's PIN unlocks {person.full_name}")
+
+    def _unlocked(self, manager: Staff | None) -> None:
+        person = self._unlocking
+        self.pin.setFocus()
+        if person is None:
+            return
+        if manager is None:
+            self.banner.error(f"That is not a manager's PIN: {person.full_name} stays locked")
+            return
+        self._unlocking = None
+        self.pin.setPlaceholderText("PIN")
+        self.who.setText(f"PIN for {person.full_name}")
+        self.banner.info(f"{manager.first_name} unlocked {person.first_name}: type your PIN")
 
     def _failed(self, exc: BaseException) -> None:
         self.banner.error(f"Could not sign in: {exc}")
 
     def reset(self) -> None:
         self._chosen = None
+        self._unlocking = None
+        self.pin.setPlaceholderText("PIN")
         self.who.setText("Tap your name")
         self.pin.clear()
         self.banner.clear_message()
