@@ -42,6 +42,8 @@ class TerminalConfig:
     rounding_mode: RoundingMode = RoundingMode.HALF_UP
     cash_rounding_increment: Decimal | None = None
     discount_limit_percent: Decimal = Decimal("10")
+    void_approval_lines: int = 10  # a void in a cart of more lines needs a manager
+    void_approval_amount: Decimal = Decimal("50.00")  # ... as does voiding a line over this
     idle_lock_seconds: int = 300
     receipt_header: str = ""
     receipt_footer: str = "Thank you for shopping with us"
@@ -80,6 +82,8 @@ def load_config(session: Session) -> TerminalConfig:
         rounding_mode=RoundingMode(raw.get("rounding_mode", "half_up")),
         cash_rounding_increment=_decimal(raw.get("cash_rounding_increment")),
         discount_limit_percent=_decimal(raw.get("discount_limit_percent")) or Decimal("10"),
+        void_approval_lines=int(raw.get("void_approval_lines", 10)),
+        void_approval_amount=_decimal(raw.get("void_approval_amount")) or Decimal("50.00"),
         idle_lock_seconds=int(raw.get("idle_lock_seconds", 300)),
         receipt_header=str(raw.get("receipt_header", "")),
         receipt_footer=str(raw.get("receipt_footer", "Thank you for shopping with us")),

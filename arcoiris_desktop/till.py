@@ -479,6 +479,28 @@ class Till:
         """This till's last sales, newest first (the Returns screen's pick list)."""
         return history.recent_sales(self.db, self.config, limit)
 
+    def record_void(
+        self,
+        cashier: Staff,
+        *,
+        sku: str,
+        name: str,
+        quantity: Decimal,
+        amount: Decimal,
+        approval: Approval | None = None,
+    ) -> None:
+        """A voided cart line into the audit log (counted on the shift's X/Z report)."""
+        service.record_void(
+            self.db,
+            config=self.config,
+            cashier=cashier,
+            sku=sku,
+            name=name,
+            quantity=quantity,
+            amount=amount,
+            approval=approval,
+        )
+
     # -- receipt printer (a manager's setting) ----------------------------------------------
 
     def default_printer_path(self) -> Path:

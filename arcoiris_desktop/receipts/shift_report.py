@@ -65,6 +65,7 @@ class _Report:
         self._row("NET TAKINGS", r.net_takings, "bold")
         self._row("Discounts given", -r.discount_total)
         self._row("Tax in takings", r.tax_total)
+        self._row(f"Voids ({r.voids_count})", r.voids_total)
         self._rule()
         self._text("BY TENDER", "bold")
         if not r.by_tender:

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
-from arcoiris_shared.money import RoundingMode, currency_exponent
+from arcoiris_shared.money import RoundingMode, currency_exponent, quantize
 from arcoiris_shared.tax import LineInput, SaleTotals, TaxRate, TaxRounding, compute_sale_totals
 
 ZERO = Decimal(0)
@@ -291,6 +291,23 @@ class Cart:
                 "discount",
             )
         self.approvals.append(approval)
+
+    def line_amount(self, index: int) -> Decimal:
+        """What one line is worth before the sale discount: its gross less its own discount."""
+        line = self._line(index)
+        return self._line_gross(line) - line.discount
+
+    def percent_discount(self, percent: Decimal, index: int | None = None) -> Decimal:
+        """``percent`` % of a line's gross (``index``) or of the discountable sale, rounded
+        half-up to the currency's minor unit: the amount a "10%" discount means."""
+        if not percent.is_finite() or percent < 0 or percent > 100:
+            raise CartError("A percentage discount is between 0% and 100%")
+        base = (
+            self._discountable_total()
+            if index is None
+            else abs(self._line_gross(self._line(index)))
+        )
+        return quantize(base * percent / 100, self.currency, RoundingMode.HALF_UP)
 
     def _line_gross(self, line: CartLine) -> Decimal:
         grid = Decimal(1).scaleb(-currency_exponent(self.currency))

@@ -109,6 +109,41 @@ def audit(db: Database, **kwargs: Any) -> None:
         record_audit(session, **kwargs)
 
 
+VOID_ACTION = "line.voided"
+
+
+def record_void(
+    db: Database,
+    *,
+    config: TerminalConfig,
+    cashier: Staff,
+    sku: str,
+    name: str,
+    quantity: Decimal,
+    amount: Decimal,
+    approval: Approval | None = None,
+) -> None:
+    """A cart line voided at the till, audited at once: who, what, how many, worth what, and
+    the shift it happened in (the X/Z report counts a shift's voids by it)."""
+    with db.write() as session:
+        shift = open_shift_row(session, config)
+        record_audit(
+            session,
+            action=VOID_ACTION,
+            actor_id=cashier.user_id,
+            approver_id=approval.approver_id if approval is not None else None,
+            details={
+                "cashier": cashier.full_name,
+                "sku": sku,
+                "name": name,
+                "quantity": str(quantity),
+                "amount": str(amount),
+                "shift_id": str(shift.id) if shift is not None else None,
+                **({"approved_by": approval.approver_name} if approval is not None else {}),
+            },
+        )
+
+
 def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.db.local import StaffMember
+from arcoiris_desktop.db.local import AuditEntry, StaffMember
 from arcoiris_desktop.sales.cart import Approval
-from arcoiris_desktop.sales.service import enqueue, record_audit
+from arcoiris_desktop.sales.service import VOID_ACTION, enqueue, record_audit
 from arcoiris_desktop.shifts.cash import (
     check_cash,
     count_total,
@@ -117,6 +117,8 @@ class ShiftReport:
     cash_sales: Decimal  # cash taken by sales
     cash_refunds: Decimal  # cash paid out by refunds (negative)
     expected_cash: Decimal
+    voids_count: int = 0  # cart lines voided during the shift (audit log)
+    voids_total: Decimal = ZERO  # what the voided lines were worth
     closed_by_name: str | None = None
     counted_cash: Decimal | None = None
     over_short: Decimal | None = None
@@ -243,6 +245,22 @@ def open_shift(
         return _info(session, shift)
 
 
+def _voids(session: Session, shift: Shift) -> list[Decimal]:
+    """The amounts of the cart lines voided in ``shift``: audit rows since it opened (and
+    before it closed) that name it."""
+    query = select(AuditEntry).where(
+        AuditEntry.action == VOID_ACTION, AuditEntry.occurred_at >= shift.opened_at
+    )
+    if shift.closed_at is not None:
+        query = query.where(AuditEntry.occurred_at <= shift.closed_at)
+    wanted = str(shift.id)
+    return [
+        Decimal(str(e.details.get("amount", "0")))
+        for e in session.scalars(query)
+        if e.details.get("shift_id") == wanted
+    ]
+
+
 def _report(
     session: Session,
     config: TerminalConfig,
@@ -318,6 +336,7 @@ def _report(
         if q > 0
     )[:TOP_ITEMS]
     expected = expected_cash(shift.opening_float, (cash_sales, cash_refunds))
+    voids = _voids(session, shift)
     return ShiftReport(
         kind=kind,
         shift_id=shift.id,
@@ -342,6 +361,8 @@ def _report(
         cash_sales=cash_sales,
         cash_refunds=cash_refunds,
         expected_cash=expected,
+        voids_count=len(voids),
+        voids_total=sum(voids, ZERO),
         closed_by_name=names.get(shift.closed_by) if shift.closed_by else None,
         counted_cash=shift.counted_cash,
         over_short=shift.over_short,

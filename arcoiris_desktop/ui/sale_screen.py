@@ -15,7 +15,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -489,26 +489,63 @@ class SaleScreen(QWidget):
         self._with_line(ask)
 
     def void_line(self) -> None:
+        """Remove the selected line, audited (who, what, how many, worth what). In a long
+        cart, or for a line worth a lot, a manager's PIN first (the till's thresholds)."""
+
         def void(row: int) -> None:
-            try:
-                line = self.cart.void_line(row)
-            except CartError as exc:
-                self._fail(exc)
+            line = self.cart.lines[row]
+            amount = self.cart.line_amount(row)
+            config = self.till.config
+            if len(self.cart.lines) > config.void_approval_lines or (
+                abs(amount) > config.void_approval_amount
+            ):
+                self.ask_approval(
+                    "void",
+                    f"void {line.name} ({self.fmt.money(amount)})",
+                    {"sku": line.sku, "quantity": str(line.quantity), "amount": str(amount)},
+                    lambda approval: self._void(row, line.item_id, approval),
+                )
                 return
-            self.banner.info(f"Removed {line.name}")
-            self._refresh()
+            self._void(row, line.item_id, None)
 
         self._with_line(void)
+
+    def _void(self, row: int, item_id: uuid.UUID, approval: Approval | None) -> None:
+        if row >= len(self.cart.lines) or self.cart.lines[row].item_id != item_id:
+            self.banner.error("That line is no longer in the cart")
+            return
+        amount = self.cart.line_amount(row)
+        try:
+            line = self.cart.void_line(row)
+        except CartError as exc:
+            self._fail(exc)
+            return
+        assert self.cashier is not None
+        self.worker.run(
+            self.till.record_void,
+            self.cashier,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            amount=amount,
+            approval=approval,
+            done=lambda _: None,
+            failed=self._fail,
+        )
+        by = f" (approved by {approval.approver_name})" if approval is not None else ""
+        self.banner.info(f"Removed {line.name}{by}")
+        self._refresh()
 
     def line_discount(self) -> None:
         def ask(row: int) -> None:
             line = self.cart.lines[row]
-            self.ask_number(
-                f"Discount on {line.name} (amount)",
-                lambda a: self._guarded(
+            self._ask_discount(
+                f"Discount on {line.name} (amount, or 10%)",
+                row,
+                lambda a, pct: self._guarded(
                     lambda approval: self.cart.set_line_discount(row, a, approval),
                     row,
-                    reason=f"discount {self.fmt.money(a)} on {line.name}",
+                    reason=f"discount {self.fmt.money(a)}{pct} on {line.name}",
                     details={"sku": line.sku, "amount": str(a)},
                 ),
             )
@@ -519,15 +556,56 @@ class SaleScreen(QWidget):
         if self.cart.is_empty:
             self.banner.error("The cart is empty")
             return
-        self.ask_number(
-            "Discount on the whole sale (amount)",
-            lambda a: self._guarded(
+        self._ask_discount(
+            "Discount on the whole sale (amount, or 10%)",
+            None,
+            lambda a, pct: self._guarded(
                 lambda approval: self.cart.set_sale_discount(a, approval),
                 None,
-                reason=f"sale discount {self.fmt.money(a)}",
+                reason=f"sale discount {self.fmt.money(a)}{pct}",
                 details={"amount": str(a)},
             ),
         )
+
+    def _ask_discount(
+        self, prompt: str, row: int | None, then: Callable[[Decimal, str], None]
+    ) -> None:
+        """A discount from the keypad: "10%" is 10 % of the line (``row``) or of the sale,
+        rounded half-up to the cent; a plain number is an amount. ``then`` gets the amount
+        (limits and approval apply to it as to any amount) and " (10%)" or ""."""
+        dialog = KeypadDialog("Arcoiris POS", prompt, parent=self)
+
+        def accepted() -> None:
+            text = dialog.text
+            self.active_dialog = None
+            try:
+                amount, pct = self._discount_amount(text, row)
+            except CartError as exc:
+                self._fail(exc)
+            else:
+                if amount is None:
+                    self.banner.error(f"“{text}” is not a number")
+                else:
+                    then(amount, pct)
+            self.focus_scan()
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(self._dialog_closed)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _discount_amount(self, text: str, row: int | None) -> tuple[Decimal | None, str]:
+        percent = text.endswith("%")
+        number = text[:-1].strip() if percent else text
+        try:
+            value = Decimal(number.replace(",", "."))
+        except InvalidOperation:
+            return None, ""
+        if not value.is_finite():
+            return None, ""
+        if not percent:
+            return value, ""
+        return self.cart.percent_discount(value, row), f" ({value.normalize():f}%)"
 
     def override_price(self) -> None:
         def ask(row: int) -> None:
