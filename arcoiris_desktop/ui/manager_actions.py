@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.customers.service import CustomerInfo
 from arcoiris_desktop.sales.cart import Approval
+from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
 from arcoiris_desktop.stock.service import APPROVAL_ACTION, MoveLine, StockMove
 from arcoiris_desktop.till import PrintOutcome
 from arcoiris_desktop.ui.customer_dialog import CustomerDialog
 from arcoiris_desktop.ui.printer_dialog import PrinterDialog
-from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, ShiftReportDialog
+from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, PastZDialog, ShiftReportDialog
 from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
 from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
 
@@ -332,6 +333,27 @@ class ManagerActions:
 
         dialog.item_field.returnPressed.connect(look_up)
         dialog.record.clicked.connect(record)
+        self._show(dialog)
+
+    # -- past Z reports ---------------------------------------------------------------------
+
+    def past_z(self) -> None:
+        """Ctrl+F6: the Z reports of this till's closed shifts, to read or print again."""
+        self._as_manager("shift.z_reprint", "see past Z reports", self._list_z)
+
+    def _list_z(self, approval: Approval | None) -> None:
+        self.worker.run(self.till.closed_shifts, done=self._show_z_list, failed=self.s._fail)
+
+    def _show_z_list(self, closed: list[ClosedShift]) -> None:
+        dialog = PastZDialog(closed, self.fmt, parent=self.s)
+
+        def chosen(shift_id: object) -> None:
+            dialog.accept()
+            self.worker.run(
+                self.till.past_z_report, shift_id, done=self._show_report, failed=self.s._fail
+            )
+
+        dialog.chosen.connect(chosen)
         self._show(dialog)
 
     # -- receipt printer ----------------------------------------------------------------------

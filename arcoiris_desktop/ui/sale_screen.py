@@ -238,6 +238,8 @@ class SaleScreen(QWidget):
             ("F6", self.manager.shift),
             ("F7", self.manager.customer),
             ("F10", self.manager.stock),
+            ("F11", self.manager.printer),
+            ("Ctrl+F6", self.manager.past_z),
             ("Ctrl+P", self.reprint),
             ("Ctrl+R", self.returns_requested.emit),
             ("Ctrl+L", self.lock_requested.emit),

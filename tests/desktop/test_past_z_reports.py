@@ -44,3 +44,37 @@ def test_past_z_reports_read_as_they_did_at_the_close(till, cashier, manager, tm
     assert chosen == [first.shift_id]
     assert dialog.table.item(0, 3).text() == "-€0.98"
     dialog.grab().save(str(tmp_path / "past-z.png"))
+
+
+def test_a_manager_reaches_past_z_reports_and_the_printer_by_key(qtbot, till, manager):
+    """Ctrl+F6 on the sale screen lists past Z reports, Enter opens the chosen one as the
+    Z report dialog; F11 opens the receipt printer setting."""
+    from arcoiris_desktop.ui.main_window import MainWindow
+    from arcoiris_desktop.ui.printer_dialog import PrinterDialog
+    from arcoiris_desktop.ui.shift_dialogs import ShiftReportDialog
+    from tests.desktop.conftest import DEMO_PINS, MANAGER_PIN
+    from tests.desktop.test_till_window import idle, sign_in
+
+    closed = till.close_shift(manager, counted_cash=D("100.00"))
+    w = MainWindow(till, demo_pins=DEMO_PINS)
+    qtbot.addWidget(w)
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: w.login.people.count() == 3)
+    sign_in(qtbot, w, "manager", MANAGER_PIN)
+    w.activateWindow()
+    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_F6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(w.sale.active_dialog, PastZDialog), timeout=5000)
+    listing = w.sale.active_dialog
+    qtbot.keyClick(listing.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(w.sale.active_dialog, ShiftReportDialog), timeout=5000)
+    report = w.sale.active_dialog
+    assert "Z report" in report.windowTitle()
+    assert report.text.toPlainText() == "\n".join(till.shift_report_lines(closed))
+    qtbot.keyClick(report, Qt.Key.Key_Escape)
+    idle(qtbot, w)
+    qtbot.waitUntil(lambda: w.sale.active_dialog is None, timeout=5000)
+    qtbot.waitUntil(lambda: w.isActiveWindow() and w.sale.scan_field.hasFocus())
+    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: isinstance(w.sale.active_dialog, PrinterDialog), timeout=5000)
+    w.worker.shutdown()
