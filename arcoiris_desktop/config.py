@@ -44,6 +44,9 @@ class TerminalConfig:
     discount_limit_percent: Decimal = Decimal("10")
     void_approval_lines: int = 10  # a void in a cart of more lines needs a manager
     void_approval_amount: Decimal = Decimal("50.00")  # ... as does voiding a line over this
+    # Cash received is refused above the amount due plus this many of the currency's
+    # largest notes (a typo or a barcode scanned into the box).
+    cash_over_notes: Decimal = Decimal(2)
     idle_lock_seconds: int = 300
     receipt_header: str = ""
     receipt_footer: str = "Thank you for shopping with us"
@@ -84,6 +87,7 @@ def load_config(session: Session) -> TerminalConfig:
         discount_limit_percent=_decimal(raw.get("discount_limit_percent")) or Decimal("10"),
         void_approval_lines=int(raw.get("void_approval_lines", 10)),
         void_approval_amount=_decimal(raw.get("void_approval_amount")) or Decimal("50.00"),
+        cash_over_notes=_decimal(raw.get("cash_over_notes")) or Decimal(2),
         idle_lock_seconds=int(raw.get("idle_lock_seconds", 300)),
         receipt_header=str(raw.get("receipt_header", "")),
         receipt_footer=str(raw.get("receipt_footer", "Thank you for shopping with us")),

@@ -152,7 +152,12 @@ class Till:
         )
 
     def new_tender(self, total: Decimal) -> Tender:
-        return Tender(total=total, currency=self.config.currency, policy=self.config.rounding)
+        return Tender(
+            total=total,
+            currency=self.config.currency,
+            policy=self.config.rounding,
+            cash_over_notes=self.config.cash_over_notes,
+        )
 
     def scan(self, code: str) -> ScanResult:
         with self.db.read() as session:

@@ -235,3 +235,16 @@ def test_enter_in_empty_boxes_moves_on_to_the_next(qtbot, count_dialog):
     assert "€160.00?" in d.ok.text() and d.sent == []
     qtbot.keyClick(d.total_field, ENTER)
     assert d.sent == [(D("160.00"), {D("50"): 3, D("10"): 0, D("5"): 2})]
+
+
+def test_the_cash_bound_is_a_till_setting(db, data_dir):
+    """``cash_over_notes`` in the till's settings: 1 note over on a €2.09 sale is €502.09."""
+    from arcoiris_desktop.config import put_settings
+    from arcoiris_desktop.till import Till
+
+    with db.write() as session:
+        put_settings(session, {"cash_over_notes": "1"})
+    tender = Till(db, data_dir=data_dir).new_tender(D("2.09"))
+    assert tender.max_cash == D("502.09")
+    with pytest.raises(TenderError):
+        tender.add_cash(D("502.10"))
