@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -20,6 +21,10 @@ from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.schema import is_fts_table, terminal_metadata
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.till import Till
+
+if TYPE_CHECKING:
+    from arcoiris_desktop.sales.service import CompletedSale
+    from arcoiris_desktop.ui.main_window import MainWindow
 
 DEMO_ITEMS = 600
 MILK = "8410001000008"  # Fresco Whole Milk 250 g, 3.09, VAT10
@@ -109,3 +114,31 @@ def schema_drift(conn: Connection) -> list[object]:
         },
     )
     return list(compare_metadata(ctx, terminal_metadata()))
+
+
+def shown_window(qtbot, till: Till) -> Iterator[MainWindow]:
+    """The real main window on ``till`` at the smallest till screen, its staff loaded; for a
+    test's ``window`` fixture (``yield from``). Its worker stops after the test."""
+    from arcoiris_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(till, demo_pins=DEMO_PINS)
+    qtbot.addWidget(w)
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: w.login.people.count() == 3)
+    yield w
+    w.worker.shutdown()
+
+
+def idle(qtbot, w: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not w.worker.busy, timeout=5000)
+
+
+def sell_for_cash(till: Till, cashier: Staff, codes: list[str]) -> CompletedSale:
+    """A sale of ``codes`` paid with exact cash, through the till's own operations."""
+    cart = till.new_cart()
+    for code in codes:
+        cart.add_scan(till.scan(code))
+    tender = till.new_tender(cart.totals().total)
+    tender.add_cash(tender.cash_due)
+    return till.complete(cart, tender, cashier)

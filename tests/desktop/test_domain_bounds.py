@@ -22,10 +22,15 @@ from arcoiris_desktop.sales.cart import (
 )
 from arcoiris_desktop.sales.service import SaleError
 from arcoiris_desktop.staff import approver_by_pin, sign_in
-from arcoiris_desktop.till import Till
 from arcoiris_shared.db.inv import StockMovement
 from arcoiris_shared.db.pos import Sale
-from tests.desktop.conftest import BANANAS_512G, MANAGER_PIN, MILK, WATER
+from tests.desktop.conftest import (
+    BANANAS_512G,
+    MANAGER_PIN,
+    MILK,
+    WATER,
+    sell_for_cash,
+)
 
 FIXTURES = settings(
     max_examples=40,
@@ -62,13 +67,7 @@ def _no_receipt(manager) -> Approval:
     return Approval("no_receipt_return", manager.user_id, manager.full_name)
 
 
-def _sell(till: Till, cashier, codes):
-    cart = till.new_cart()
-    for code in codes:
-        cart.add_scan(till.scan(code))
-    tender = till.new_tender(cart.totals().total)
-    tender.add_cash(tender.cash_due)
-    return till.complete(cart, tender, cashier)
+_sell = sell_for_cash
 
 
 # -- returns without a receipt ------------------------------------------------------------

@@ -15,7 +15,12 @@ from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AuditEntry
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.main_window import MainWindow
-from tests.desktop.conftest import CASHIER_PIN, DB_FILENAME, DEMO_PINS, MANAGER_PIN
+from tests.desktop.conftest import (
+    CASHIER_PIN,
+    DB_FILENAME,
+    MANAGER_PIN,
+    shown_window,
+)
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 WRONG = "5555"  # nobody's PIN (the demo owner's is 9999)
@@ -147,13 +152,7 @@ def test_one_persons_wrong_pins_do_not_lock_another(bare_till, cashier, manager)
 
 @pytest.fixture
 def window(qtbot, bare_till: Till):
-    w = MainWindow(bare_till, demo_pins=DEMO_PINS)
-    qtbot.addWidget(w)
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: w.login.people.count() == 3)
-    yield w
-    w.worker.shutdown()
+    yield from shown_window(qtbot, bare_till)
 
 
 def _type(qtbot, w: MainWindow, pin: str) -> None:

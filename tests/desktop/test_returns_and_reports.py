@@ -18,18 +18,21 @@ from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.history import recent_sales
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.main_window import MainWindow
-from tests.desktop.conftest import BREAD, CASHIER_PIN, DEMO_PINS, MILK, WATER, open_shift
+from tests.desktop.conftest import (
+    BREAD,
+    CASHIER_PIN,
+    MILK,
+    WATER,
+    idle,
+    open_shift,
+    sell_for_cash,
+    shown_window,
+)
 
 STORE_ZONE = "America/Mexico_City"  # never UTC: the times shown must be the store's
 
 
-def _sell(till: Till, cashier, codes):
-    cart = till.new_cart()
-    for code in codes:
-        cart.add_scan(till.scan(code))
-    tender = till.new_tender(cart.totals().total)
-    tender.add_cash(tender.cash_due)
-    return till.complete(cart, tender, cashier)
+_sell = sell_for_cash
 
 
 @pytest.fixture
@@ -43,17 +46,7 @@ def store_till(db: Database, data_dir: Path) -> Till:
 
 @pytest.fixture
 def window(qtbot, store_till: Till):
-    w = MainWindow(store_till, demo_pins=DEMO_PINS)
-    qtbot.addWidget(w)
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: w.login.people.count() == 3)
-    yield w
-    w.worker.shutdown()
-
-
-def idle(qtbot, w: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not w.worker.busy, timeout=5000)
+    yield from shown_window(qtbot, store_till)
 
 
 def to_returns(qtbot, w: MainWindow) -> None:

@@ -22,27 +22,18 @@ from tests.desktop.conftest import (
     BANANAS_512G,
     BREAD,
     CASHIER_PIN,
-    DEMO_PINS,
     MANAGER_PIN,
     MILK,
     WATER,
+    idle,
+    shown_window,
 )
 from tests.desktop.escpos_reader import parse_escpos
 
 
 @pytest.fixture
 def window(qtbot, till: Till):
-    w = MainWindow(till, demo_pins=DEMO_PINS)
-    qtbot.addWidget(w)
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: w.login.people.count() == 3)
-    yield w
-    w.worker.shutdown()
-
-
-def idle(qtbot, w: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not w.worker.busy, timeout=5000)
+    yield from shown_window(qtbot, till)
 
 
 def sign_in(qtbot, w: MainWindow, role: str = "cashier", pin: str = CASHIER_PIN) -> None:
