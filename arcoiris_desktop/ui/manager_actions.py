@@ -147,8 +147,7 @@ class ManagerActions:
             parent=self.s,
         )
         dialog.print_button.clicked.connect(lambda: self._print(report))
-        if report.kind == "X":
-            _offer_printer(dialog, self._printer_from)
+        dialog.printer_button.clicked.connect(lambda: self._printer_from(dialog))
         dialog.close_shift_button.clicked.connect(lambda: self._close_from(dialog))
         self._show(dialog)
         return dialog
@@ -397,27 +396,6 @@ class ManagerActions:
         dialog.test_requested.connect(test)
         dialog.save_requested.connect(save)
         self._show(dialog)
-
-
-def _offer_printer(
-    dialog: ShiftReportDialog, open_printer: Callable[[ShiftReportDialog], None]
-) -> None:
-    """A "Printer…" button beside Print on the X report (the manager is there already)."""
-    from PySide6.QtWidgets import QBoxLayout
-
-    from arcoiris_desktop.ui.dialogs import button
-
-    outer = dialog.layout()
-    assert outer is not None
-    for i in range(outer.count()):
-        item = outer.itemAt(i)
-        row = item.layout() if item is not None else None
-        if isinstance(row, QBoxLayout) and row.indexOf(dialog.print_button) >= 0:
-            printer_button = button("Printer…")
-            printer_button.setObjectName("printer-settings")
-            printer_button.clicked.connect(lambda: open_printer(dialog))
-            row.insertWidget(row.indexOf(dialog.print_button), printer_button)
-            return
 
 
 def _item_and_level(
