@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from arcoiris_desktop import audit
 from arcoiris_desktop import staff as pins
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog import lookup
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.config import TerminalConfig, load_config
@@ -41,7 +43,7 @@ from arcoiris_desktop.receipts.printers import (
 )
 from arcoiris_desktop.receipts.shift_report import shift_report_layout
 from arcoiris_desktop.sales import history, refunds, service
-from arcoiris_desktop.sales.cart import Approval, Cart
+from arcoiris_desktop.sales.cart import Cart
 from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
@@ -131,12 +133,12 @@ class Till:
         with self.db.read() as session:
             manager = approver_by_pin(session, pin)
         if manager is None:
-            service.audit(
+            audit.audit(
                 self.db, action=f"{action}.refused", actor_id=cashier.user_id, details=dict(details)
             )
             return None
         approval = Approval(action, manager.user_id, manager.full_name, dict(details))
-        service.record_approval(self.db, approval=approval, cashier=cashier)
+        audit.record_approval(self.db, approval=approval, cashier=cashier)
         return approval
 
     # -- catalog ---------------------------------------------------------------------------
@@ -495,7 +497,7 @@ class Till:
         approval: Approval | None = None,
     ) -> None:
         """A voided cart line into the audit log (counted on the shift's X/Z report)."""
-        service.record_void(
+        audit.record_void(
             self.db,
             config=self.config,
             cashier=cashier,

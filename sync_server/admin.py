@@ -150,14 +150,14 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 def cmd_prune_catalog_log(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from sync_server.changelog import service as changelog
     from sync_server.org.models import Organization
-    from sync_server.sync import catalog
 
     if args.keep < 0:
         raise SystemExit("--keep must be 0 or more")
     with _session(_settings(args)) as session:
         for org_id, name in session.execute(select(Organization.id, Organization.name)).all():
-            floor = catalog.prune(session, org_id=org_id, keep=args.keep)
+            floor = changelog.prune(session, org_id=org_id, keep=args.keep)
             session.commit()
             print(f"{name} ({org_id}): tills with a cursor below {floor} take a snapshot")
     return 0

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from arcoiris_desktop.audit import record_audit
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database, fold
-from arcoiris_desktop.sales.service import enqueue, record_audit
+from arcoiris_desktop.outbox import enqueue
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer

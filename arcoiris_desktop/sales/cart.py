@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_shared.money import RoundingMode, currency_exponent, quantize
 from arcoiris_shared.tax import LineInput, SaleTotals, TaxRate, TaxRounding, compute_sale_totals
@@ -38,14 +39,6 @@ class ApprovalRequired(CartError):
     def __init__(self, message: str, action: str) -> None:
         super().__init__(message)
         self.action = action
-
-
-@dataclass(frozen=True, slots=True)
-class Approval:
-    action: str  # "price_override", "discount", "refund", "no_receipt_return"
-    approver_id: uuid.UUID
-    approver_name: str
-    details: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

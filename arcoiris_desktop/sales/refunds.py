@@ -18,16 +18,11 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.sales.cart import (
-    MAX_LINE_AMOUNT,
-    MAX_SALE_TOTAL,
-    Approval,
-    CartError,
-    check_quantity,
-)
+from arcoiris_desktop.sales.cart import MAX_LINE_AMOUNT, MAX_SALE_TOTAL, CartError, check_quantity
 from arcoiris_desktop.sales.service import (
     CompletedSale,
     FactLine,

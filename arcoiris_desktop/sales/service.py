@@ -15,20 +15,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from arcoiris_desktop.approvals import Approval
+from arcoiris_desktop.audit import record_audit
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.db.local import AuditEntry, Counter, OutboxOp, ParkedSale, StaffMember
+from arcoiris_desktop.db.local import ParkedSale, StaffMember
+from arcoiris_desktop.outbox import enqueue, next_number
 from arcoiris_desktop.receipts.model import Receipt, ReceiptLine, ReceiptPayment, ReceiptTax
-from arcoiris_desktop.sales.cart import (
-    MAX_LINE_AMOUNT,
-    MAX_QUANTITY,
-    MAX_SALE_TOTAL,
-    Approval,
-    Cart,
-)
+from arcoiris_desktop.sales.cart import MAX_LINE_AMOUNT, MAX_QUANTITY, MAX_SALE_TOTAL, Cart
 from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.shifts.current import open_shift_row
@@ -58,105 +55,12 @@ class CompletedSale:
     receipt: Receipt
 
 
-def next_number(session: Session, name: str) -> int:
-    """The next gapless number of a counter, inside the caller's write transaction."""
-    counter = session.get(Counter, name)
-    if counter is None:
-        counter = Counter(name=name, value=0)
-        session.add(counter)
-        session.flush()
-    session.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + 1))
-    value = session.scalar(select(Counter.value).where(Counter.name == name))
-    assert value is not None
-    return int(value)
-
-
-def raise_counter(session: Session, name: str, floor: int) -> None:
-    """Make sure the counter's next number comes after ``floor`` (never lowers it)."""
-    counter = session.get(Counter, name)
-    if counter is None:
-        session.add(Counter(name=name, value=floor))
-    elif counter.value < floor:
-        counter.value = floor
-
-
 def receipt_code(terminal_code: str, receipt_no: int) -> str:
     return f"{terminal_code}-{receipt_no:06d}"
 
 
-def record_audit(
-    session: Session,
-    *,
-    action: str,
-    actor_id: uuid.UUID | None,
-    approver_id: uuid.UUID | None = None,
-    sale_id: uuid.UUID | None = None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditEntry(
-            action=action,
-            actor_id=actor_id,
-            approver_id=approver_id,
-            sale_id=sale_id,
-            details=details or {},
-        )
-    )
-
-
-def audit(db: Database, **kwargs: Any) -> None:
-    with db.write() as session:
-        record_audit(session, **kwargs)
-
-
-VOID_ACTION = "line.voided"
-
-
-def record_void(
-    db: Database,
-    *,
-    config: TerminalConfig,
-    cashier: Staff,
-    sku: str,
-    name: str,
-    quantity: Decimal,
-    amount: Decimal,
-    approval: Approval | None = None,
-) -> None:
-    """A cart line voided at the till, audited at once: who, what, how many, worth what, and
-    the shift it happened in (the X/Z report counts a shift's voids by it)."""
-    with db.write() as session:
-        shift = open_shift_row(session, config)
-        record_audit(
-            session,
-            action=VOID_ACTION,
-            actor_id=cashier.user_id,
-            approver_id=approval.approver_id if approval is not None else None,
-            details={
-                "cashier": cashier.full_name,
-                "sku": sku,
-                "name": name,
-                "quantity": str(quantity),
-                "amount": str(amount),
-                "shift_id": str(shift.id) if shift is not None else None,
-                **({"approved_by": approval.approver_name} if approval is not None else {}),
-            },
-        )
-
-
 def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def enqueue(
-    session: Session, *, kind: str, payload: dict[str, Any], occurred_at: dt.datetime
-) -> int:
-    """Stage an outbox row with the next gapless seq, in the caller's transaction."""
-    seq = next_number(session, "outbox_seq")
-    session.add(
-        OutboxOp(seq=seq, op_id=uuid.uuid4(), kind=kind, payload=payload, occurred_at=occurred_at)
-    )
-    return seq
 
 
 def sale_payload(
@@ -673,14 +577,3 @@ def resume(db: Database, parked_id: uuid.UUID) -> Cart:
         cart = Cart.from_dict(row.cart)
         session.delete(row)
     return cart
-
-
-def record_approval(db: Database, *, approval: Approval, cashier: Staff) -> None:
-    """An approval is audited when it is given, whether or not the sale completes."""
-    audit(
-        db,
-        action=approval.action,
-        actor_id=cashier.user_id,
-        approver_id=approval.approver_id,
-        details=approval.details,
-    )

@@ -21,11 +21,12 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arcoiris_desktop.approvals import Approval
+from arcoiris_desktop.audit import VOID_ACTION, record_audit
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AuditEntry, StaffMember
-from arcoiris_desktop.sales.cart import Approval
-from arcoiris_desktop.sales.service import VOID_ACTION, enqueue, record_audit
+from arcoiris_desktop.outbox import enqueue
 from arcoiris_desktop.shifts.cash import (
     check_cash,
     count_total,

@@ -23,11 +23,12 @@ from typing import Any, Literal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from arcoiris_desktop.approvals import Approval
+from arcoiris_desktop.audit import record_audit
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AckedMovement
-from arcoiris_desktop.sales.cart import Approval
-from arcoiris_desktop.sales.service import enqueue, record_audit
+from arcoiris_desktop.outbox import enqueue
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, StockLevel, StockMovement

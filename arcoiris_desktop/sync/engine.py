@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from arcoiris_desktop.config import load_config, put_settings
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AckedMovement, OutboxOp, Setting, SyncRejection, SyncState
-from arcoiris_desktop.sync import apply
+from arcoiris_desktop.sync import mirror
 from arcoiris_desktop.sync.client import (
     BatchTooLarge,
     CredentialRefused,
@@ -295,7 +295,7 @@ class SyncEngine:
             if page.snapshot_required:
                 # The outbox is not touched: a snapshot only replaces the catalog.
                 with self.db.write() as session:
-                    apply.clear_seen(session)
+                    mirror.clear_seen(session)
                     self._set_state(
                         session,
                         snapshot_version=str(page.catalog_version),
@@ -307,14 +307,14 @@ class SyncEngine:
             with self.db.write() as session:
                 for entity in ENTITIES:
                     upserts = [c.data for c in page.changes if c.entity == entity and not c.deleted]
-                    apply.apply_rows(
+                    mirror.apply_rows(
                         session,
                         org_id=config[0],
                         location_id=config[1],
                         entity=entity,
                         rows=[u for u in upserts if u],
                     )
-                    apply.retire(
+                    mirror.retire(
                         session,
                         org_id=config[0],
                         entity=entity,
@@ -358,11 +358,11 @@ class SyncEngine:
                 # no wait for the disk (a power cut takes back the last pages, cursor and
                 # acknowledged movements with them, and the pass resumes before them).
                 with self.db.write(foreign_keys=False, durable=False) as session:
-                    apply.apply_stock(
+                    mirror.apply_stock(
                         session, org_id=org_id, location_id=location_id, levels=page.levels
                     )
                     if page.includes_seq is not None:
-                        apply.forget_counted_movements(
+                        mirror.forget_counted_movements(
                             session,
                             location_id=location_id,
                             includes_seq=page.includes_seq,
@@ -457,8 +457,8 @@ class SyncEngine:
             if merging:
                 # Committed without folding its gigabyte of log into the database file: a
                 # thread of its own does that while the stock pull goes on.
-                apply.fold_wal_later(session)
-            apply.apply_snapshot_page(
+                mirror.fold_wal_later(session)
+            mirror.apply_snapshot_page(
                 session,
                 org_id=config[0],
                 location_id=config[1],
@@ -476,7 +476,7 @@ class SyncEngine:
                         session, snapshot_entity=ENTITIES[following], snapshot_after=None
                     )
                 else:
-                    apply.clear_seen(session)
+                    mirror.clear_seen(session)
                     # Changes made while the snapshot ran come next as deltas (upserts are
                     # idempotent), so the cursor is the version the snapshot started at;
                     # the rows have the shape HQ announced when it asked for the snapshot.
@@ -495,7 +495,7 @@ class SyncEngine:
 
     def _bulk_load_pending(self) -> bool:
         with self.db.read() as session:
-            return apply.bulk_load_pending(session)
+            return mirror.bulk_load_pending(session)
 
     def _config(self) -> tuple[uuid.UUID, uuid.UUID]:
         with self.db.read() as session:
@@ -511,7 +511,7 @@ def adopt_enrolment(
     A till that already sold for another organization or terminal is refused: its sales
     belong elsewhere (use a fresh data folder).
     """
-    from arcoiris_desktop.sales.service import raise_counter
+    from arcoiris_desktop.outbox import raise_counter
     from arcoiris_shared.db.inv import Location
     from arcoiris_shared.db.pos import Sale, Terminal
 

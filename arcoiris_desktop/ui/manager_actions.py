@@ -10,9 +10,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.customers.service import CustomerInfo
-from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
 from arcoiris_desktop.stock.service import APPROVAL_ACTION, MoveLine, StockMove

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
-from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.history import RecentSale
 from arcoiris_desktop.sales.refunds import SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale

@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult, UnknownBarcode
 from arcoiris_desktop.customers.service import CustomerInfo
 from arcoiris_desktop.receipts.model import Receipt
-from arcoiris_desktop.sales.cart import Approval, ApprovalRequired, Cart, CartError
+from arcoiris_desktop.sales.cart import ApprovalRequired, Cart, CartError
 from arcoiris_desktop.sales.service import NO_SHIFT, CompletedSale, ParkedInfo, SaleError
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.shifts.service import ShiftInfo

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, Location
+from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict, NotFound, Unprocessable
 from sync_server.inventory import repository
 from sync_server.inventory.schemas import (
@@ -25,7 +26,6 @@ from sync_server.inventory.schemas import (
     StockMovementRead,
 )
 from sync_server.pos import repository as pos_repository
-from sync_server.sync import catalog as catalog_log
 
 
 def _reads(db_session: Session, org_id: uuid.UUID, items: Sequence[Item]) -> list[ItemRead]:
@@ -81,7 +81,7 @@ def create_item(*, db_session: Session, org_id: uuid.UUID, data: ItemCreate) -> 
     db_session.flush()
     repository.replace_barcodes(db_session, org_id=org_id, item_id=item.id, barcodes=data.barcodes)
     repository.replace_taxes(db_session, org_id=org_id, item_id=item.id, rate_ids=data.tax_rate_ids)
-    catalog_log.record(db_session, org_id=org_id, changes=[("item", item.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("item", item.id)])
     db_session.commit()
     return _reads(db_session, org_id, [item])[0]
 
@@ -134,7 +134,7 @@ def update_item(
     for field, value in changes.items():
         setattr(item, field, value)
     item.updated_at = utcnow()
-    catalog_log.record(db_session, org_id=org_id, changes=[("item", item.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("item", item.id)])
     db_session.commit()
     return _reads(db_session, org_id, [item])[0]
 
@@ -144,7 +144,7 @@ def deactivate_item(*, db_session: Session, org_id: uuid.UUID, item_id: uuid.UUI
     item = _get(db_session, org_id, item_id)
     item.is_active = False
     item.updated_at = utcnow()
-    catalog_log.record(db_session, org_id=org_id, changes=[("item", item.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("item", item.id)])
     db_session.commit()
 
 
@@ -178,7 +178,7 @@ def create_location(
     loc = Location(org_id=org_id, **data.model_dump())
     db_session.add(loc)
     db_session.flush()
-    catalog_log.record(db_session, org_id=org_id, changes=[("location", loc.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("location", loc.id)])
     db_session.commit()
     return LocationRead.model_validate(loc)
 
@@ -200,7 +200,7 @@ def update_location(
             raise Unprocessable(f"{field} cannot be null", details={"field": field})
     for field, value in changes.items():
         setattr(loc, field, value)
-    catalog_log.record(db_session, org_id=org_id, changes=[("location", loc.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("location", loc.id)])
     db_session.commit()
     return LocationRead.model_validate(loc)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sync_server.accounting import service as accounting_service
 from sync_server.auth.permissions import ASSIGNABLE_ROLES, ROLE_PERMISSIONS
 from sync_server.auth.security import hash_password
+from sync_server.changelog import service as changelog
 from sync_server.deps import OrgContext
 from sync_server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from sync_server.org import repository
@@ -28,7 +29,6 @@ from sync_server.org.schemas import (
     RoleRead,
     slugify,
 )
-from sync_server.sync import catalog as catalog_log
 from sync_server.sync import pull as pull_service
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def stage_org(*, db_session: Session, owner: User, data: OrgCreate) -> Organizat
     db_session.add(UserOrgRole(org_id=org.id, user_id=owner.id, role="owner"))
     accounting_service.seed_default_chart(db_session=db_session, org_id=org.id)
     # Version 1 from birth: a terminal's first snapshot always has a version to stand on.
-    catalog_log.bump(db_session, org_id=org.id)
+    changelog.bump(db_session, org_id=org.id)
     db_session.flush()
     return org
 
@@ -91,7 +91,7 @@ def update_org(*, db_session: Session, ctx: OrgContext, data: OrgUpdate) -> OrgR
     # receipts and reports print them): a change is logged like any setting's.
     synced = [f"org_{f}" if f == "name" else f for f in changed if f in pull_service.ORG_FIELDS]
     if synced:
-        catalog_log.record(db_session, org_id=ctx.org_id, changes=[("setting", k) for k in synced])
+        changelog.record(db_session, org_id=ctx.org_id, changes=[("setting", k) for k in synced])
     db_session.commit()
     return OrgRead.model_validate(org)
 
@@ -176,7 +176,7 @@ def add_member(*, db_session: Session, ctx: OrgContext, data: MemberCreate) -> M
     membership = stage_membership(
         db_session=db_session, org_id=ctx.org_id, user=user, role=data.role, pin=data.pin
     )
-    catalog_log.record(db_session, org_id=ctx.org_id, changes=[("staff", user.id)])
+    changelog.record(db_session, org_id=ctx.org_id, changes=[("staff", user.id)])
     db_session.commit()
     return _member_read(membership, user)
 
@@ -209,7 +209,7 @@ def update_member(
         membership.pin_hash = hash_password(changes["pin"])
     if "full_name" in changes:
         user.full_name = changes["full_name"]
-    catalog_log.record(db_session, org_id=ctx.org_id, changes=[("staff", user.id)])
+    changelog.record(db_session, org_id=ctx.org_id, changes=[("staff", user.id)])
     db_session.commit()
     return _member_read(membership, user)
 
@@ -236,6 +236,6 @@ def update_settings(
     OrgSettings.model_validate(merged)
     for key, value in changes.items():
         repository.put_setting(db_session, org_id=org_id, key=key, value=value)
-    catalog_log.record(db_session, org_id=org_id, changes=[("setting", k) for k in changes])
+    changelog.record(db_session, org_id=org_id, changes=[("setting", k) for k in changes])
     db_session.commit()
     return get_settings(db_session=db_session, org_id=org_id)

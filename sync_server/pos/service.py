@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer, TaxRate, Terminal
+from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict, NotFound, Unprocessable
 from sync_server.inventory import service as inventory_service
 from sync_server.pos import repository
@@ -29,7 +30,6 @@ from sync_server.pos.schemas import (
     TerminalRead,
     TerminalUpdate,
 )
-from sync_server.sync import catalog as catalog_log
 
 
 def _apply(obj: Any, changes: dict[str, Any], not_null: frozenset[str]) -> None:
@@ -48,7 +48,7 @@ def create_customer(
         customer.email = customer.email.lower()
     db_session.add(customer)
     db_session.flush()
-    catalog_log.record(db_session, org_id=org_id, changes=[("customer", customer.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("customer", customer.id)])
     db_session.commit()
     return CustomerRead.model_validate(customer)
 
@@ -70,7 +70,7 @@ def update_customer(
     customer = _customer(db_session, org_id, customer_id)
     _apply(customer, data.model_dump(exclude_unset=True), frozenset({"name", "is_active"}))
     customer.updated_at = utcnow()
-    catalog_log.record(db_session, org_id=org_id, changes=[("customer", customer.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("customer", customer.id)])
     db_session.commit()
     return CustomerRead.model_validate(customer)
 
@@ -88,7 +88,7 @@ def create_tax_rate(*, db_session: Session, org_id: uuid.UUID, data: TaxRateCrea
     rate = TaxRate(org_id=org_id, **data.model_dump())
     db_session.add(rate)
     db_session.flush()
-    catalog_log.record(db_session, org_id=org_id, changes=[("tax_rate", rate.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("tax_rate", rate.id)])
     db_session.commit()
     return TaxRateRead.model_validate(rate)
 
@@ -101,7 +101,7 @@ def update_tax_rate(
         raise NotFound("Tax rate not found", code="tax_rate_not_found")
     # Past sales keep the rate they were charged (a snapshot on each line), so a rate may change.
     _apply(rate, data.model_dump(exclude_unset=True), frozenset({"name", "rate", "is_active"}))
-    catalog_log.record(db_session, org_id=org_id, changes=[("tax_rate", rate.id)])
+    changelog.record(db_session, org_id=org_id, changes=[("tax_rate", rate.id)])
     db_session.commit()
     return TaxRateRead.model_validate(rate)
 

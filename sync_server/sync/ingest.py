@@ -32,9 +32,9 @@ from arcoiris_shared.db.pos import Customer, Shift
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import service as accounting_service
 from sync_server.bulk import copy_rows, copy_tuples
+from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
-from sync_server.sync import catalog
 from sync_server.sync.devices import (
     DeviceContext,
     credential_problem,
@@ -639,7 +639,7 @@ def _upsert_customers(db_session: Session, org_id: uuid.UUID, rows: list[dict[st
         ).returning(Customer.id)
     ).all()
     if changed:
-        catalog.record(db_session, org_id=org_id, changes=[("customer", c) for c in changed])
+        changelog.record(db_session, org_id=org_id, changes=[("customer", c) for c in changed])
 
 
 def _close_shifts(db_session: Session, org_id: uuid.UUID, closes: list[dict[str, Any]]) -> None:

@@ -1,5 +1,5 @@
 """Server-only sync tables: device credentials and each terminal's position, the ops it has
-sent (their results are what a retry gets back), dead letters, and the catalog change log.
+sent (their results are what a retry gets back), and dead letters.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcoiris_shared.db.base import POS, Base, new_id, one_of, org_fk, utcnow
@@ -77,34 +77,3 @@ class DeadLetter(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
     reason: Mapped[str] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class CatalogVersion(Base):
-    """The org's catalog version. Every catalog write bumps it under a row lock, so versions
-    grow in commit order and a cursor never skips a change committed late."""
-
-    __tablename__ = "catalog_versions"
-    __table_args__ = ({"schema": CORE},)
-
-    org_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey(f"{CORE}.organizations.id", ondelete="CASCADE"), primary_key=True
-    )
-    version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
-    # A cursor below this must take a snapshot: changes at or below it were pruned, or what
-    # terminals receive changed shape (raise it to the current version to force snapshots).
-    floor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
-
-
-class CatalogChange(Base):
-    """One entity changed at one version (a delete is a tombstone). Pull reads this log."""
-
-    __tablename__ = "catalog_changes"
-    __table_args__ = ({"schema": CORE},)
-
-    org_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey(f"{CORE}.organizations.id", ondelete="CASCADE"), primary_key=True
-    )
-    version: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
-    entity_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    deleted: Mapped[bool] = mapped_column(server_default=text("false"))

@@ -25,10 +25,11 @@ from arcoiris_shared.sync_protocol import (
     SnapshotPage,
     StockPage,
 )
+from sync_server.changelog import service as changelog
+from sync_server.changelog.models import CatalogChange
 from sync_server.errors import BadRequest
 from sync_server.org.models import Organization, OrgSetting, User, UserOrgRole
-from sync_server.sync import catalog
-from sync_server.sync.models import CatalogChange, TerminalDevice
+from sync_server.sync.models import TerminalDevice
 
 # Org fields a till needs, sent as settings so one mechanism carries them.
 ORG_FIELDS = ("name", "currency", "locale", "timezone")
@@ -227,7 +228,7 @@ def pull(
     limit: int,
     schema: int | None = None,
 ) -> PullResponse:
-    state = catalog.current(db_session, org_id=org_id)
+    state = changelog.current(db_session, org_id=org_id)
     top = state.version  # every version at or below this is committed
     # No cursor yet, one older than the log keeps, one from a future this server never
     # reached (a restored HQ database), or rows loaded when they had another shape (a till
@@ -265,7 +266,7 @@ def pull(
         new_cursor = rows[-1][0]
     else:
         new_cursor = top
-    if cursor < catalog.floor_now(db_session, org_id=org_id):
+    if cursor < changelog.floor_now(db_session, org_id=org_id):
         # The log was pruned past this cursor while the changes were read: some may be
         # missing from them, so only a snapshot is safe.
         return _take_a_snapshot(cursor, top)
@@ -309,7 +310,7 @@ def snapshot(
     *, db_session: Session, org_id: uuid.UUID, entity: str, after: str | None, limit: int
 ) -> SnapshotPage:
     _check_snapshot(entity, after)
-    version = catalog.current(db_session, org_id=org_id).version
+    version = changelog.current(db_session, org_id=org_id).version
     rows = LOADERS[entity](db_session, org_id, None, after, limit)
     # The rows are plain JSON values made here: no second validation pass over thousands.
     return SnapshotPage.model_construct(
@@ -331,7 +332,7 @@ def snapshot_json(
         )
         return page.model_dump_json().encode()
     _check_snapshot(entity, after)
-    version = catalog.current(db_session, org_id=org_id).version
+    version = changelog.current(db_session, org_id=org_id).version
     way, params = _items_query(None, after)
     rows, count, last = db_session.execute(
         _ITEMS_JSON_SQL[way], {"org": org_id, "limit": limit, **params}

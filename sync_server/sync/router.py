@@ -30,10 +30,11 @@ from arcoiris_shared.sync_protocol import (
     StockPage,
 )
 from sync_server.auth.permissions import Permission
+from sync_server.changelog import service as changelog
 from sync_server.deps import OrgContext, SessionDep, require
 from sync_server.errors import AppError, Unauthorized
 from sync_server.schemas import Page, PageParams, make_page, page_params
-from sync_server.sync import catalog, devices
+from sync_server.sync import devices
 from sync_server.sync import pull as pull_service
 from sync_server.sync.devices import DeviceDep, ProtocolDep, get_pushing_device
 from sync_server.sync.group_commit import GroupCommit
@@ -100,7 +101,7 @@ def meta(device: DeviceDep, session: SessionDep) -> MetaResponse:
         terminal_id=device.terminal_id,
         terminal_code=device.terminal.code,
         last_seq=int(last_seq or 0),
-        catalog_version=catalog.current(session, org_id=device.org_id).version,
+        catalog_version=changelog.current(session, org_id=device.org_id).version,
     )
 
 

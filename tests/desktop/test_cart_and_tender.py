@@ -9,14 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
-from arcoiris_desktop.sales.cart import (
-    Approval,
-    ApprovalRequired,
-    Cart,
-    CartError,
-    label_price_line,
-)
+from arcoiris_desktop.sales.cart import ApprovalRequired, Cart, CartError, label_price_line
 from arcoiris_desktop.sales.tender import Tender, TenderError
 from arcoiris_shared.money import RoundingPolicy
 from arcoiris_shared.tax import TaxRate

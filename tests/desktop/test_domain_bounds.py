@@ -12,14 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.db.local import OutboxOp
-from arcoiris_desktop.sales.cart import (
-    MAX_LINE_AMOUNT,
-    MAX_QUANTITY,
-    MAX_SALE_TOTAL,
-    Approval,
-    CartError,
-)
+from arcoiris_desktop.sales.cart import MAX_LINE_AMOUNT, MAX_QUANTITY, MAX_SALE_TOTAL, CartError
 from arcoiris_desktop.sales.service import SaleError
 from arcoiris_desktop.staff import approver_by_pin, sign_in
 from arcoiris_shared.db.inv import StockMovement

@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from arcoiris_desktop.audit import VOID_ACTION
 from arcoiris_desktop.db.local import AuditEntry
-from arcoiris_desktop.sales.service import VOID_ACTION
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.dialogs import ApprovalDialog, KeypadDialog
 from arcoiris_desktop.ui.main_window import MainWindow

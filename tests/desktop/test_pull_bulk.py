@@ -17,11 +17,11 @@ from sqlalchemy import func, select, text
 from arcoiris_desktop.catalog.lookup import item_by_barcode, search
 from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.local import SyncState
-from arcoiris_desktop.sync import apply
+from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
 from tests.desktop.conftest import schema_drift
-from tests.desktop.test_pull_apply import ORG, STORE, VAT, _page, _row, index_disagreements
-from tests.desktop.test_pull_apply import fresh as fresh
+from tests.desktop.test_pull_mirror import ORG, STORE, VAT, _page, _row, index_disagreements
+from tests.desktop.test_pull_mirror import fresh as fresh
 
 
 def _schema(db: Database) -> set[tuple[str, str, str, str | None]]:
@@ -39,7 +39,7 @@ def _schema(db: Database) -> set[tuple[str, str, str, str | None]]:
 
 def _pending(db: Database) -> bool:
     with db.read() as s:
-        return s.get(SyncState, apply.BULK_LOAD) is not None
+        return s.get(SyncState, mirror.BULK_LOAD) is not None
 
 
 def _staged_keys(db: Database) -> set[int]:
@@ -58,13 +58,13 @@ def _count(db: Database, model: Any) -> int:
 
 def _stage_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    stage = apply._stage_items
+    stage = mirror._stage_items
 
     def counted(session: Any, org_id: Any, rows: Any) -> None:
         calls.append(len(rows))
         stage(session, org_id, rows)
 
-    monkeypatch.setattr(apply, "_stage_items", counted)
+    monkeypatch.setattr(mirror, "_stage_items", counted)
     return calls
 
 
@@ -97,7 +97,7 @@ def test_an_empty_catalog_loads_whole_at_the_last_page(
     assert not _pending(fresh)
     assert _schema(fresh) == expected_schema, "same tables, indexes and triggers as migrated"
     with fresh.read() as s:
-        assert s.get(SyncState, apply.SEARCH_BY_PAGE) is None
+        assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
         items = {str(i.id): i for i in s.scalars(select(Item))}
         codes = {(str(b.item_id), b.barcode) for b in s.scalars(select(ItemBarcode))}
         taxes = {(str(t.item_id), t.tax_rate_id) for t in s.scalars(select(ItemTax))}
@@ -146,7 +146,7 @@ def test_a_barcode_that_moved_between_pages_stays_with_the_later_owner(
 
 def _lose_power_at_the_last_page(db: Database, rows: list[dict[str, Any]], after: str) -> None:
     with db.write() as s:
-        apply.apply_snapshot_page(
+        mirror.apply_snapshot_page(
             s,
             org_id=ORG,
             location_id=STORE,

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import Qt
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.history import recent_sales
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.main_window import MainWindow

@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.db.local import AuditEntry, OutboxOp
-from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.service import SaleError
 from arcoiris_desktop.till import Till
 from arcoiris_shared.db.inv import StockMovement

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.db.local import OutboxOp
-from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.service import SaleError
 from arcoiris_desktop.shifts.cash import CashError, count_total, expected_cash, over_short
 from arcoiris_desktop.shifts.service import ManagerRequired, ShiftError

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.customers.service import CustomerError
 from arcoiris_desktop.db.local import OutboxOp
-from arcoiris_desktop.sales.cart import Approval
 from arcoiris_desktop.sales.service import SaleError
 from arcoiris_desktop.stock.service import ManagerRequired, MoveLine, StockError
 from arcoiris_shared.db.inv import StockMovement

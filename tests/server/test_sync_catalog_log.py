@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
-from sync_server.sync import catalog
+from sync_server.changelog import service as changelog
 from tests.server.test_sync import device, enroll
 
 
@@ -29,10 +29,10 @@ def test_a_cursor_below_the_floor_or_another_schema_takes_a_snapshot(client, db,
         assert r.status_code == 200, r.text
     assert len(_pull(client, enrolled, start)["changes"]) == 1  # the latest value, once
 
-    floor = catalog.prune(db, org_id=world_a.org_id, keep=1)
+    floor = changelog.prune(db, org_id=world_a.org_id, keep=1)
     db.commit()
     assert floor == start + 2
-    assert catalog.prune(db, org_id=world_a.org_id, keep=5) == floor  # never lowered
+    assert changelog.prune(db, org_id=world_a.org_id, keep=5) == floor  # never lowered
     behind = _pull(client, enrolled, start)
     assert behind["snapshot_required"] and behind["changes"] == []
     current = _pull(client, enrolled, floor)
@@ -57,14 +57,14 @@ def test_a_prune_between_reading_the_floor_and_the_changes_means_a_snapshot(
         client.patch(
             "/api/org/settings", headers=world_a.owner.headers, json={"idle_lock_seconds": seconds}
         )
-    real = catalog.current
+    real = changelog.current
 
     def current_then_pruned(db_session, *, org_id):
         state = real(db_session, org_id=org_id)
-        seen = catalog.CatalogVersion(org_id=org_id, version=state.version, floor=state.floor)
-        catalog.prune(db, org_id=org_id, keep=0)  # another process, just after the read
+        seen = changelog.CatalogVersion(org_id=org_id, version=state.version, floor=state.floor)
+        changelog.prune(db, org_id=org_id, keep=0)  # another process, just after the read
         return seen
 
-    monkeypatch.setattr(catalog, "current", current_then_pruned)
+    monkeypatch.setattr(changelog, "current", current_then_pruned)
     racing = _pull(client, enrolled, start)
     assert racing["snapshot_required"] and racing["changes"] == []

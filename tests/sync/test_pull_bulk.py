@@ -17,9 +17,9 @@ from sqlalchemy import func, select, text
 
 from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.local import SyncState
-from arcoiris_desktop.sync import apply
+from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item
-from tests.desktop.test_pull_apply import index_disagreements
+from tests.desktop.test_pull_mirror import index_disagreements
 from tests.sync.conftest import start_child
 from tests.sync.test_pull_snapshot import CHILD, _hq_catalog, _in_snapshot, _till_catalog
 
@@ -37,7 +37,7 @@ def _indexes(db: Database) -> set[tuple[str, str | None]]:
 def _bulk_pending(data_dir: Path) -> bool:
     conn = sqlite3.connect(f"file:{data_dir / DB_FILENAME}?mode=ro", uri=True, timeout=5)
     try:
-        row = conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (apply.BULK_LOAD,))
+        row = conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (mirror.BULK_LOAD,))
         return row.fetchone() is not None
     except sqlite3.OperationalError:
         return False
@@ -65,9 +65,9 @@ def test_killed_while_staging_resumes_and_ends_with_indexes_and_search(
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         with t.db.read() as s:
-            staging = s.get(SyncState, apply.BULK_LOAD) is not None
+            staging = s.get(SyncState, mirror.BULK_LOAD) is not None
             items = int(s.scalar(select(func.count()).select_from(Item)) or 0)
-            assert s.get(SyncState, apply.SEARCH_BY_PAGE) is None
+            assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
         if staging:
             killed_staging += 1
             assert _in_snapshot(t)
@@ -82,7 +82,7 @@ def test_killed_while_staging_resumes_and_ends_with_indexes_and_search(
     assert t.engine.sync_once().last_error is None
     assert not _in_snapshot(t)
     with t.db.read() as s:
-        assert s.get(SyncState, apply.BULK_LOAD) is None
+        assert s.get(SyncState, mirror.BULK_LOAD) is None
     assert _indexes(t.db) == migrated
     hq = _hq_catalog(live_server)
     assert _till_catalog(t) == hq
@@ -101,13 +101,13 @@ def test_a_till_with_items_re_snapshots_page_by_page(
 ) -> None:
     t = make_terminal("PB2")
     staged: list[int] = []
-    stage = apply._stage_items
+    stage = mirror._stage_items
 
     def counted(session: Any, org_id: Any, rows: Any) -> None:
         staged.append(len(rows))
         stage(session, org_id, rows)
 
-    monkeypatch.setattr(apply, "_stage_items", counted)
+    monkeypatch.setattr(mirror, "_stage_items", counted)
     assert t.engine.sync_once().last_error is None
     assert staged, "the first snapshot into an empty catalog was staged"
     staged.clear()

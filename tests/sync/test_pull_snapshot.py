@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import create_engine, select, text
 
 from arcoiris_desktop.db.local import SyncState
-from arcoiris_desktop.sync import apply
+from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
-from tests.desktop.test_pull_apply import index_disagreements
+from tests.desktop.test_pull_mirror import index_disagreements
 from tests.sync.conftest import Terminal, start_child
 
 
@@ -84,7 +84,7 @@ def test_from_scratch_the_till_holds_hq_catalog_and_finds_it(live_server, make_t
     assert _till_catalog(t) == hq
     assert index_disagreements(t.db) == set()
     with t.db.read() as s:
-        assert s.get(SyncState, apply.SEARCH_BY_PAGE) is None
+        assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
     till = t.open_till()
     some = random.Random(1).sample(sorted(v for v in hq.values() if not v[7]), 5)
     for sku, name, *_, barcodes, _taxes in some:
@@ -170,8 +170,8 @@ def test_killed_mid_snapshot_resumes_and_search_always_agrees(live_server, make_
         proc.wait(timeout=10)
         killed_inside += _in_snapshot(t)
         with t.db.read() as s:
-            assert s.get(SyncState, apply.SEARCH_BY_PAGE) is None
-            staging = s.get(SyncState, apply.BULK_LOAD) is not None
+            assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
+            staging = s.get(SyncState, mirror.BULK_LOAD) is not None
         if staging:  # a first load: no items until its last page (tests/sync/test_pull_bulk)
             assert _till_catalog(t) == {}
         else:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from arcoiris_desktop.db.local import SyncState
 from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
-from sync_server.sync import catalog
+from sync_server.changelog import service as changelog
 from sync_server.sync import pull as pull_service
 from tests.sync.conftest import hq_headers
 from tests.sync.test_sync_e2e import _catalog_matches, _check_invariants, _sell
@@ -40,7 +40,7 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     engine = create_engine(live_server.database_url)
     try:
         with Session(engine) as s:  # HQ forgets every change made so far
-            floor = catalog.prune(s, org_id=live_server.org_id, keep=0)
+            floor = changelog.prune(s, org_id=live_server.org_id, keep=0)
             s.commit()
     finally:
         engine.dispose()
@@ -85,7 +85,7 @@ def test_a_row_hq_deletes_comes_down_as_a_tombstone(live_server, make_terminal):
                 text("DELETE FROM pos.customers WHERE org_id = :o AND id = :c"),
                 {"o": live_server.org_id, "c": customer_id},
             )
-            catalog.record(
+            changelog.record(
                 s, org_id=live_server.org_id, changes=[("customer", customer_id)], deleted=True
             )
             s.commit()

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from sync_server.sync.models import CatalogChange, CatalogVersion
+from sync_server.changelog.models import CatalogChange, CatalogVersion
 
 Entity = Literal["setting", "tax_rate", "location", "staff", "customer", "item"]
 

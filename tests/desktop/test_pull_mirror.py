@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from arcoiris_desktop.catalog.lookup import search
 from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.local import SyncState
-from arcoiris_desktop.sync import apply
+from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
 from arcoiris_shared.db.pos import TaxRate
 
@@ -83,7 +83,7 @@ def fresh(tmp_path: Path) -> Any:
 
 def _page(db: Database, rows: list[dict[str, Any]], after: str | None, upto: str | None) -> None:
     with db.write() as s:
-        apply.apply_snapshot_page(
+        mirror.apply_snapshot_page(
             s,
             org_id=ORG,
             location_id=STORE,
@@ -105,7 +105,7 @@ def test_pages_land_exactly_and_search_finds_them(fresh: Database) -> None:
         items = {str(i.id): i for i in s.scalars(select(Item))}
         codes = {(str(b.item_id), b.barcode) for b in s.scalars(select(ItemBarcode))}
         taxes = {(str(t.item_id), t.tax_rate_id) for t in s.scalars(select(ItemTax))}
-        assert s.get(SyncState, apply.SEARCH_BY_PAGE) is None
+        assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
         found = search(s, ORG, "pulled thing 17")
         by_code = search(s, ORG, "77000003")
     assert len(items) == 30
@@ -155,7 +155,7 @@ def test_a_barcode_moving_in_from_outside_the_page_reindexes_its_old_item(
     _page(fresh, rows, None, None)
     stolen = rows[0]["barcodes"][0]
     with fresh.write() as s:  # a delta page holding only item 5, now with item 0's barcode
-        apply.apply_rows(
+        mirror.apply_rows(
             s,
             org_id=ORG,
             location_id=STORE,
@@ -170,7 +170,7 @@ def test_a_barcode_moving_in_from_outside_the_page_reindexes_its_old_item(
 
 def _lose_power_half_way(db: Database) -> None:
     with db.write() as s:
-        apply.apply_snapshot_page(
+        mirror.apply_snapshot_page(
             s,
             org_id=ORG,
             location_id=STORE,
@@ -187,7 +187,7 @@ def test_a_page_that_fails_half_way_leaves_nothing(fresh: Database) -> None:
     with pytest.raises(RuntimeError, match="lost power"):
         _lose_power_half_way(fresh)
     with fresh.read() as s:
-        assert s.get(SyncState, apply.SEARCH_BY_PAGE) is None
+        assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
         assert len(s.scalars(select(Item)).all()) == 5
         assert search(s, ORG, "half way") == []
     assert index_disagreements(fresh) == set()
