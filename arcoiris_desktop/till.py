@@ -49,12 +49,12 @@ from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.shifts import history as shift_history
 from arcoiris_desktop.shifts import service as shifts
-from arcoiris_desktop.shifts.cash import DENOMINATIONS
 from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
 from arcoiris_desktop.staff import SignInResult, Staff, approver_by_pin, list_staff
 from arcoiris_desktop.stock import service as stock
 from arcoiris_desktop.stock.service import MoveLine, StockMove
+from arcoiris_shared.cash import DENOMINATIONS
 
 if TYPE_CHECKING:
     from arcoiris_desktop.sync.engine import SyncEngine

@@ -27,14 +27,14 @@ from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AuditEntry, StaffMember
 from arcoiris_desktop.outbox import enqueue
-from arcoiris_desktop.shifts.cash import (
+from arcoiris_desktop.shifts.current import open_shift_row
+from arcoiris_desktop.staff import Staff
+from arcoiris_shared.cash import (
     check_cash,
     count_total,
     expected_cash,
     over_short,
 )
-from arcoiris_desktop.shifts.current import open_shift_row
-from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Payment, Sale, SaleLine, Shift
 from arcoiris_shared.money import quantize

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer, Shift
+from arcoiris_shared.ops import dec, instant
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import service as accounting_service
 from sync_server.bulk import copy_rows, copy_tuples
@@ -52,7 +53,6 @@ from sync_server.sync.kinds.base import (
     ShiftState,
 )
 from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
-from sync_server.sync.payloads import dec, instant
 
 logger = logging.getLogger(__name__)
 # Keys go to PostgreSQL as one array parameter: a 500-op batch's IN list of 1,500 separate

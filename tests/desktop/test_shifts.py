@@ -13,9 +13,9 @@ from sqlalchemy import select
 from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.db.local import OutboxOp
 from arcoiris_desktop.sales.service import SaleError
-from arcoiris_desktop.shifts.cash import CashError, count_total, expected_cash, over_short
 from arcoiris_desktop.shifts.service import ManagerRequired, ShiftError
 from arcoiris_desktop.till import Till
+from arcoiris_shared.cash import CashError, count_total, expected_cash, over_short
 from arcoiris_shared.db.pos import Sale, Shift
 from tests.desktop.conftest import BREAD, MILK, WATER, open_shift
 from tests.desktop.escpos_reader import parse_escpos

@@ -16,11 +16,11 @@ from arcoiris_desktop.sales.tender import (
     largest_note,
     max_cash_received,
 )
-from arcoiris_desktop.shifts.cash import DENOMINATIONS
 from arcoiris_desktop.ui.format import Formatter
 from arcoiris_desktop.ui.shift_dialogs import MAX_COUNTED, CashCountDialog
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
 from arcoiris_desktop.ui.theme import STYLE
+from arcoiris_shared.cash import DENOMINATIONS
 
 ENTER = Qt.Key.Key_Return
 FMT = Formatter("EUR", "en_IE")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync_server.sync.payloads import SalePayload, check_sale
+from arcoiris_shared.ops import SalePayload, check_sale
 from tests.server.test_sync import sale_op
 
 

@@ -6,9 +6,9 @@ customer that changed is logged in the catalog so every till hears of it.
 
 from __future__ import annotations
 
+from arcoiris_shared.ops import CustomerUpsertedPayload
 from arcoiris_shared.sync_protocol import Op
 from sync_server.sync.kinds.base import Context, Needs
-from sync_server.sync.payloads import CustomerUpsertedPayload
 
 Model = CustomerUpsertedPayload
 

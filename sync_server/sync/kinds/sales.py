@@ -15,10 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.money import currency_exponent
+from arcoiris_shared.ops import SalePayload, check_sale, dec
 from arcoiris_shared.sync_protocol import Op
 from sync_server.accounting.service import BalanceMoves
 from sync_server.sync.kinds.base import Context, Needs, Rejected
-from sync_server.sync.payloads import SalePayload, check_sale, dec
 
 KINDS = {"sale.completed": "sale", "sale.refunded": "refund"}
 # Which ledger account a tender lands in.

@@ -7,16 +7,16 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from arcoiris_shared.sync_protocol import Op
-from sync_server.accounting.service import JournalEntry, signed_postings
-from sync_server.sync.kinds.base import Context, Needs, Rejected, ShiftState
-from sync_server.sync.payloads import (
+from arcoiris_shared.ops import (
     ShiftClosedPayload,
     ShiftOpenedPayload,
     check_closed_shift,
     dec,
     instant,
 )
+from arcoiris_shared.sync_protocol import Op
+from sync_server.accounting.service import JournalEntry, signed_postings
+from sync_server.sync.kinds.base import Context, Needs, Rejected, ShiftState
 
 OpenedModel = ShiftOpenedPayload
 ClosedModel = ShiftClosedPayload

@@ -12,10 +12,10 @@ import uuid
 from decimal import Decimal
 
 from arcoiris_shared.money import currency_exponent
+from arcoiris_shared.ops import StockMovedPayload, dec, instant
 from arcoiris_shared.sync_protocol import Op
 from sync_server.accounting.service import JournalEntry, signed_postings
 from sync_server.sync.kinds.base import ZERO, Context, Needs, Rejected
-from sync_server.sync.payloads import StockMovedPayload, dec, instant
 
 Model = StockMovedPayload
 OFFSET_ACCOUNT = {"receipt": "goods_received", "adjustment": "stock_adjustments"}
