@@ -1,4 +1,8 @@
-"""The drawer's arithmetic, exact: what should be in it, what was counted, the difference.
+"""Cash arithmetic, exact and the same on the till and at HQ: what a sale's payments add up
+to, what should be in the drawer, what was counted, the difference.
+
+``paid = total + cash rounding``: a sale's payments add up to its total plus the rounding
+taken when cash is rounded to the smallest coin in use (positive or negative).
 
 ``expected = opening float + Σ cash payments of the shift's sales and refunds`` (a
 refund's cash payment is negative); ``over/short = counted - expected``. A count may be
@@ -43,6 +47,11 @@ def check_cash(amount: Decimal, currency: str, what: str) -> Decimal:
     if quantize(amount, currency) != amount:
         raise CashError(f"The {what} has more than {currency_exponent(currency)} decimals")
     return amount
+
+
+def payable(total: Decimal, cash_rounding: Decimal) -> Decimal:
+    """What a sale's (or refund's) payments add up to: its total plus its cash rounding."""
+    return total + cash_rounding
 
 
 def expected_cash(opening_float: Decimal, cash_payments: Iterable[Decimal]) -> Decimal:
