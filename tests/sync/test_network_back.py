@@ -13,7 +13,7 @@ import time
 from arcoiris_desktop.db.local import Setting
 from arcoiris_desktop.sync.engine import SERVER_URL
 from arcoiris_desktop.ui.sync_runner import SyncRunner
-from tests.sync.test_sync_e2e import _sell
+from tests.sync.helpers import sell
 
 
 def _hang_up(s: socket.socket) -> None:
@@ -81,7 +81,7 @@ def test_the_queue_goes_up_as_soon_as_the_network_is_back(qtbot, live_server, ma
         row = s.get(Setting, SERVER_URL)
         assert row is not None
         row.value = f"http://127.0.0.1:{relay.port}"
-    _sell(t, random.Random(91), 2)
+    sell(t, random.Random(91), 2)
     t.engine.failures = 6  # offline for a while already: the next wait is 30-60 s
     runner = SyncRunner(t.engine)
     runner.start()

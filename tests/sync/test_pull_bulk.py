@@ -21,7 +21,7 @@ from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item
 from tests.desktop.test_pull_mirror import index_disagreements
 from tests.sync.conftest import start_child
-from tests.sync.test_pull_snapshot import CHILD, _hq_catalog, _in_snapshot, _till_catalog
+from tests.sync.helpers import SLOW_PULL_CHILD, hq_catalog, in_snapshot, till_catalog
 
 
 def _indexes(db: Database) -> set[tuple[str, str | None]]:
@@ -54,9 +54,9 @@ def test_killed_while_staging_resumes_and_ends_with_indexes_and_search(
     t = make_terminal("PB1")
     rng = random.Random(7)
     killed_staging = 0
-    name = sorted(_hq_catalog(live_server).values())[0][1]
+    name = sorted(hq_catalog(live_server).values())[0][1]
     for _ in range(3):
-        proc = start_child(CHILD, t.data_dir, "PULLING")
+        proc = start_child(SLOW_PULL_CHILD, t.data_dir, "PULLING")
         deadline = time.monotonic() + 30
         while proc.poll() is None and not _bulk_pending(t.data_dir):
             assert time.monotonic() < deadline, "the till never started staging"
@@ -70,7 +70,7 @@ def test_killed_while_staging_resumes_and_ends_with_indexes_and_search(
             assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
         if staging:
             killed_staging += 1
-            assert _in_snapshot(t)
+            assert in_snapshot(t)
             assert items == 0, "no half catalog while staging"
             assert t.open_till().search(name) == [], "what the index holds finds no item"
         else:
@@ -80,12 +80,12 @@ def test_killed_while_staging_resumes_and_ends_with_indexes_and_search(
             break  # that one finished the load before the kill: nothing more to kill
     assert killed_staging, "at least one kill landed while the items were staged"
     assert t.engine.sync_once().last_error is None
-    assert not _in_snapshot(t)
+    assert not in_snapshot(t)
     with t.db.read() as s:
         assert s.get(SyncState, mirror.BULK_LOAD) is None
     assert _indexes(t.db) == migrated
-    hq = _hq_catalog(live_server)
-    assert _till_catalog(t) == hq
+    hq = hq_catalog(live_server)
+    assert till_catalog(t) == hq
     assert index_disagreements(t.db) == set()
     till = t.open_till()
     for sku, name, *_, barcodes, _taxes in random.Random(2).sample(
@@ -117,5 +117,5 @@ def test_a_till_with_items_re_snapshots_page_by_page(
         state.value = "0"
     assert t.engine.sync_once().last_error is None
     assert staged == [], "a till with items never stages"
-    assert _till_catalog(t) == _hq_catalog(live_server)
+    assert till_catalog(t) == hq_catalog(live_server)
     assert index_disagreements(t.db) == set()

@@ -6,82 +6,26 @@ from __future__ import annotations
 
 import random
 import signal
-import textwrap
 import time
 import uuid
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from arcoiris_desktop.db.local import SyncState
 from arcoiris_desktop.sync import mirror
-from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
+from arcoiris_shared.db.inv import Item, ItemBarcode
 from tests.desktop.test_pull_mirror import index_disagreements
-from tests.sync.conftest import Terminal, start_child
-
-
-def _hq_catalog(live_server: Any) -> dict[str, tuple[Any, ...]]:
-    hq = create_engine(live_server.database_url)
-    try:
-        with hq.connect() as c:
-            rows = c.execute(
-                text(
-                    "SELECT i.id, i.sku, i.name, i.category, i.unit, i.price, i.cost, "
-                    "i.tracked, i.weighed, i.is_active, "
-                    "ARRAY(SELECT barcode FROM inv.item_barcodes b "
-                    "      WHERE b.org_id = i.org_id AND b.item_id = i.id), "
-                    "ARRAY(SELECT tax_rate_id FROM inv.item_taxes t "
-                    "      WHERE t.org_id = i.org_id AND t.item_id = i.id) "
-                    "FROM inv.items i WHERE i.org_id = :o"
-                ),
-                {"o": live_server.org_id},
-            ).all()
-    finally:
-        hq.dispose()
-    return {
-        str(r[0]): (*r[1:5], Decimal(r[5]), r[6], *r[7:10], frozenset(r[10]), frozenset(r[11]))
-        for r in rows
-    }
-
-
-def _till_catalog(t: Terminal) -> dict[str, tuple[Any, ...]]:
-    with t.db.read() as s:
-        codes: dict[uuid.UUID, set[str]] = {}
-        for b in s.scalars(select(ItemBarcode)):
-            codes.setdefault(b.item_id, set()).add(b.barcode)
-        taxes: dict[uuid.UUID, set[uuid.UUID]] = {}
-        for x in s.scalars(select(ItemTax)):
-            taxes.setdefault(x.item_id, set()).add(x.tax_rate_id)
-        return {
-            str(i.id): (
-                i.sku,
-                i.name,
-                i.category,
-                i.unit,
-                i.price,
-                i.cost,
-                i.tracked,
-                i.weighed,
-                i.is_active,
-                frozenset(codes.get(i.id, ())),
-                frozenset(taxes.get(i.id, ())),
-            )
-            for i in s.scalars(select(Item))
-        }
-
-
-def _in_snapshot(t: Terminal) -> bool:
-    with t.db.read() as s:
-        return s.get(SyncState, "snapshot_version") is not None
+from tests.sync.conftest import start_child
+from tests.sync.helpers import SLOW_PULL_CHILD, hq_catalog, in_snapshot, till_catalog
 
 
 def test_from_scratch_the_till_holds_hq_catalog_and_finds_it(live_server, make_terminal):
     t = make_terminal("P01")
     status = t.engine.sync_once()
     assert status.last_error is None and status.catalog_version > 0
-    hq = _hq_catalog(live_server)
-    assert _till_catalog(t) == hq
+    hq = hq_catalog(live_server)
+    assert till_catalog(t) == hq
     assert index_disagreements(t.db) == set()
     with t.db.read() as s:
         assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
@@ -96,7 +40,7 @@ def test_from_scratch_the_till_holds_hq_catalog_and_finds_it(live_server, make_t
 def test_a_second_snapshot_retires_what_hq_lacks_and_mends_local_drift(live_server, make_terminal):
     t = make_terminal("P02")
     t.engine.sync_once()
-    hq = _hq_catalog(live_server)
+    hq = hq_catalog(live_server)
     with t.db.read() as s:
         a, b = sorted(s.scalars(select(Item.id).where(Item.weighed.is_(False))).all())[:2]
         moved = s.scalar(select(ItemBarcode.barcode).where(ItemBarcode.item_id == b))
@@ -122,7 +66,7 @@ def test_a_second_snapshot_retires_what_hq_lacks_and_mends_local_drift(live_serv
         state.value = "0"
     assert index_disagreements(t.db) == set()
     assert t.engine.sync_once().last_error is None
-    local = _till_catalog(t)
+    local = till_catalog(t)
     assert local.pop(str(ghost))[8] is False, "retired, not deleted"
     assert local == hq
     assert index_disagreements(t.db) == set()
@@ -131,55 +75,27 @@ def test_a_second_snapshot_retires_what_hq_lacks_and_mends_local_drift(live_serv
     assert till.scan(moved).item.item_id == b
 
 
-CHILD = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    import httpx
-    from arcoiris_desktop.db.database import Database, DB_FILENAME
-    from arcoiris_desktop.sync.client import SyncClient
-    from arcoiris_desktop.sync.engine import SyncEngine
-
-    class SlowWire(httpx.HTTPTransport):
-        # A slow line (the only thing simulated): each request takes 30 ms longer.
-        def handle_request(self, request):
-            time.sleep(0.03)
-            return super().handle_request(request)
-
-    data = Path(sys.argv[1])
-    db = Database(data / DB_FILENAME)
-    engine = SyncEngine(
-        db, data, page_size=4,
-        client_factory=lambda url, cred: SyncClient(url, cred, transport=SlowWire()),
-    )
-    print("PULLING", flush=True)
-    engine.sync_once()
-    print("DONE", flush=True)
-    """
-)
-
-
 def test_killed_mid_snapshot_resumes_and_search_always_agrees(live_server, make_terminal):
     t = make_terminal("P03")
     rng = random.Random(3)
     killed_inside = 0
     for _ in range(4):
-        proc = start_child(CHILD, t.data_dir, "PULLING")
+        proc = start_child(SLOW_PULL_CHILD, t.data_dir, "PULLING")
         time.sleep(rng.uniform(0.15, 0.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-        killed_inside += _in_snapshot(t)
+        killed_inside += in_snapshot(t)
         with t.db.read() as s:
             assert s.get(SyncState, mirror.SEARCH_BY_PAGE) is None
             staging = s.get(SyncState, mirror.BULK_LOAD) is not None
         if staging:  # a first load: no items until its last page (tests/sync/test_pull_bulk)
-            assert _till_catalog(t) == {}
+            assert till_catalog(t) == {}
         else:
             assert index_disagreements(t.db) == set(), "the index agrees after every kill"
     assert killed_inside, "at least one kill landed in the middle of the snapshot"
     assert t.engine.sync_once().last_error is None
-    assert not _in_snapshot(t)
-    assert _till_catalog(t) == _hq_catalog(live_server)
+    assert not in_snapshot(t)
+    assert till_catalog(t) == hq_catalog(live_server)
     assert index_disagreements(t.db) == set()
-    name = next(iter(_hq_catalog(live_server).values()))[1]
+    name = next(iter(hq_catalog(live_server).values()))[1]
     assert name in {i.name for i in t.open_till().search(name)}

@@ -15,7 +15,7 @@ from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
 from sync_server.changelog import service as changelog
 from sync_server.sync import pull as pull_service
 from tests.sync.conftest import hq_headers
-from tests.sync.test_sync_e2e import _catalog_matches, _check_invariants, _sell
+from tests.sync.helpers import catalog_matches, check_invariants, sell
 
 
 def _state(t, key: str) -> str | None:
@@ -31,7 +31,7 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     t.engine.sync_once()
     assert _state(t, "catalog_schema") == str(CATALOG_SCHEMA)
     t.open_till()
-    sold = {"Q1": _sell(t, random.Random(71), 3)}
+    sold = {"Q1": sell(t, random.Random(71), 3)}
     with httpx.Client(base_url=live_server.url) as hq:
         h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
@@ -51,7 +51,7 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     assert status.blocked is not None and "larger than HQ accepts" in status.blocked
     assert status.waiting == 4  # the shift's opening and the three sales, all kept
     assert int(_state(t, "catalog_cursor") or 0) >= floor
-    _catalog_matches(live_server, t)  # the new price came with the snapshot
+    catalog_matches(live_server, t)  # the new price came with the snapshot
 
     # HQ's rows change shape: every till loaded under the old one takes a snapshot.
     t.wire.max_ops = None
@@ -59,8 +59,8 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     status = t.engine.sync_once()
     assert status.last_error is None and status.waiting == 0
     assert _state(t, "catalog_schema") == str(CATALOG_SCHEMA + 1)
-    _catalog_matches(live_server, t)
-    _check_invariants(live_server, [t], sold)
+    catalog_matches(live_server, t)
+    check_invariants(live_server, [t], sold)
 
 
 def test_a_row_hq_deletes_comes_down_as_a_tombstone(live_server, make_terminal):

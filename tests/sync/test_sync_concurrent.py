@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from arcoiris_shared.db.inv import ItemBarcode
 from tests.sync.conftest import Terminal, hq_level
-from tests.sync.test_sync_e2e import _check_invariants, _drain
+from tests.sync.helpers import check_invariants, drain
 
 
 def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
@@ -67,7 +67,7 @@ def test_tills_selling_the_same_items_at_once(live_server, make_terminal):
     assert not any(th.is_alive() for th in threads), "a till is still selling"
     assert not failures, failures
     for t in tills:
-        _drain(t)
+        drain(t)
     for _, item_id in shared:
         assert hq_level(live_server, item_id, store) == before[item_id] - units[item_id]
-    _check_invariants(live_server, tills, sold)
+    check_invariants(live_server, tills, sold)

@@ -11,140 +11,25 @@ import random
 import uuid
 from decimal import Decimal as D
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
-from arcoiris_desktop.db.local import OutboxOp, StaffMember
 from arcoiris_shared.db.inv import Item, ItemBarcode
 from arcoiris_shared.db.pos import Sale
-from tests.sync.conftest import Terminal, hq_headers
-
-
-def _sell(t: Terminal, rng: random.Random, n: int) -> list[str]:
-    till = t.till or t.open_till()
-    cashier = next(s for s in till.staff() if s.role == "cashier")
-    with t.db.read() as s:
-        codes = [c for c in s.scalars(select(ItemBarcode.barcode)) if not c.startswith("2")]
-    receipts = []
-    for _ in range(n):
-        cart = till.new_cart()
-        for code in rng.sample(codes, rng.randint(1, 3)):
-            cart.add_scan(till.scan(code), D(rng.randint(1, 3)))
-        tender = till.new_tender(cart.totals().total)
-        if rng.random() < 0.5:
-            tender.add_card(None, f"AUTH{rng.randint(1000, 9999)}")
-        else:
-            tender.add_cash(tender.cash_due + D(rng.randint(0, 20)))
-        receipts.append(till.complete(cart, tender, cashier).receipt_code)
-    return receipts
-
-
-def _drain(t: Terminal, rounds: int = 30) -> None:
-    for _ in range(rounds):
-        status = t.engine.sync_once()
-        if status.waiting == 0 and status.last_error is None:
-            return
-    raise AssertionError(f"queue did not drain: {t.engine.status}")
-
-
-def _hq(live_server):
-    return create_engine(live_server.database_url)
-
-
-def _check_invariants(live_server, terminals: list[Terminal], sold: dict[str, list[str]]):
-    hq = _hq(live_server)
-    try:
-        with hq.connect() as c:
-            org = live_server.org_id
-            for t in terminals:
-                cfg = t.till.config if t.till else None
-                assert cfg is not None
-                codes = (
-                    c.execute(
-                        text(
-                            "SELECT receipt_code FROM pos.sales "
-                            "WHERE org_id = :o AND terminal_id = :t"
-                        ),
-                        {"o": org, "t": cfg.terminal_id},
-                    )
-                    .scalars()
-                    .all()
-                )
-                assert sorted(codes) == sorted(sold[cfg.terminal_code]), "every sale, once"
-                with t.db.read() as s:
-                    assert s.scalar(select(func.count()).select_from(OutboxOp)) == 0
-            unbalanced = c.execute(
-                text(
-                    "SELECT journal_id FROM acct.journal_lines WHERE org_id = :o "
-                    "GROUP BY journal_id HAVING sum(debit) <> sum(credit)"
-                ),
-                {"o": org},
-            ).all()
-            assert unbalanced == []
-            tb = c.execute(
-                text("SELECT sum(debit) - sum(credit) FROM acct.journal_lines WHERE org_id = :o"),
-                {"o": org},
-            ).scalar()
-            assert tb == 0
-            wrong_stock = c.execute(
-                text(
-                    "SELECT l.item_id FROM inv.stock_levels l LEFT JOIN ("
-                    "  SELECT item_id, location_id, sum(quantity) q FROM inv.stock_movements "
-                    "  WHERE org_id = :o GROUP BY item_id, location_id) m "
-                    "ON m.item_id = l.item_id AND m.location_id = l.location_id "
-                    "WHERE l.org_id = :o AND l.quantity <> coalesce(m.q, 0)"
-                ),
-                {"o": org},
-            ).all()
-            assert wrong_stock == [], "stock = opening + Σ movements"
-            sales_total = c.execute(
-                text("SELECT coalesce(sum(total), 0) FROM pos.sales WHERE org_id = :o"), {"o": org}
-            ).scalar()
-            revenue = c.execute(
-                text(
-                    "SELECT coalesce(sum(jl.credit - jl.debit), 0) FROM acct.journal_lines jl "
-                    "JOIN acct.chart_of_accounts a "
-                    "ON a.org_id = jl.org_id AND a.id = jl.account_id "
-                    "WHERE jl.org_id = :o AND a.system_key IN ('sales_revenue', 'sales_refunds', "
-                    "'tax_payable')"
-                ),
-                {"o": org},
-            ).scalar()
-            assert revenue == sales_total, "takings in the books to the cent"
-    finally:
-        hq.dispose()
-
-
-def _catalog_matches(live_server, t: Terminal) -> None:
-    hq = _hq(live_server)
-    try:
-        with hq.connect() as c:
-            server_items = {
-                (str(r[0]), r[1], r[2], r[3])
-                for r in c.execute(
-                    text("SELECT id, sku, name, price FROM inv.items WHERE org_id = :o"),
-                    {"o": live_server.org_id},
-                )
-            }
-        with t.db.read() as s:
-            local = {(str(i.id), i.sku, i.name, i.price) for i in s.scalars(select(Item))}
-            staff = {m.full_name for m in s.scalars(select(StaffMember))}
-        assert local == server_items
-        assert {"Marta Manager", "Carlos Cashier"} <= staff
-    finally:
-        hq.dispose()
+from tests.sync.conftest import hq_headers
+from tests.sync.helpers import catalog_matches, check_invariants, drain, hq_engine, sell
 
 
 def test_enrol_snapshot_sell_and_push(live_server, make_terminal):
     t = make_terminal("T11")
     status = t.engine.sync_once()
     assert status.last_error is None and status.catalog_version > 0
-    _catalog_matches(live_server, t)
+    catalog_matches(live_server, t)
     till = t.open_till()
     assert till.config.currency == "EUR" and till.config.store_name.startswith("Arcoiris")
-    sold = {"T11": _sell(t, random.Random(1), 5)}
+    sold = {"T11": sell(t, random.Random(1), 5)}
     assert t.engine.refresh_status().waiting == 6  # shift.opened, then the five sales
-    _drain(t)
-    _check_invariants(live_server, [t], sold)
+    drain(t)
+    check_invariants(live_server, [t], sold)
 
 
 def test_every_fault_on_the_wire_and_still_exactly_once(live_server, make_terminal):
@@ -165,16 +50,16 @@ def test_every_fault_on_the_wire_and_still_exactly_once(live_server, make_termin
         "duplicate",
     ]
     for fault in faults:
-        sold["T12"] += _sell(t, rng, 3)
+        sold["T12"] += sell(t, rng, 3)
         t.wire.plan = [fault]
         status = t.engine.sync_once()
         if fault in ("drop_before", "drop_after", "5xx", "timeout_before", "timeout_after"):
             assert status.last_error is not None
             assert status.online is (fault == "5xx")
             assert t.engine.next_delay() <= 60
-    _drain(t)
+    drain(t)
     assert "drop_after" in t.wire.log
-    _check_invariants(live_server, [t], sold)
+    check_invariants(live_server, [t], sold)
 
 
 def test_two_terminals_sell_the_same_items_offline_then_reconnect(live_server, make_terminal):
@@ -185,12 +70,12 @@ def test_two_terminals_sell_the_same_items_offline_then_reconnect(live_server, m
     # The network goes away: both keep selling.
     for t in (a, b):
         t.wire.plan = ["drop_before"] * 3
-    sold = {"T21": _sell(a, random.Random(21), 6), "T22": _sell(b, random.Random(22), 6)}
+    sold = {"T21": sell(a, random.Random(21), 6), "T22": sell(b, random.Random(22), 6)}
     for t in (a, b):
         assert t.engine.sync_once().online is False
     for t in (a, b):
-        _drain(t)
-    _check_invariants(live_server, [a, b], sold)
+        drain(t)
+    check_invariants(live_server, [a, b], sold)
 
 
 def test_catalog_changes_at_hq_reach_the_till(live_server, make_terminal):
@@ -225,7 +110,7 @@ def test_catalog_changes_at_hq_reach_the_till(live_server, make_terminal):
         assert renamed.name == "Renamed at HQ" and renamed.price == D("9.87")
     assert [i.name for i in till.search("renamed at")] == ["Renamed at HQ"]
     del new
-    _catalog_matches(live_server, t)
+    catalog_matches(live_server, t)
 
 
 def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal):
@@ -239,7 +124,7 @@ def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal
         hq.patch(
             f"/api/pos/terminals/{t.till.config.terminal_id}", headers=h, json={"status": "revoked"}
         )
-    _sell(t, random.Random(41), 2)
+    sell(t, random.Random(41), 2)
     status = t.engine.sync_once()
     assert status.blocked and "revoked" in status.blocked
     assert status.waiting == 3  # the shift's opening and the two sales
@@ -266,9 +151,9 @@ def test_stock_on_the_till_is_hq_level_plus_what_hq_has_not_seen(live_server, ma
 
     sell(2)
     assert till.stock_of(item.item_id) == start - 2  # offline: counted from the queue
-    _drain(t)
+    drain(t)
     assert till.stock_of(item.item_id) == start - 2  # acked: inside HQ's level, not twice
-    hq = _hq(live_server)
+    hq = hq_engine(live_server)
     with hq.connect() as c:
         level = c.execute(
             text("SELECT quantity FROM inv.stock_levels WHERE org_id = :o AND item_id = :i"),
@@ -292,7 +177,7 @@ def test_the_window_syncs_in_the_background_and_shows_it(qtbot, live_server, mak
     w.show()
     qtbot.waitUntil(lambda: w.last_sync is not None and w.last_sync.online, timeout=10_000)
     assert w.queue.text().startswith("Online · 0 waiting")
-    _sell(t, random.Random(61), 2)
+    sell(t, random.Random(61), 2)
     w._poke_sync()
     qtbot.waitUntil(
         lambda: w.last_sync.waiting == 0 and "0 waiting" in w.queue.text(), timeout=10_000
@@ -309,8 +194,8 @@ def test_hq_takings_match_what_the_tills_recorded(live_server, make_terminal):
     t = make_terminal("T81")
     t.engine.sync_once()
     till = t.open_till()
-    _sell(t, random.Random(81), 4)
-    _drain(t)
+    sell(t, random.Random(81), 4)
+    drain(t)
     with t.db.read() as s:
         mine = s.scalars(select(Sale).where(Sale.terminal_id == till.config.terminal_id)).all()
         local_total = sum(x.total for x in mine)

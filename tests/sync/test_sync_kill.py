@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from arcoiris_desktop.sync.engine import SyncEngine
 from tests.sync.conftest import start_child
-from tests.sync.test_sync_e2e import _drain, _sell
+from tests.sync.helpers import drain, sell
 
 CHILD = textwrap.dedent(
     """
@@ -35,7 +35,7 @@ def test_killed_mid_push_then_restarted_drains_exactly_once(live_server, make_te
     t = make_terminal("T71")
     t.engine.sync_once()
     t.open_till()
-    sold = _sell(t, random.Random(71), 60)
+    sold = sell(t, random.Random(71), 60)
     rng = random.Random(7)
     for _ in range(3):
         proc = start_child(CHILD, t.data_dir, "PUSHING")
@@ -44,7 +44,7 @@ def test_killed_mid_push_then_restarted_drains_exactly_once(live_server, make_te
         proc.wait(timeout=10)
     # Restart on the same database: the engine picks up where the queue stands.
     t.engine = SyncEngine(t.db, t.data_dir, batch_size=7)
-    _drain(t)
+    drain(t)
     hq = create_engine(live_server.database_url)
     try:
         with hq.connect() as c:

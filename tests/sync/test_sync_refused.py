@@ -15,27 +15,27 @@ import pytest
 from arcoiris_desktop.sync.client import RequestRefused, SyncClient
 from arcoiris_shared.db.inv import Item
 from tests.sync.conftest import hq_headers
-from tests.sync.test_sync_e2e import _check_invariants, _sell
+from tests.sync.helpers import check_invariants, sell
 
 
 def test_a_batch_too_large_is_halved_and_stays_halved(live_server, make_terminal):
     t = make_terminal("R51")
     t.engine.sync_once()
     t.open_till()
-    sold = {"R51": _sell(t, random.Random(51), 20)}  # 21 ops with the shift's opening
+    sold = {"R51": sell(t, random.Random(51), 20)}  # 21 ops with the shift's opening
     t.wire.max_ops = 7
     status = t.engine.sync_once()
     assert status.last_error is None and status.waiting == 0
     # 50 -> 25 -> 12 refused, then 6 at a time to the end (21 waiting: 21, 21, 12 refused).
     assert t.wire.pushes == [(21, 413), (21, 413), (12, 413), (6, 0), (6, 0), (6, 0), (3, 0)]
-    _check_invariants(live_server, [t], sold)
+    check_invariants(live_server, [t], sold)
 
 
 def test_an_op_too_large_alone_stops_the_queue_but_not_the_catalog(live_server, make_terminal):
     t = make_terminal("R52")
     t.engine.sync_once()
     till = t.open_till()
-    _sell(t, random.Random(52), 2)
+    sell(t, random.Random(52), 2)
     with httpx.Client(base_url=live_server.url) as hq:
         h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
@@ -84,7 +84,7 @@ def test_an_op_hq_refuses_is_shown_on_the_status_bar_and_listed_with_why(
     t = make_terminal("R54")
     t.engine.sync_once()
     till = t.open_till()
-    receipts = _sell(t, random.Random(54), 2)
+    receipts = sell(t, random.Random(54), 2)
     with t.db.write() as s:  # the last sale's total no longer its lines' sum: HQ says no
         row = s.get(OutboxOp, 3)
         assert row is not None and row.kind == "sale.completed"

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from arcoiris_desktop.sync.engine import SyncEngine
 from tests.sync.conftest import enrol_terminal
-from tests.sync.test_sync_e2e import _check_invariants, _drain, _sell
+from tests.sync.helpers import check_invariants, drain, sell
 
 FAULTS = ["ok", "drop_before", "drop_after", "5xx", "timeout_after", "duplicate", "replay_old"]
 _codes = itertools.count(1)
@@ -53,7 +53,7 @@ def test_engine_against_the_protocol(machine_env):
 
         @rule(n=st.integers(1, 4))
         def sell(self, n: int) -> None:
-            self.sold += _sell(self.t, self.rng, n)
+            self.sold += sell(self.t, self.rng, n)
 
         @rule(faults=st.lists(st.sampled_from(FAULTS), max_size=3))
         def sync(self, faults: list[str]) -> None:
@@ -77,11 +77,11 @@ def test_engine_against_the_protocol(machine_env):
 
         def teardown(self) -> None:
             self.t.wire.plan = []
-            _drain(self.t)
+            drain(self.t)
             assert sorted(self.hq_codes()) == sorted(self.sold)
             till = self.t.till
             assert till is not None
-            _check_invariants(live_server, [self.t], {till.config.terminal_code: self.sold})
+            check_invariants(live_server, [self.t], {till.config.terminal_code: self.sold})
             # Nothing waits: every level the till shows is HQ's, each sale counted once.
             with hq.connect() as c:
                 levels = c.execute(

@@ -17,7 +17,7 @@ from arcoiris_desktop.stock.service import MoveLine
 from arcoiris_shared.db.inv import ItemBarcode
 from arcoiris_shared.db.pos import Customer, Payment, Sale
 from tests.sync.conftest import Terminal, hq_headers
-from tests.sync.test_sync_e2e import _check_invariants, _drain, _hq, _sell
+from tests.sync.helpers import check_invariants, drain, hq_engine, sell
 
 FAULTS = [
     "drop_before",
@@ -102,24 +102,24 @@ def test_a_store_day_offline_reaches_hq_whole(live_server, make_terminal):
     till_a.adjust_stock(manager_a, item.item_id, D(2), why="damage", note="dropped a crate")
     ana = till_a.add_customer(manager_a, "Ana García", phone="+34 600 123 456")
     sold = {"D1": [_cash_sale(a, code, D(3), customer=ana).receipt_code]}
-    sold["D1"] += _sell(a, random.Random(1), 4)
+    sold["D1"] += sell(a, random.Random(1), 4)
     report_a = till_a.x_report(manager_a)
     closed_a = till_a.close_shift(manager_a, counted_cash=report_a.expected_cash - D("0.50"))
 
     # Till B: a stock count, selling, a close over.
     before_count = till_b.stock_of(counted_item.item_id)
     till_b.count_stock(manager_b, counted_item.item_id, before_count + 5, note="shelf count")
-    sold["D2"] = _sell(b, random.Random(2), 5)
+    sold["D2"] = sell(b, random.Random(2), 5)
     report_b = till_b.x_report(manager_b)
     closed_b = till_b.close_shift(manager_b, counted_cash=report_b.expected_cash + D("0.20"))
 
     # Back online, through every kind of fault, until both queues are empty.
     for t in (a, b):
         t.wire.plan = list(FAULTS)
-        _drain(t)
-    _check_invariants(live_server, [a, b], sold)
+        drain(t)
+    check_invariants(live_server, [a, b], sold)
 
-    hq = _hq(live_server)
+    hq = hq_engine(live_server)
     try:
         with hq.connect() as c:
             org = live_server.org_id
