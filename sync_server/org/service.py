@@ -14,7 +14,7 @@ from sync_server.auth.security import hash_password
 from sync_server.changelog import service as changelog
 from sync_server.deps import OrgContext
 from sync_server.errors import Conflict, Forbidden, NotFound, Unprocessable
-from sync_server.org import repository
+from sync_server.org import repository, synced
 from sync_server.org.models import Organization, User, UserOrgRole
 from sync_server.org.schemas import (
     MemberCreate,
@@ -29,7 +29,6 @@ from sync_server.org.schemas import (
     RoleRead,
     slugify,
 )
-from sync_server.sync import pull as pull_service
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +88,9 @@ def update_org(*, db_session: Session, ctx: OrgContext, data: OrgUpdate) -> OrgR
         setattr(org, field, value)
     # The tills hear of the org's name, currency, locale and timezone as settings (their
     # receipts and reports print them): a change is logged like any setting's.
-    synced = [f"org_{f}" if f == "name" else f for f in changed if f in pull_service.ORG_FIELDS]
-    if synced:
-        changelog.record(db_session, org_id=ctx.org_id, changes=[("setting", k) for k in synced])
+    keys = [synced.setting_key(f) for f in changed if f in synced.ORG_FIELDS]
+    if keys:
+        changelog.record(db_session, org_id=ctx.org_id, changes=[("setting", k) for k in keys])
     db_session.commit()
     return OrgRead.model_validate(org)
 

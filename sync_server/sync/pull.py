@@ -28,11 +28,9 @@ from arcoiris_shared.sync_protocol import (
 from sync_server.changelog import service as changelog
 from sync_server.changelog.models import CatalogChange
 from sync_server.errors import BadRequest
+from sync_server.org import synced
 from sync_server.org.models import Organization, OrgSetting, User, UserOrgRole
 from sync_server.sync.models import TerminalDevice
-
-# Org fields a till needs, sent as settings so one mechanism carries them.
-ORG_FIELDS = ("name", "currency", "locale", "timezone")
 
 
 def _s(value: Any) -> Any:
@@ -185,7 +183,7 @@ def _rows_settings(
 ) -> list[dict[str, Any]]:
     org = db_session.get(Organization, org_id)
     assert org is not None
-    values = {f"org_{f}" if f == "name" else f: getattr(org, f) for f in ORG_FIELDS}
+    values = synced.as_settings(org)
     values.update(
         {
             s.key: s.value
