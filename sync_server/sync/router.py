@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
@@ -12,14 +11,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import func, select
 
-from arcoiris_shared.db.pos import Terminal
 from arcoiris_shared.sync_protocol import (
     ENTITIES,
     MAX_OPS_PER_PUSH,
     MAX_PULL_PAGE,
-    SUPPORTED_VERSIONS,
     EnrollRequest,
     EnrollResponse,
     MetaResponse,
@@ -30,15 +26,14 @@ from arcoiris_shared.sync_protocol import (
     StockPage,
 )
 from sync_server.auth.permissions import Permission
-from sync_server.changelog import service as changelog
 from sync_server.deps import OrgContext, SessionDep, require
 from sync_server.errors import AppError, Unauthorized
 from sync_server.schemas import Page, PageParams, make_page, page_params
-from sync_server.sync import devices
+from sync_server.sync import devices, service
 from sync_server.sync import pull as pull_service
 from sync_server.sync.devices import DeviceDep, ProtocolDep, get_pushing_device
 from sync_server.sync.group_commit import GroupCommit
-from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
+from sync_server.sync.schemas import DeadLetterRead, TerminalHealth
 
 
 class _OrjsonRequest(Request):
@@ -89,20 +84,7 @@ def enroll(
 
 @router.get("/meta")
 def meta(device: DeviceDep, session: SessionDep) -> MetaResponse:
-    last_seq = session.scalar(
-        select(TerminalDevice.last_seq).where(
-            TerminalDevice.org_id == device.org_id,
-            TerminalDevice.terminal_id == device.terminal_id,
-        )
-    )
-    return MetaResponse(
-        server_time=dt.datetime.now(dt.UTC),
-        protocol_versions=list(SUPPORTED_VERSIONS),
-        terminal_id=device.terminal_id,
-        terminal_code=device.terminal.code,
-        last_seq=int(last_seq or 0),
-        catalog_version=changelog.current(session, org_id=device.org_id).version,
-    )
+    return service.meta(db_session=session, device=device)
 
 
 def _inlined_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -226,89 +208,21 @@ def stock(
     return Response(page.model_dump_json(), media_type="application/json")
 
 
-class DeadLetterRead(BaseModel):
-    id: uuid.UUID
-    terminal_id: uuid.UUID
-    seq: int
-    op_id: uuid.UUID
-    kind: str
-    reason: str
-    received_at: dt.datetime
-    payload: dict[str, object]
-
-
 @router.get("/dead-letters")
 def dead_letters(
     ctx: TerminalsReader, session: SessionDep, paging: Paging, terminal_id: uuid.UUID | None = None
 ) -> Page[DeadLetterRead]:
-    stmt = select(DeadLetter).where(DeadLetter.org_id == ctx.org_id)
-    if terminal_id is not None:
-        stmt = stmt.where(DeadLetter.terminal_id == terminal_id)
-    rows = session.scalars(
-        stmt.order_by(DeadLetter.received_at.desc(), DeadLetter.id)
-        .limit(paging.limit + 1)
-        .offset(paging.offset)
-    ).all()
-    return make_page(
-        [
-            DeadLetterRead(
-                id=r.id,
-                terminal_id=r.terminal_id,
-                seq=r.seq,
-                op_id=r.op_id,
-                kind=r.kind,
-                reason=r.reason,
-                received_at=r.received_at,
-                payload=r.payload,
-            )
-            for r in rows
-        ],
-        paging,
+    rows = service.dead_letters(
+        db_session=session,
+        org_id=ctx.org_id,
+        terminal_id=terminal_id,
+        limit=paging.limit + 1,
+        offset=paging.offset,
     )
-
-
-class TerminalHealth(BaseModel):
-    terminal_id: uuid.UUID
-    code: str
-    name: str
-    status: str
-    enrolled: bool
-    last_seen_at: dt.datetime | None
-    last_seq: int
-    rejected_ops: int
+    return make_page(rows, paging)
 
 
 @router.get("/health")
 def health(ctx: TerminalsReader, session: SessionDep) -> list[TerminalHealth]:
     """Per terminal: enrolled or not, last seen, how far its ops got, how many HQ refused."""
-    rejected = {
-        terminal_id: count
-        for terminal_id, count in session.execute(
-            select(SyncOp.terminal_id, func.count())
-            .where(SyncOp.org_id == ctx.org_id, SyncOp.status == "rejected")
-            .group_by(SyncOp.terminal_id)
-        )
-    }
-    rows = session.execute(
-        select(Terminal, TerminalDevice)
-        .outerjoin(
-            TerminalDevice,
-            (TerminalDevice.org_id == Terminal.org_id)
-            & (TerminalDevice.terminal_id == Terminal.id),
-        )
-        .where(Terminal.org_id == ctx.org_id)
-        .order_by(Terminal.code)
-    ).all()
-    return [
-        TerminalHealth(
-            terminal_id=t.id,
-            code=t.code,
-            name=t.name,
-            status=t.status,
-            enrolled=d is not None and d.revoked_at is None,
-            last_seen_at=d.last_seen_at if d else None,
-            last_seq=d.last_seq if d else 0,
-            rejected_ops=int(rejected.get(t.id, 0)),
-        )
-        for t, d in rows
-    ]
+    return service.health(db_session=session, org_id=ctx.org_id)
