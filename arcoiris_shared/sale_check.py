@@ -1,0 +1,393 @@
+"""HQ's second opinion on a sale: recompute it with the till's own calculator.
+
+:func:`~arcoiris_shared.ops.check_sale` checks the sums a payload must satisfy; a till
+with a bug in its arithmetic (or a tampered payload) can still send a sale whose sums hold
+and whose amounts are wrong: a cent of tax moved from one line to another, net and tax of
+a line shifted together, the whole tax raised and the net lowered. :func:`recompute_problem`
+catches those by recomputing the sale from its *inputs* with
+:func:`arcoiris_shared.tax.compute_sale_totals`, the very function the till priced it with,
+and comparing every figure the payload states.
+
+**Inputs**, read from the payload: each line's ``quantity``, ``unit_price``, the magnitude
+of its ``line_discount`` and its tax rates (``code`` and ``rate`` of each entry of its
+``taxes``); the sale discount, which the till keeps only as the lines' shares, so it is the
+magnitude of the sum of the lines' ``sale_discount``; the sale's ``currency``,
+``prices_include_tax`` and ``tax_rounding``. The rounding mode is not in the payload (the
+till takes it from its org settings), so HQ passes it (``rounding``, default HALF_UP).
+Lines are taken in ``line_no`` order (the largest-remainder ties go to the earlier line).
+
+**Compared**, in this order, the first disagreement being returned in words: each line's
+gross, line discount, sale-discount share, tax, net, total and each of its taxes (amount
+and base); the tax summary, code by code (rate, base, amount, and no code missing or extra);
+the sale's gross, discount_total, net, tax_total and total.
+
+**Refunds.** A refund without a receipt (``refund_of_sale_id`` is None) is priced like a
+sale, at the prices on its lines with negative quantities; the calculator gives exact
+negatives, so it is recomputed in full like a sale. A refund *with* a receipt is not priced:
+each line is the original line's share (:func:`arcoiris_shared.tax.refund_share`), which
+depends on the original line's amounts and on how much of it earlier refunds returned;
+neither is in the payload. From the payload alone these are checked:
+
+* each line's pricing basis: gross - line discount - sale discount = total (prices include
+  tax) or net (they do not); its tax = the sum of its taxes; each tax's base = its net;
+* each rate's tax is within ``REFUND_TAX_SLACK`` minor units of the exact rate of the
+  line's basis: a share of a tax and a share of an amount are each within one unit of the
+  exact proportion, and the original's tax within one unit of exact, so an honest refund
+  is never further off than 3 units, while a refund that drops or inflates its tax is;
+* the tax summary, code by code, = the lines' bases and taxes, at the lines' rate;
+* the sale's gross, discount_total, net, tax_total and total = the sums of the lines.
+
+What is *not* checked without the original: that each amount is exactly the share
+``refund_share`` gives (a refund could move a cent or two between net and tax of a line
+within the slack). HQ can pass ``original_lines`` (the original sale's lines by
+``line_no``) and ``already_refunded`` (how much of each original line earlier refunds
+returned, as a positive quantity); each refund line is then recomputed exactly with
+``refund_share`` and its unit price and rates compared with the original's.
+
+Cost: no pydantic model is built; every wire string is parsed once. The calculator itself
+is most of the time (see the report in tests/shared/test_sale_check.py's module docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from arcoiris_shared.money import RoundingMode, currency_exponent
+from arcoiris_shared.ops import LineRow, SalePayload
+from arcoiris_shared.tax import (
+    LineInput,
+    LineTax,
+    LineTotals,
+    SaleTotals,
+    TaxRate,
+    TaxRounding,
+    TaxSummary,
+    compute_sale_totals,
+    refund_share,
+)
+
+__all__ = ["REFUND_TAX_SLACK", "recompute_problem"]
+
+ZERO = Decimal(0)
+# How far (in minor units) an honest refund-with-receipt line's tax for one rate can be
+# from the exact rate of its basis; see the module docstring.
+REFUND_TAX_SLACK = 3
+
+
+@lru_cache(maxsize=4096)
+def _rate(code: str, rate: str) -> TaxRate:
+    # Tax names are not on the lines and change no amount: the rate is keyed by code alone.
+    return TaxRate(code, "", Decimal(rate))
+
+
+def _get(entry: Any, name: str) -> Any:
+    # A line's taxes are dicts on the wire; tolerate a typed row too.
+    return entry[name] if isinstance(entry, dict) else getattr(entry, name)
+
+
+def _show(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _line_taxes(ln: LineRow) -> list[tuple[str, str, Decimal, Decimal]]:
+    """(code, rate string, base, amount) of each of the line's taxes."""
+    return [
+        (
+            str(_get(t, "code")),
+            str(_get(t, "rate")),
+            Decimal(str(_get(t, "base"))),
+            Decimal(str(_get(t, "amount"))),
+        )
+        for t in ln.taxes
+    ]
+
+
+def recompute_problem(
+    p: SalePayload,
+    *,
+    rounding: RoundingMode = RoundingMode.HALF_UP,
+    original_lines: Mapping[int, LineRow] | None = None,
+    already_refunded: Mapping[int, Decimal] | None = None,
+) -> str | None:
+    """The first figure of ``p`` the shared calculator disagrees with, in words, or None.
+
+    Meant for a sale that passed :func:`arcoiris_shared.ops.check_sale`. ``rounding`` is
+    the org's rounding mode (the till's ``rounding_mode``). For a refund with a receipt,
+    ``original_lines`` (the refunded sale's lines by ``line_no``) and ``already_refunded``
+    (positive quantity of each original line returned by earlier refunds; missing = 0)
+    make the check exact; without them only what the payload alone proves is checked (see
+    the module docstring)."""
+    try:
+        return _problem(p, rounding, original_lines, already_refunded or {})
+    except (InvalidOperation, KeyError, TypeError, ValueError) as exc:
+        return f"the calculator cannot recompute this {p.sale.kind}: {exc}"
+
+
+def _problem(
+    p: SalePayload,
+    rounding: RoundingMode,
+    original_lines: Mapping[int, LineRow] | None,
+    already_refunded: Mapping[int, Decimal],
+) -> str | None:
+    s = p.sale
+    lines = sorted(p.lines, key=lambda ln: ln.line_no) if _unordered(p.lines) else p.lines
+    taxes = [_line_taxes(ln) for ln in lines]
+    if s.kind == "refund" and s.refund_of_sale_id is not None:
+        if original_lines is None:
+            problem = _refund_alone(p, lines, taxes)
+        else:
+            problem = _refund_shares(p, lines, taxes, rounding, original_lines, already_refunded)
+        if problem:
+            return problem
+        return _summary_and_sale(p, lines, taxes)
+    sale_discount = ZERO
+    inputs = []
+    for ln, row in zip(lines, taxes, strict=True):
+        sale_discount += Decimal(ln.sale_discount)
+        inputs.append(
+            LineInput(
+                quantity=Decimal(ln.quantity),
+                unit_price=Decimal(ln.unit_price),
+                rates=tuple(_rate(code, rate) for code, rate, _, _ in row),
+                discount=abs(Decimal(ln.line_discount)),
+            )
+        )
+    totals = compute_sale_totals(
+        inputs,
+        currency=s.currency,
+        prices_include_tax=s.prices_include_tax,
+        tax_rounding=TaxRounding(s.tax_rounding),
+        rounding=rounding,
+        sale_discount=abs(sale_discount),
+    )
+    for ln, row, got in zip(lines, taxes, totals.lines, strict=True):
+        problem = _compare_line(ln, row, got)
+        if problem:
+            return problem
+    return _compare_summary_and_sale(p, totals)
+
+
+def _unordered(lines: Sequence[LineRow]) -> bool:
+    return any(a.line_no > b.line_no for a, b in pairwise(lines))
+
+
+_LINE_FIELDS = ("gross", "line_discount", "sale_discount", "tax", "net", "total")
+_FIELD_WORDS = {
+    "gross": "gross",
+    "line_discount": "line discount",
+    "sale_discount": "share of the sale discount",
+    "net": "net",
+    "tax": "tax",
+    "total": "total",
+    "discount_total": "discount total",
+    "tax_total": "tax total",
+}
+
+
+def _compare_line(
+    ln: LineRow, row: list[tuple[str, str, Decimal, Decimal]], got: LineTotals
+) -> str | None:
+    for name in _LINE_FIELDS:
+        stated = Decimal(getattr(ln, name))
+        want = getattr(got, name)
+        if stated != want:
+            return (
+                f"line {ln.line_no}'s {_FIELD_WORDS[name]} is {_show(stated)}, "
+                f"the calculator gives {_show(want)}"
+            )
+    if len(row) != len(got.taxes):  # pragma: no cover - the rates come from the row
+        return f"line {ln.line_no} carries {len(row)} taxes, the calculator {len(got.taxes)}"
+    for (code, _, base, amount), want_tax in zip(row, got.taxes, strict=True):
+        if amount != want_tax.amount:
+            return (
+                f"line {ln.line_no}'s {code} tax is {_show(amount)}, "
+                f"the calculator gives {_show(want_tax.amount)}"
+            )
+        if base != want_tax.base:
+            return (
+                f"line {ln.line_no}'s {code} tax base is {_show(base)}, "
+                f"the calculator gives {_show(want_tax.base)}"
+            )
+    return None
+
+
+def _compare_summary_and_sale(p: SalePayload, totals: SaleTotals) -> str | None:
+    stated = {t.tax_code: t for t in p.taxes}
+    for want in totals.taxes:
+        row = stated.pop(want.code, None)
+        if row is None:
+            return f"the tax summary has no {want.code} row, the calculator gives {want.amount}"
+        if Decimal(row.rate) != want.rate:
+            return f"the tax summary's {want.code} rate is {row.rate}, the lines' is {want.rate}"
+        base, amount = Decimal(row.base), Decimal(row.amount)
+        if base != want.base:
+            return (
+                f"the tax summary's {want.code} base is {_show(base)}, "
+                f"the calculator gives {_show(want.base)}"
+            )
+        if amount != want.amount:
+            return (
+                f"the tax summary's {want.code} tax is {_show(amount)}, "
+                f"the calculator gives {_show(want.amount)}"
+            )
+    if stated:
+        code = min(stated)
+        return f"the tax summary has a {code} row that no line carries"
+    s = p.sale
+    for name in ("gross", "discount_total", "net", "tax_total", "total"):
+        value = Decimal(getattr(s, name))
+        want_value = getattr(totals, name)
+        if value != want_value:
+            return (
+                f"the {s.kind}'s {_FIELD_WORDS[name]} is {_show(value)}, "
+                f"the calculator gives {_show(want_value)}"
+            )
+    return None
+
+
+# -- refunds with a receipt ------------------------------------------------------------------
+
+
+def _refund_alone(
+    p: SalePayload,
+    lines: Sequence[LineRow],
+    taxes: Sequence[list[tuple[str, str, Decimal, Decimal]]],
+) -> str | None:
+    s = p.sale
+    inclusive = s.prices_include_tax
+    unit = Decimal(1).scaleb(-currency_exponent(s.currency))
+    slack = unit * REFUND_TAX_SLACK
+    for ln, row in zip(lines, taxes, strict=True):
+        n = ln.line_no
+        gross, net, tax, total = (
+            Decimal(ln.gross),
+            Decimal(ln.net),
+            Decimal(ln.tax),
+            Decimal(ln.total),
+        )
+        basis = gross - Decimal(ln.line_discount) - Decimal(ln.sale_discount)
+        want = total if inclusive else net
+        if basis != want:
+            word = "total" if inclusive else "net"
+            return (
+                f"line {n}'s gross less its discounts is {_show(basis)}, "
+                f"but its {word} is {_show(want)}"
+            )
+        problem = _line_tax_sums(n, row, net, tax)
+        if problem:
+            return problem
+        sum_rates = sum((Decimal(rate) for _, rate, _, _ in row), ZERO) if inclusive else ZERO
+        for code, rate, _, amount in row:
+            exact = want * Decimal(rate) / (Decimal(100) + sum_rates)
+            if abs(amount - exact) > slack:
+                return (
+                    f"line {n}'s {code} tax is {_show(amount)}, but {rate}% of "
+                    f"{'the inclusive ' + _show(want) if inclusive else _show(want)} is "
+                    f"{_show(exact.quantize(unit))} (a refund share is never more than "
+                    f"{_show(slack)} off)"
+                )
+    return None
+
+
+def _line_tax_sums(
+    n: int, row: Iterable[tuple[str, str, Decimal, Decimal]], net: Decimal, tax: Decimal
+) -> str | None:
+    taxed = ZERO
+    for code, _, base, amount in row:
+        taxed += amount
+        if base != net:
+            return f"line {n}'s {code} tax base is {_show(base)}, but its net is {_show(net)}"
+    if taxed != tax:
+        return f"line {n}'s tax is {_show(tax)}, but its taxes add up to {_show(taxed)}"
+    return None
+
+
+def _refund_shares(
+    p: SalePayload,
+    lines: Sequence[LineRow],
+    taxes: Sequence[list[tuple[str, str, Decimal, Decimal]]],
+    rounding: RoundingMode,
+    original_lines: Mapping[int, LineRow],
+    already_refunded: Mapping[int, Decimal],
+) -> str | None:
+    s = p.sale
+    for ln, row in zip(lines, taxes, strict=True):
+        n = ln.line_no
+        of = ln.refund_of_line_no
+        original = None if of is None else original_lines.get(of)
+        if of is None or original is None:
+            return f"line {n} refunds line {of}, which the original sale does not have"
+        if Decimal(ln.unit_price) != Decimal(original.unit_price):
+            return (
+                f"line {n}'s unit price is {ln.unit_price}, the original line's is "
+                f"{original.unit_price}"
+            )
+        original_taxes = _line_taxes(original)
+        if [(c, Decimal(r)) for c, r, _, _ in row] != [
+            (c, Decimal(r)) for c, r, _, _ in original_taxes
+        ]:
+            return f"line {n} carries other tax rates than line {of} it refunds"
+        share = refund_share(
+            LineTotals(
+                key="",
+                gross=Decimal(original.gross),
+                line_discount=Decimal(original.line_discount),
+                sale_discount=Decimal(original.sale_discount),
+                net=Decimal(original.net),
+                tax=Decimal(original.tax),
+                total=Decimal(original.total),
+                taxes=tuple(LineTax(c, Decimal(r), b, a) for c, r, b, a in original_taxes),
+            ),
+            Decimal(original.quantity),
+            -Decimal(ln.quantity),
+            s.currency,
+            already_refunded=already_refunded.get(of, ZERO),
+            rounding=rounding,
+        )
+        problem = _compare_line(ln, row, share)
+        if problem:
+            return problem
+    return None
+
+
+def _summary_and_sale(
+    p: SalePayload,
+    lines: Sequence[LineRow],
+    taxes: Sequence[list[tuple[str, str, Decimal, Decimal]]],
+) -> str | None:
+    """The summary and the sale's figures against the sums of the (checked) lines."""
+    base: dict[str, Decimal] = {}
+    amount: dict[str, Decimal] = {}
+    rate_of: dict[str, Decimal] = {}
+    sums = dict.fromkeys(("gross", "discount_total", "net", "tax_total", "total"), ZERO)
+    for ln, row in zip(lines, taxes, strict=True):
+        net = Decimal(ln.net)
+        sums["gross"] += Decimal(ln.gross)
+        sums["discount_total"] += Decimal(ln.line_discount) + Decimal(ln.sale_discount)
+        sums["net"] += net
+        sums["tax_total"] += Decimal(ln.tax)
+        sums["total"] += Decimal(ln.total)
+        for code, rate, _, tax in row:
+            r = Decimal(rate)
+            if rate_of.setdefault(code, r) != r:
+                return f"tax code {code} means both {rate_of[code]}% and {r}% on this refund"
+            base[code] = base.get(code, ZERO) + net
+            amount[code] = amount.get(code, ZERO) + tax
+    totals = SaleTotals(
+        currency=p.sale.currency,
+        lines=(),
+        gross=sums["gross"],
+        discount_total=sums["discount_total"],
+        net=sums["net"],
+        tax_total=sums["tax_total"],
+        total=sums["total"],
+        taxes=tuple(
+            TaxSummary(code, "", rate_of[code], base[code], amount[code])
+            for code in sorted(rate_of)
+        ),
+    )
+    return _compare_summary_and_sale(p, totals)
