@@ -12,7 +12,8 @@ ingest hands it the strings the till sent, so nothing is converted twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import psycopg
@@ -57,6 +58,18 @@ def copy_tuples(
         raise sa_exc.IntegrityError(statement, None, exc) from exc
     except psycopg.errors.DataError as exc:
         raise sa_exc.DataError(statement, None, exc) from exc
+
+
+def copy_staged(
+    db_session: Session, target: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """COPY ``rows`` staged as dicts keyed by column name: the one place they become tuples
+    in ``columns`` order (a value can only land in the column it is named for, and a column
+    no row has a value for is a KeyError here, not a shifted row)."""
+    if not rows:
+        return
+    row_of = itemgetter(*columns)
+    copy_tuples(db_session, target, columns, [row_of(row) for row in rows])
 
 
 def copy_rows(db_session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer, Shift
+from arcoiris_shared.money import RoundingMode
 from arcoiris_shared.ops import dec, instant
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
+from sync_server.accounting import posting
 from sync_server.accounting import service as accounting_service
-from sync_server.bulk import copy_rows, copy_tuples
+from sync_server.bulk import copy_rows, copy_staged, copy_tuples
 from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
@@ -42,7 +44,7 @@ from sync_server.sync.devices import (
     detached,
     devices_with_terminals,
 )
-from sync_server.sync.kinds import HANDLERS, sales
+from sync_server.sync.kinds import HANDLERS
 from sync_server.sync.kinds.base import (
     COLUMNS,
     Batch,
@@ -52,7 +54,7 @@ from sync_server.sync.kinds.base import (
     Rejected,
     ShiftState,
 )
-from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
+from sync_server.sync.models import FLAG_COLUMNS, DeadLetter, SyncOp, TerminalDevice
 
 logger = logging.getLogger(__name__)
 # Keys go to PostgreSQL as one array parameter: a 500-op batch's IN list of 1,500 separate
@@ -233,7 +235,7 @@ def _push_group(db_session: Session, org_id: uuid.UUID, jobs: list[PushJob]) -> 
     live = [job for job in live if job.error is None]
 
     now = utcnow()
-    batch = _apply(db_session, org_id, live, now)
+    batch = _check_and_write(db_session, org_id, live, now)
     letters = []
     for job in live:
         terminal_id = job.device.terminal_id
@@ -418,11 +420,13 @@ def _refuse_reused_op_ids(db_session: Session, org_id: uuid.UUID, jobs: list[Pus
         )
 
 
-def _apply(
+def _check_and_write(
     db_session: Session, org_id: uuid.UUID, jobs: list[PushJob], now: dt.datetime
 ) -> Batch | None:
-    """Validate every fresh op of every job, then write the valid ones together; each job's
-    ``outcomes`` is [(op, rejection or None)] in seq order."""
+    """Validate every fresh op of every job against its model, check each against HQ and
+    the ops before it and stage its rows (its kind's ``check_and_stage``), then write the
+    staged batch and every op's result together; each job's ``outcomes`` is
+    [(op, rejection or None)] in seq order."""
     if not any(job.fresh for job in jobs):
         return None
     parsed: dict[tuple[uuid.UUID, int], Any] = {}
@@ -460,6 +464,7 @@ def _apply(
         now=now.isoformat(),
         refs=found.refs,
         batch=Batch(),
+        rounding=found.rounding,
     )
     for job in jobs:
         ctx.terminal_id = str(job.device.terminal_id)
@@ -468,7 +473,7 @@ def _apply(
             key = (job.device.terminal_id, op.seq)
             if key not in outcomes:
                 try:
-                    HANDLERS[op.kind].apply(ctx, op, parsed[key])
+                    HANDLERS[op.kind].check_and_stage(ctx, op, parsed[key])
                     outcomes[key] = None
                 except Rejected as exc:
                     outcomes[key] = str(exc)
@@ -508,6 +513,9 @@ _LOOKUP = text(
     """
     SELECT 'org', currency, timezone, NULL, NULL FROM core.organizations WHERE id = :org
     UNION ALL
+    SELECT 'rounding', value #>> '{}', NULL, NULL, NULL FROM core.org_settings
+     WHERE org_id = :org AND key = 'rounding_mode'
+    UNION ALL
     SELECT 'account', system_key, id::text, NULL, NULL FROM acct.chart_of_accounts
      WHERE org_id = :org AND system_key IS NOT NULL
     UNION ALL
@@ -528,6 +536,12 @@ _LOOKUP = text(
     SELECT 'shift', t.id::text, t.terminal_id::text, t.status, t.currency
       FROM unnest(CAST(:shifts AS uuid[])) AS k(id)
       JOIN pos.shifts t ON t.org_id = :org AND t.id = k.id
+    UNION ALL
+    SELECT 'shift_cash', s.shift_id::text, sum(p.amount)::text, NULL, NULL
+      FROM unnest(CAST(:closing AS uuid[])) AS k(id)
+      JOIN pos.sales s ON s.org_id = :org AND s.shift_id = k.id
+      JOIN pos.payments p ON p.org_id = :org AND p.sale_id = s.id AND p.method = 'cash'
+     GROUP BY s.shift_id
     """
 )
 
@@ -538,12 +552,14 @@ class _Lookup:
     timezone: str
     accounts: dict[str, uuid.UUID]
     refs: References
+    rounding: RoundingMode
 
 
 def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
     """The org, its system accounts and stores, and what HQ holds of everything the batch
     points at: one round trip for all of it."""
     org: tuple[str, str] | None = None
+    rounding = RoundingMode.HALF_UP
     accounts: dict[str, uuid.UUID] = {}
     refs = References(items=set(), locations=set(), sales={}, customers=set(), shifts={})
     rows = db_session.execute(
@@ -554,11 +570,16 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
             "sales": sorted(needs.sales),
             "customers": sorted(needs.customers),
             "shifts": sorted(needs.shifts),
+            "closing": sorted(needs.closing_shifts),
         },
     )
     for kind, a, b, c, d in rows:
         if kind == "org":
             org = (a, b)
+        elif kind == "rounding":
+            rounding = RoundingMode(a)
+        elif kind == "shift_cash":
+            refs.shift_cash[a] = dec(b)
         elif kind == "account":
             accounts[a] = uuid.UUID(b)
         elif kind == "location":
@@ -572,7 +593,9 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
         else:
             refs.shifts[a] = ShiftState(b, c, d)
     assert org is not None, "a device of an org that does not exist"
-    return _Lookup(currency=org[0], timezone=org[1], accounts=accounts, refs=refs)
+    return _Lookup(
+        currency=org[0], timezone=org[1], accounts=accounts, refs=refs, rounding=rounding
+    )
 
 
 def _zone(name: str) -> dt.tzinfo:
@@ -588,21 +611,30 @@ def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetim
     batch = ctx.batch
     _upsert_customers(db_session, org_id, batch.customers)
     for table in ("pos.shifts", "pos.sales", "pos.sale_lines", "pos.sale_taxes", "pos.payments"):
-        copy_tuples(db_session, table, COLUMNS[table], batch.rows[table])
+        copy_staged(db_session, table, COLUMNS[table], batch.rows[table])
     _close_shifts(db_session, org_id, batch.shift_closes)
-    copy_tuples(
+    copy_staged(
         db_session,
         "inv.stock_movements",
         COLUMNS["inv.stock_movements"],
         batch.rows["inv.stock_movements"],
     )
+    copy_staged(db_session, "pos.flags", FLAG_COLUMNS, batch.flags)
     _, moves = accounting_service.write_journals(
         db_session=db_session,
         org_id=org_id,
         entries=batch.journals,
         known_accounts=set(ctx.accounts.values()),
     )
-    booked = sales.book(db_session, ctx, batch.sales_to_book, now)
+    booked = posting.book_sales(
+        db_session,
+        org_id=org_id,
+        sale_ids=batch.sales_to_book,
+        accounts=ctx.accounts,
+        zone=ctx.zone,
+        currency=ctx.currency,
+        posted_at=now,
+    )
     batch.balance_moves = accounting_service.add_moves(moves, booked)
 
 

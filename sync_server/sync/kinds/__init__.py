@@ -1,5 +1,5 @@
 """One handler per op kind a terminal pushes (docs/sync-ops.md): the payload's model, the
-keys it points at, and how it is checked and staged."""
+keys it points at, and how it is checked and staged (``ingest`` writes)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from sync_server.sync.kinds import customers, sales, shifts, stock
 class Handler:
     model: type[BaseModel]
     needs: Callable[[Any, Any], None]
-    apply: Callable[[Any, Any, Any], None]
+    # Checks the op against HQ and the ops before it, then stages its rows; never writes.
+    check_and_stage: Callable[[Any, Any, Any], None]
 
 
 HANDLERS: dict[str, Handler] = {
-    "sale.completed": Handler(sales.Model, sales.needs, sales.apply),
-    "sale.refunded": Handler(sales.Model, sales.needs, sales.apply),
-    "shift.opened": Handler(shifts.OpenedModel, shifts.needs, shifts.apply_opened),
-    "shift.closed": Handler(shifts.ClosedModel, shifts.needs, shifts.apply_closed),
-    "stock.moved": Handler(stock.Model, stock.needs, stock.apply),
-    "customer.upserted": Handler(customers.Model, customers.needs, customers.apply),
+    "sale.completed": Handler(sales.Model, sales.needs, sales.check_and_stage),
+    "sale.refunded": Handler(sales.Model, sales.needs, sales.check_and_stage),
+    "shift.opened": Handler(shifts.OpenedModel, shifts.needs, shifts.check_and_stage_opened),
+    "shift.closed": Handler(shifts.ClosedModel, shifts.needs, shifts.check_and_stage_closed),
+    "stock.moved": Handler(stock.Model, stock.needs, stock.check_and_stage),
+    "customer.upserted": Handler(customers.Model, customers.needs, customers.check_and_stage),
 }

@@ -2,7 +2,7 @@
 points at (loaded once), and how a handler says no.
 
 A handler never writes. It checks one op against what HQ holds plus what the ops before it
-in the same push staged, then stages rows as tuples in the column order of ``COLUMNS``;
+in the same push staged, then stages rows as dicts keyed by column (``Row``);
 ``ingest`` writes the whole batch with a few COPYs and set-based statements.
 """
 
@@ -12,42 +12,29 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
+
+from arcoiris_shared.db.inv import StockMovement
+from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax, Shift
+from arcoiris_shared.money import RoundingMode
 from sync_server.accounting.service import JournalEntry
 
 ZERO = Decimal(0)
 
-Row = tuple[Any, ...]
+# A staged row: its values keyed by column name; ingest turns the batch's rows into tuples in
+# ``COLUMNS`` order in one place (``bulk.copy_staged``), so no handler ever spells an order.
+Row = dict[str, Any]
 
-# COPY column order of the rows handlers stage, per table.
+# The tables a push writes with COPY, and their columns: the shared table definitions'.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "pos.sales": (
-        "org_id", "id", "kind", "terminal_id", "location_id", "shift_id", "receipt_no",
-        "receipt_code", "refund_of_sale_id", "cashier_id", "approved_by", "customer_id",
-        "currency", "prices_include_tax", "tax_rounding", "gross", "discount_total", "net",
-        "tax_total", "total", "cash_rounding", "occurred_at", "created_at",
-    ),
-    "pos.sale_lines": (
-        "org_id", "sale_id", "line_no", "item_id", "sku", "name", "quantity", "unit_price",
-        "gross", "line_discount", "sale_discount", "net", "tax", "total", "unit_cost", "taxes",
-        "price_overridden", "refund_of_line_no",
-    ),
-    "pos.sale_taxes": ("org_id", "sale_id", "tax_code", "tax_name", "rate", "base", "amount"),
-    "pos.payments": (
-        "org_id", "sale_id", "payment_no", "method", "amount", "tendered", "change",
-        "reference", "occurred_at",
-    ),
-    "inv.stock_movements": (
-        "org_id", "id", "item_id", "location_id", "quantity", "unit_cost", "reason",
-        "source_type", "source_id", "terminal_id", "note", "occurred_at", "created_at",
-    ),
-    "pos.shifts": (
-        "org_id", "id", "terminal_id", "status", "currency", "opened_by", "opened_at",
-        "opening_float", "closed_by", "closed_at", "expected_cash", "counted_cash",
-        "over_short",
-    ),
-}  # fmt: skip
+    t.fullname: tuple(c.key for c in t.columns)
+    for t in (
+        cast(Table, model.__table__)
+        for model in (Shift, Sale, SaleLine, SaleTax, Payment, StockMovement)
+    )
+}
 
 
 class Rejected(Exception):
@@ -62,6 +49,8 @@ class Needs:
     sales: set[str] = field(default_factory=set)
     customers: set[str] = field(default_factory=set)
     shifts: set[str] = field(default_factory=set)
+    # shifts closing in this push: HQ sums the cash of their sales it already holds
+    closing_shifts: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -81,6 +70,8 @@ class References:
     sales: dict[str, str]  # id -> kind
     customers: set[str]
     shifts: dict[str, ShiftState]
+    # closing shift id -> Σ cash payments of its sales and refunds HQ already holds
+    shift_cash: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +85,10 @@ class Batch:
     # shift id -> the closing values, for shifts opened before this push
     shift_closes: list[dict[str, Any]] = field(default_factory=list)
     customers: list[dict[str, Any]] = field(default_factory=list)
+    # shift id -> Σ cash payments of its sales and refunds staged in this push
+    shift_cash: dict[str, Decimal] = field(default_factory=dict)
+    # facts recorded but flagged for a person to look at (rows of pos.flags)
+    flags: list[Row] = field(default_factory=list)
     # (period, account id) -> (debit, credit): written last (see ingest)
     balance_moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = field(
         default_factory=dict
@@ -117,12 +112,27 @@ class Context:
     now: str
     refs: References
     batch: Batch
+    rounding: RoundingMode = RoundingMode.HALF_UP  # the org's (org setting rounding_mode)
 
     def account(self, system_key: str) -> uuid.UUID:
         found = self.accounts.get(system_key)
         if found is None:
             raise Rejected(f"the chart of accounts has no {system_key} account to post to")
         return found
+
+    def flag(self, source_type: str, source_id: str, reason: str) -> None:
+        """Record the fact, and flag it for a person: it happened, but HQ's own arithmetic
+        says otherwise."""
+        self.batch.flags.append(
+            {
+                "org_id": self.org_id,
+                "source_type": source_type,
+                "source_id": source_id,
+                "terminal_id": self.terminal_id,
+                "reason": reason,
+                "flagged_at": self.now,
+            }
+        )
 
     def local_date(self, instant: dt.datetime) -> dt.date:
         return instant.astimezone(self.zone).date()

@@ -17,20 +17,8 @@ def needs(p: CustomerUpsertedPayload, n: Needs) -> None:
     n.customers.add(p.customer.id)
 
 
-def apply(ctx: Context, op: Op, p: CustomerUpsertedPayload) -> None:
+def check_and_stage(ctx: Context, op: Op, p: CustomerUpsertedPayload) -> None:
     c = p.customer
     ctx.check_owner(c.org_id)
-    ctx.batch.customers.append(
-        {
-            "org_id": ctx.org_id,
-            "id": c.id,
-            "name": c.name,
-            "email": c.email,
-            "phone": c.phone,
-            "tax_id": c.tax_id,
-            "notes": c.notes,
-            "is_active": c.is_active,
-            "updated_at": c.updated_at,
-        }
-    )
+    ctx.batch.customers.append({**c.__dict__, "org_id": ctx.org_id})
     ctx.refs.customers.add(c.id)

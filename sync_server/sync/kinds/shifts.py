@@ -1,5 +1,10 @@
 """``shift.opened`` and ``shift.closed``: a cash drawer session, and the cash over/short
-its count found, booked against cash on hand."""
+its count found, booked against cash on hand.
+
+HQ works out a closing shift's expected cash itself (``arcoiris_shared.cash.expected_cash``:
+the opening float plus the cash payments of the shift's sales and refunds, those it holds
+and those staged before the close in the same push), as the till did; a close that says
+otherwise is recorded as the till counted it, and flagged."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from arcoiris_shared.cash import expected_cash
 from arcoiris_shared.ops import (
     ShiftClosedPayload,
     ShiftOpenedPayload,
@@ -16,7 +22,7 @@ from arcoiris_shared.ops import (
 )
 from arcoiris_shared.sync_protocol import Op
 from sync_server.accounting.service import JournalEntry, signed_postings
-from sync_server.sync.kinds.base import Context, Needs, Rejected, ShiftState
+from sync_server.sync.kinds.base import ZERO, Context, Needs, Rejected, ShiftState
 
 OpenedModel = ShiftOpenedPayload
 ClosedModel = ShiftClosedPayload
@@ -24,9 +30,11 @@ ClosedModel = ShiftClosedPayload
 
 def needs(p: ShiftOpenedPayload | ShiftClosedPayload, n: Needs) -> None:
     n.shifts.add(p.shift.id)
+    if isinstance(p, ShiftClosedPayload):
+        n.closing_shifts.add(p.shift.id)
 
 
-def apply_opened(ctx: Context, op: Op, p: ShiftOpenedPayload) -> None:
+def check_and_stage_opened(ctx: Context, op: Op, p: ShiftOpenedPayload) -> None:
     s = p.shift
     ctx.check_owner(s.org_id, s.terminal_id)
     if s.currency != ctx.currency:
@@ -36,15 +44,21 @@ def apply_opened(ctx: Context, op: Op, p: ShiftOpenedPayload) -> None:
     if dec(s.opening_float) < 0:
         raise Rejected("the opening float is negative")
     ctx.batch.rows["pos.shifts"].append(
-        (
-            ctx.org_id, s.id, s.terminal_id, "open", s.currency, s.opened_by, s.opened_at,
-            s.opening_float, None, None, None, None, None,
-        )
-    )  # fmt: skip
+        {
+            **s.__dict__,
+            "org_id": ctx.org_id,
+            "status": "open",
+            "closed_by": None,
+            "closed_at": None,
+            "expected_cash": None,
+            "counted_cash": None,
+            "over_short": None,
+        }
+    )
     ctx.refs.shifts[s.id] = ShiftState(s.terminal_id, "open", s.currency)
 
 
-def apply_closed(ctx: Context, op: Op, p: ShiftClosedPayload) -> None:
+def check_and_stage_closed(ctx: Context, op: Op, p: ShiftClosedPayload) -> None:
     s = p.shift
     ctx.check_owner(s.org_id, s.terminal_id)
     known = ctx.refs.shifts.get(s.id)
@@ -64,14 +78,22 @@ def apply_closed(ctx: Context, op: Op, p: ShiftClosedPayload) -> None:
         "counted_cash": s.counted_cash,
         "over_short": s.over_short,
     }
-    staged = ctx.batch.rows["pos.shifts"]
-    for i, row in enumerate(staged):
-        if row[1] == s.id:  # opened in this same push: close the staged row
-            staged[i] = (*row[:3], "closed", *row[4:8], *closing.values())
+    for row in ctx.batch.rows["pos.shifts"]:
+        if row["id"] == s.id:  # opened in this same push: close the staged row
+            row.update(closing, status="closed")
             break
     else:
         ctx.batch.shift_closes.append({"id": s.id, **closing})
     known.status = "closed"
+    cash = ctx.refs.shift_cash.get(s.id, ZERO) + ctx.batch.shift_cash.get(s.id, ZERO)
+    expected = expected_cash(dec(s.opening_float), (cash,))
+    if expected != dec(s.expected_cash):
+        ctx.flag(
+            "shift",
+            s.id,
+            f"the close expects {s.expected_cash} in the drawer; the opening float and the "
+            f"cash of the shift's sales and refunds HQ holds make {expected}",
+        )
     over_short = dec(s.over_short)
     if over_short:
         ctx.batch.journals.append(_journal(ctx, s.id, instant(s.closed_at), over_short))

@@ -25,7 +25,7 @@ def needs(p: StockMovedPayload, n: Needs) -> None:
     n.items.update(m.item_id for m in p.movements)
 
 
-def apply(ctx: Context, op: Op, p: StockMovedPayload) -> None:
+def check_and_stage(ctx: Context, op: Op, p: StockMovedPayload) -> None:
     op_id = str(op.op_id)
     missing = {m.item_id for m in p.movements} - ctx.refs.items
     if missing:
@@ -49,11 +49,15 @@ def apply(ctx: Context, op: Op, p: StockMovedPayload) -> None:
             values[offset] = values.get(offset, ZERO) + (quantity * cost).quantize(grid)
     for m in p.movements:
         rows.append(
-            (
-                ctx.org_id, m.id, m.item_id, m.location_id, m.quantity, m.unit_cost, m.reason,
-                "stock.moved", op_id, ctx.terminal_id, m.note, m.occurred_at, ctx.now,
-            )
-        )  # fmt: skip
+            {
+                **m.__dict__,
+                "org_id": ctx.org_id,
+                "source_type": "stock.moved",
+                "source_id": op_id,
+                "terminal_id": ctx.terminal_id,
+                "created_at": ctx.now,
+            }
+        )
         ctx.batch.move_stock(m.item_id, m.location_id, dec(m.quantity))
     if any(values.values()):
         ctx.batch.journals.append(_journal(ctx, p, op_id, values))
