@@ -449,6 +449,17 @@ class Till:
             require_shift=True,
         )
 
+    def refund_estimate(
+        self, original: SaleForReturn, quantities: Mapping[int, Decimal]
+    ) -> Decimal:
+        """What refunding ``quantities`` pays back (positive), by the refund's own rule.
+        No database: the screen may call it as the cashier types."""
+        return refunds.refund_estimate(original, quantities)
+
+    def no_receipt_estimate(self, items: Sequence[tuple[CatalogItem, Decimal]]) -> Decimal:
+        """What a return without a receipt of ``items`` pays back (positive). No database."""
+        return refunds.no_receipt_estimate(self.config, items)
+
     def refund_without_receipt(
         self,
         items: Sequence[tuple[CatalogItem, Decimal]],

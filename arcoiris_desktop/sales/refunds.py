@@ -39,6 +39,7 @@ from arcoiris_shared.tax import (
     LineInput,
     LineTax,
     LineTotals,
+    SaleTotals,
     TaxRounding,
     compute_sale_totals,
     refund_share,
@@ -59,6 +60,7 @@ class ReturnableLine:
     returned: Decimal
     unit_price: Decimal
     total: Decimal
+    amounts: LineTotals  # the line as sold, which each refund takes its share of
 
     @property
     def returnable(self) -> Decimal:
@@ -121,10 +123,55 @@ def find_for_return(db: Database, config: TerminalConfig, code: str) -> SaleForR
                     returned=returned.get(ln.line_no, ZERO),
                     unit_price=ln.unit_price,
                     total=ln.total,
+                    amounts=_stored_totals(ln),
                 )
                 for ln in stored.lines
             ),
         )
+
+
+def refund_estimate(original: SaleForReturn, quantities: Mapping[int, Decimal]) -> Decimal:
+    """What refunding ``quantities`` (line number -> how many come back) pays back, as a
+    positive amount in the sale's currency: each line's share by ``refund_share``, after
+    what was returned before, exactly as :func:`refund` computes it. Before any cash
+    rounding of the payout. A line asked for more than can come back raises ``SaleError``.
+    """
+    total = ZERO
+    for line in original.lines:
+        qty = quantities.get(line.line_no, ZERO)
+        if qty <= 0 or not line.sold:
+            continue
+        if qty > line.returnable:
+            raise SaleError(
+                f"Only {line.returnable.normalize():f} of {line.name} can still be returned"
+            )
+        share = refund_share(
+            line.amounts, line.sold, qty, original.currency, already_refunded=line.returned
+        )
+        total -= share.total
+    return total
+
+
+def no_receipt_estimate(
+    config: TerminalConfig, items: Sequence[tuple[CatalogItem, Decimal]]
+) -> Decimal:
+    """What a return without a receipt of ``items`` pays back (positive): today's prices,
+    taxed and rounded as :func:`refund_without_receipt` computes it."""
+    if not items:
+        return ZERO
+    return _no_receipt_totals(config, items).total
+
+
+def _no_receipt_totals(
+    config: TerminalConfig, items: Sequence[tuple[CatalogItem, Decimal]]
+) -> SaleTotals:
+    return compute_sale_totals(
+        [LineInput(quantity=q, unit_price=i.price, rates=i.rates, key=i.sku) for i, q in items],
+        currency=config.currency,
+        prices_include_tax=config.prices_include_tax,
+        tax_rounding=TaxRounding(config.tax_rounding),
+        rounding=config.rounding_mode,
+    )
 
 
 def _stored_totals(line: SaleLine) -> LineTotals:
@@ -414,13 +461,7 @@ def refund_without_receipt(
     for i, q in items:
         if abs(q * i.price) > MAX_LINE_AMOUNT:
             raise SaleError(f"{i.name}: a refund line over {MAX_LINE_AMOUNT:,} is surely a mistake")
-    totals = compute_sale_totals(
-        [LineInput(quantity=q, unit_price=i.price, rates=i.rates, key=i.sku) for i, q in items],
-        currency=config.currency,
-        prices_include_tax=config.prices_include_tax,
-        tax_rounding=TaxRounding(config.tax_rounding),
-        rounding=config.rounding_mode,
-    )
+    totals = _no_receipt_totals(config, items)
     with db.write() as session:
         return _write_refund(
             session,

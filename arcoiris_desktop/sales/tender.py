@@ -8,8 +8,9 @@ and for cash, tendered - change = amount.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
+from arcoiris_shared.cash import DENOMINATIONS, payable
 from arcoiris_shared.money import RoundingPolicy, currency_exponent, quantize
 
 ZERO = Decimal(0)
@@ -71,6 +72,56 @@ def max_cash_received(
     return max(due, ZERO) + largest_note(currency) * notes_over
 
 
+# The smallest banknote of each currency in ``DENOMINATIONS``: below it are coins, which
+# nobody hands over as "the next note up". A listed currency not here has notes from 1 up.
+SMALLEST_NOTE: dict[str, Decimal] = {
+    "EUR": Decimal(5),
+    "USD": Decimal(1),
+    "GBP": Decimal(5),
+    "MXN": Decimal(20),
+}
+# Quick-cash buttons beside the exact amount: what fits the payment dialog in one row.
+QUICK_CASH_NOTES = 4
+
+
+def banknotes(currency: str) -> tuple[Decimal, ...]:
+    """The currency's notes, smallest first. From ``DENOMINATIONS`` when it lists the
+    currency; otherwise the 1-2-5 series from a hundredth of the largest note up to it
+    (JPY: 100 ... 10000), the shape nearly every currency's notes take."""
+    currency = currency.upper()
+    listed = DENOMINATIONS.get(currency)
+    if listed:
+        smallest = SMALLEST_NOTE.get(currency, Decimal(1))
+        return tuple(sorted(face for face in listed if face >= smallest))
+    top = int(largest_note(currency))
+    return tuple(
+        Decimal(face)
+        for face in sorted(
+            step * 10**power
+            for power in range(len(str(top)))
+            for step in (1, 2, 5)
+            if top <= step * 10**power * 100 and step * 10**power <= top
+        )
+    )
+
+
+def quick_cash(due: Decimal, currency: str, count: int = QUICK_CASH_NOTES) -> list[Decimal]:
+    """The cash amounts a cashier offers as one-touch buttons for ``due``: the exact amount,
+    then the next round amounts above it in the currency's notes, smallest first: ``due``
+    rounded up to each note (EUR 23.45: 23.45, 25, 30, 40, 50; JPY 1,280: 1,280, 1,300,
+    1,400, 1,500, 2,000). ``count`` amounts at most beside the exact one; none when
+    nothing is due."""
+    if due <= 0:
+        return []
+    above: set[Decimal] = set()
+    for note in banknotes(currency):
+        # due rounded up to a whole number of this note
+        amount = (due / note).to_integral_value(ROUND_CEILING) * note
+        if amount > due:
+            above.add(quantize(amount, currency))
+    return [due, *sorted(above)[:count]]
+
+
 class TenderError(ValueError):
     """A payment the till refuses; the message is for the cashier."""
 
@@ -103,13 +154,27 @@ class Tender:
     @property
     def remaining(self) -> Decimal:
         """What is still owed, before any cash rounding."""
-        return self.total + self.cash_rounding - self.paid
+        return payable(self.total, self.cash_rounding) - self.paid
 
     @property
     def cash_due(self) -> Decimal:
         """What the cashier asks for if the rest is paid in cash (rounded to the increment)."""
         due, _ = self.policy.cash_due(self.remaining, self.currency)
         return due
+
+    @property
+    def owed(self) -> Decimal:
+        """What is still to pay, never below zero (the payment dialog's "Still to pay")."""
+        return max(self.remaining, ZERO)
+
+    @property
+    def cash_owed(self) -> Decimal:
+        """What the rest costs in cash (rounded to the increment); zero once it is paid."""
+        return self.cash_due if self.remaining > 0 else ZERO
+
+    def quick_cash_amounts(self) -> list[Decimal]:
+        """The one-touch cash amounts for what is left: exact, then the next notes up."""
+        return quick_cash(self.cash_owed, self.currency)
 
     @property
     def max_cash(self) -> Decimal:

@@ -327,11 +327,8 @@ class RefundScreen(QWidget):
             self.total_label.setText("")
             self.banner.error(str(exc))
             return
-        estimate = Decimal(0)
-        for line in self.original.lines:
-            if line.line_no in chosen and line.sold:
-                estimate += line.total * chosen[line.line_no] / line.sold
-        self.total_label.setText(f"Refund ≈ {self.fmt.money(estimate.quantize(Decimal('0.01')))}")
+        estimate = self.till.refund_estimate(self.original, chosen)
+        self.total_label.setText(f"Refund ≈ {self.fmt.money(estimate)}")
 
     def request_refund(self) -> None:
         if self.original is None or self.cashier is None:
@@ -529,7 +526,7 @@ class NoReceiptDialog(QDialog):
             ]
         ):
             self.list.setItem(r, c, QTableWidgetItem(text))
-        worth = sum(((i.price * q).quantize(Decimal("0.01")) for i, q in self._items), Decimal(0))
+        worth = self.till.no_receipt_estimate(self._items)
         self.total.setText(f"Refund ≈ {self.fmt.money(worth)}")
         self.ok.setEnabled(True)
         self.banner.clear_message()

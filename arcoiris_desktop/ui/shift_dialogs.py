@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.ui.dialogs import button
 from arcoiris_desktop.ui.format import Formatter
+from arcoiris_shared.cash import count_total
+from arcoiris_shared.money import quantize
 
 ROWS_PER_COLUMN = 5
 # No till drawer holds more: a larger count is a barcode scanned into the box, or a slip.
@@ -164,8 +166,8 @@ class CashCountDialog(QDialog):
     def _pieces_changed(self) -> None:
         pieces = self.pieces()
         if pieces:
-            total = sum((f * n for f, n in pieces.items()), Decimal(0))
-            self.total_field.setText(f"{total:.2f}")
+            total = count_total(pieces, self.fmt.currency)
+            self.total_field.setText(f"{quantize(total, self.fmt.currency):f}")
             self.total_field.setReadOnly(True)
         else:
             self.total_field.setReadOnly(False)

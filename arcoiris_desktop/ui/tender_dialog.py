@@ -32,21 +32,6 @@ from arcoiris_desktop.ui.dialogs import button
 from arcoiris_desktop.ui.format import Formatter
 from arcoiris_desktop.ui.theme import ACCENT, MUTED
 
-NOTES = (Decimal(5), Decimal(10), Decimal(20), Decimal(50), Decimal(100))
-
-
-def quick_amounts(due: Decimal) -> list[Decimal]:
-    """Exact, then the notes a customer would hand over for this amount."""
-    if due <= 0:
-        return []
-    out = [due]
-    for note in NOTES:
-        if note > due and note not in out:
-            out.append(note)
-        if len(out) == 4:
-            break
-    return out
-
 
 class TenderDialog(QDialog):
     def __init__(self, tender: Tender, fmt: Formatter, parent: QWidget | None = None) -> None:
@@ -151,8 +136,8 @@ class TenderDialog(QDialog):
 
     def _refresh(self) -> None:
         t = self.tender
-        due = t.cash_due if t.remaining > 0 else Decimal(0)
-        self.due_label.setText(self.fmt.money(max(t.remaining, Decimal(0))))
+        due = t.cash_owed
+        self.due_label.setText(self.fmt.money(t.owed))
         if t.remaining > 0 and due != t.remaining:
             self.due_label.setText(f"{self.fmt.money(t.remaining)}  (cash {self.fmt.money(due)})")
         self.change_label.setText(self.fmt.money(t.change))
@@ -182,7 +167,7 @@ class TenderDialog(QDialog):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
-        for amount in quick_amounts(due):
+        for amount in t.quick_cash_amounts():
             b = button(self.fmt.money(amount), "key")
             b.clicked.connect(lambda _=False, a=amount: self._cash(a))
             self.quick_row.addWidget(b)
