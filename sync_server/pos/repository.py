@@ -6,10 +6,20 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from arcoiris_shared.db.pos import Customer, Payment, Sale, SaleLine, SaleTax, TaxRate, Terminal
+from arcoiris_shared.db.pos import (
+    Customer,
+    Payment,
+    Sale,
+    SaleLine,
+    SaleTax,
+    Shift,
+    TaxRate,
+    Terminal,
+)
+from sync_server.sync.models import Flag
 
 
 def _like(q: str) -> str:
@@ -134,5 +144,41 @@ def sale_parts(
     return lines, payments, taxes
 
 
-def count_sales(db_session: Session, *, org_id: uuid.UUID) -> int:
-    return int(db_session.scalar(select(func.count()).where(Sale.org_id == org_id)) or 0)
+def flagged_sales(
+    db_session: Session, *, org_id: uuid.UUID, limit: int, offset: int
+) -> Sequence[tuple[Sale, Flag]]:
+    """Flagged sales, the latest flagged first."""
+    rows = db_session.execute(
+        select(Sale, Flag)
+        .join(
+            Flag,
+            (Flag.org_id == Sale.org_id)
+            & (Flag.source_type == "sale")
+            & (Flag.source_id == Sale.id),
+        )
+        .where(Sale.org_id == org_id)
+        .order_by(Flag.flagged_at.desc(), Sale.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(sale, flag) for sale, flag in rows]
+
+
+def flagged_shifts(
+    db_session: Session, *, org_id: uuid.UUID, limit: int, offset: int
+) -> Sequence[tuple[Shift, Flag]]:
+    """Flagged shift closes, the latest flagged first."""
+    rows = db_session.execute(
+        select(Shift, Flag)
+        .join(
+            Flag,
+            (Flag.org_id == Shift.org_id)
+            & (Flag.source_type == "shift")
+            & (Flag.source_id == Shift.id),
+        )
+        .where(Shift.org_id == org_id)
+        .order_by(Flag.flagged_at.desc(), Shift.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(shift, flag) for shift, flag in rows]

@@ -1,4 +1,4 @@
-"""``/api/pos``: customers, tax rates, terminals, sales (read)."""
+"""``/api/pos``: customers, tax rates, terminals, sales (read), flagged sales and shifts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from sync_server.pos.schemas import (
     CustomerCreate,
     CustomerRead,
     CustomerUpdate,
+    FlaggedSaleRead,
+    FlaggedShiftRead,
     SaleDetail,
     SaleRead,
     TaxRateCreate,
@@ -141,6 +143,30 @@ def list_sales(
         until=until,
         limit=paging.limit + 1,
         offset=paging.offset,
+    )
+    return make_page(rows, paging)
+
+
+@router.get("/sales/flagged")
+def list_flagged_sales(
+    ctx: SalesReader, session: SessionDep, paging: Paging
+) -> Page[FlaggedSaleRead]:
+    """Sales recorded as the till sent them but flagged: HQ's recomputation with the shared
+    calculator disagrees (the reason says where). Latest flagged first."""
+    rows = service.list_flagged_sales(
+        db_session=session, org_id=ctx.org_id, limit=paging.limit + 1, offset=paging.offset
+    )
+    return make_page(rows, paging)
+
+
+@router.get("/shifts/flagged")
+def list_flagged_shifts(
+    ctx: SalesReader, session: SessionDep, paging: Paging
+) -> Page[FlaggedShiftRead]:
+    """Shift closes recorded as the till counted them but flagged: HQ makes the expected
+    cash different. Latest flagged first."""
+    rows = service.list_flagged_shifts(
+        db_session=session, org_id=ctx.org_id, limit=paging.limit + 1, offset=paging.offset
     )
     return make_page(rows, paging)
 

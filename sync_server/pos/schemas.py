@@ -151,3 +151,25 @@ class SaleDetail(SaleRead):
     lines: list[SaleLineRead]
     payments: list[PaymentRead]
     taxes: list[SaleTaxRead]
+
+
+class FlaggedSaleRead(SaleRead):
+    """A sale HQ recorded but flagged: the shared calculator prices it otherwise."""
+
+    reason: str
+    flagged_at: dt.datetime
+
+
+class FlaggedShiftRead(OutModel):
+    """A shift close HQ recorded but flagged: it makes the expected cash different."""
+
+    id: uuid.UUID
+    terminal_id: uuid.UUID
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    opening_float: Decimal
+    expected_cash: Decimal | None
+    counted_cash: Decimal | None
+    over_short: Decimal | None
+    reason: str
+    flagged_at: dt.datetime

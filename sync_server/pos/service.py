@@ -18,6 +18,8 @@ from sync_server.pos.schemas import (
     CustomerCreate,
     CustomerRead,
     CustomerUpdate,
+    FlaggedSaleRead,
+    FlaggedShiftRead,
     PaymentRead,
     SaleDetail,
     SaleLineRead,
@@ -181,3 +183,40 @@ def get_sale(*, db_session: Session, org_id: uuid.UUID, sale_id: uuid.UUID) -> S
         payments=[PaymentRead.model_validate(x) for x in payments],
         taxes=[SaleTaxRead.model_validate(x) for x in taxes],
     )
+
+
+def list_flagged_sales(
+    *, db_session: Session, org_id: uuid.UUID, limit: int, offset: int
+) -> list[FlaggedSaleRead]:
+    """Sales HQ recorded whose amounts the shared calculator does not give, with why."""
+    rows = repository.flagged_sales(db_session, org_id=org_id, limit=limit, offset=offset)
+    return [
+        FlaggedSaleRead(
+            **SaleRead.model_validate(sale).model_dump(),
+            reason=flag.reason,
+            flagged_at=flag.flagged_at,
+        )
+        for sale, flag in rows
+    ]
+
+
+def list_flagged_shifts(
+    *, db_session: Session, org_id: uuid.UUID, limit: int, offset: int
+) -> list[FlaggedShiftRead]:
+    """Shift closes HQ recorded whose expected cash it makes different, with why."""
+    rows = repository.flagged_shifts(db_session, org_id=org_id, limit=limit, offset=offset)
+    return [
+        FlaggedShiftRead(
+            id=shift.id,
+            terminal_id=shift.terminal_id,
+            opened_at=shift.opened_at,
+            closed_at=shift.closed_at,
+            opening_float=shift.opening_float,
+            expected_cash=shift.expected_cash,
+            counted_cash=shift.counted_cash,
+            over_short=shift.over_short,
+            reason=flag.reason,
+            flagged_at=flag.flagged_at,
+        )
+        for shift, flag in rows
+    ]

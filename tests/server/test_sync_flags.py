@@ -1,0 +1,109 @@
+"""What HQ records but flags (docs/sync-ops.md): a sale whose own sums hold but whose tax
+the shared calculator does not give, and a shift close whose expected cash HQ makes
+different. Both are recorded as the till sent them, never dropped, and listed for a
+manager; what adds up is not flagged."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal as D
+from typing import Any
+
+from sqlalchemy import select
+
+from arcoiris_shared.db.pos import Sale, Shift
+from sync_server.sync.models import Flag
+from tests.server.test_sync import enroll, push, sale_op
+from tests.server.test_sync_store_ops import _closed, _in_shift, _op, _shift, _statuses
+
+
+def _tax_moved_into_net(op: dict[str, Any]) -> dict[str, Any]:
+    """3 cents of a 5.00 sale's 0.87 tax (21 % inclusive) declared as net instead: every
+    sum still holds (net + tax = total, line by line and for the sale), the tax is wrong."""
+    p = op["payload"]
+    line, summary, sale = p["lines"][0], p["taxes"][0], p["sale"]
+    assert (line["net"], line["tax"], line["total"]) == ("4.13", "0.87", "5.00")
+    line.update(net="4.16", tax="0.84")
+    line["taxes"][0].update(base="4.16", amount="0.84")
+    summary.update(base="4.16", amount="0.84")
+    sale.update(net="4.16", tax_total="0.84")
+    return op
+
+
+def test_a_sale_whose_tax_the_calculator_does_not_give_is_recorded_and_flagged(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    wrong = _tax_moved_into_net(sale_op(world_a, enrolled, 1))
+    right = sale_op(world_a, enrolled, 2)
+    body = push(client, enrolled, [wrong, right]).json()
+    assert _statuses(body) == ["applied", "applied"], body
+
+    wrong_id = wrong["payload"]["sale"]["id"]
+    recorded = db.get(Sale, (world_a.org_id, uuid.UUID(wrong_id)))
+    assert recorded is not None and recorded.tax_total == D("0.84")  # as the till sent it
+
+    listed = client.get("/api/pos/sales/flagged", headers=world_a.manager.headers)
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert [x["id"] for x in items] == [wrong_id]
+    assert items[0]["receipt_code"] == "T09-000001"
+    assert "tax" in items[0]["reason"] and "0.87" in items[0]["reason"], items[0]["reason"]
+    right_id = right["payload"]["sale"]["id"]
+    assert db.scalar(select(Flag).where(Flag.source_id == uuid.UUID(right_id))) is None
+
+
+def test_a_cashier_cannot_list_flagged_sales(client, world_a):
+    r = client.get("/api/pos/sales/flagged", headers=world_a.cashier.headers)
+    assert r.status_code == 403
+
+
+def test_a_sale_whose_own_sums_do_not_hold_is_still_rejected(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    op = sale_op(world_a, enrolled, 1)
+    op["payload"]["sale"]["tax_total"] = "0.90"  # net + tax is no longer the total
+    body = push(client, enrolled, [op]).json()
+    assert _statuses(body) == ["rejected"]
+    assert body["results"][0]["reason"] == "net plus tax is not the total"
+    sale_id = uuid.UUID(op["payload"]["sale"]["id"])
+    assert db.get(Sale, (world_a.org_id, sale_id)) is None
+    assert db.scalar(select(Flag).where(Flag.source_id == sale_id)) is None
+
+
+def test_a_close_whose_expected_cash_hq_makes_different_is_recorded_and_flagged(
+    client, db, world_a
+):
+    enrolled = enroll(client, world_a)
+    shift = _shift(world_a, enrolled)  # a float of 100.00
+    ops = [
+        _op(1, "shift.opened", {"shift": shift}),
+        _in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
+        # The till says 100.00 should be in the drawer; with the sale HQ makes 105.00.
+        _op(3, "shift.closed", {"shift": _closed(shift, world_a, "100.00", "100.00")}),
+    ]
+    assert _statuses(push(client, enrolled, ops).json()) == ["applied"] * 3
+
+    row = db.get(Shift, (world_a.org_id, uuid.UUID(shift["id"])))
+    assert row is not None and row.status == "closed"
+    assert (row.expected_cash, row.counted_cash) == (D("100.00"), D("100.00"))  # as counted
+    listed = client.get("/api/pos/shifts/flagged", headers=world_a.manager.headers).json()
+    assert [x["id"] for x in listed["items"]] == [shift["id"]]
+    assert "105.00" in listed["items"][0]["reason"]
+
+
+def test_a_close_that_agrees_with_the_sales_hq_holds_is_not_flagged(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    shift = _shift(world_a, enrolled)
+    first = [
+        _op(1, "shift.opened", {"shift": shift}),
+        _in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
+        _in_shift(sale_op(world_a, enrolled, 3, cash=False), shift["id"]),  # card: no cash
+    ]
+    assert _statuses(push(client, enrolled, first).json()) == ["applied"] * 3
+    # The next push: one more cash sale, then the close, 100 + 5 (held) + 5 (staged).
+    second = [
+        _in_shift(sale_op(world_a, enrolled, 4), shift["id"]),
+        _op(5, "shift.closed", {"shift": _closed(shift, world_a, "110.00", "110.00")}),
+    ]
+    assert _statuses(push(client, enrolled, second).json()) == ["applied"] * 2
+    assert db.scalar(select(Flag).where(Flag.source_id == uuid.UUID(shift["id"]))) is None
+    listed = client.get("/api/pos/shifts/flagged", headers=world_a.manager.headers).json()
+    assert shift["id"] not in [x["id"] for x in listed["items"]]
