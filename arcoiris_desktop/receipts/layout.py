@@ -218,8 +218,8 @@ class _Builder:
             self._field(labels.refund_of, r.refund_of_code)
         self._field(labels.date, self._when())
         self._side_by_side(
-            f"{labels.terminal}: {_plain(r.terminal_name)}",
-            f"{labels.cashier}: {_plain(r.cashier_name)}",
+            f"{labels.terminal}: {plain(r.terminal_name)}",
+            f"{labels.cashier}: {plain(r.cashier_name)}",
         )
         if r.customer_name:
             self._field(labels.customer, r.customer_name)
@@ -227,12 +227,12 @@ class _Builder:
             self._field(key, value)
 
     def _item(self, line: ReceiptLine) -> None:
-        for text in _wrap(line.name, self.width, max_lines=2):
+        for text in wrap(line.name, self.width, max_lines=2):
             self.lines.append(LayoutLine(text))
         if line.unit.strip().lower() in _COUNT_UNITS:
             quantity = f"  {self._quantity(line.quantity)} x {self._unit_price(line.unit_price)}"
         else:
-            unit = _plain(line.unit)
+            unit = plain(line.unit)
             quantity = (
                 f"  {self._quantity(line.quantity)} {unit}"
                 f" x {self._unit_price(line.unit_price)}/{unit}"
@@ -244,7 +244,7 @@ class _Builder:
             shown = -line.discount if line.total >= 0 else line.discount
             self._amount_row(f"  {self.labels.discount}", shown)
         if line.note:
-            for text in _wrap(f"({line.note.strip()})", self.width - 2):
+            for text in wrap(f"({line.note.strip()})", self.width - 2):
                 self.lines.append(LayoutLine(f"  {text}"))
 
     def _totals(self) -> None:
@@ -277,7 +277,7 @@ class _Builder:
         labels = self.labels
         header = (labels.tax_code, labels.tax_rate, labels.tax_base, labels.tax_amount)
         rows = [
-            (_plain(tax.code), self._rate(tax.rate), self._money(tax.base), self._money(tax.amount))
+            (plain(tax.code), self._rate(tax.rate), self._money(tax.base), self._money(tax.amount))
             for tax in self.receipt.taxes
         ]
         widths = [max(len(row[i]) for row in (header, *rows)) for i in range(4)]
@@ -298,7 +298,7 @@ class _Builder:
             return
         # Too narrow for one row per rate: each rate gets a small block instead.
         for code, rate, base, amount in rows:
-            for text in _wrap(f"{code} {rate}", self.width):
+            for text in wrap(f"{code} {rate}", self.width):
                 self.lines.append(LayoutLine(text))
             self._side_by_side(f"  {labels.tax_base}", base, flush_right=True)
             self._side_by_side(f"  {labels.tax_amount}", amount, flush_right=True)
@@ -309,11 +309,11 @@ class _Builder:
         self.lines.append(LayoutLine(char * self.width))
 
     def _centred(self, text: str, style: LineStyle = "normal") -> None:
-        for part in _wrap(text, self.width):
+        for part in wrap(text, self.width):
             self.lines.append(LayoutLine(part.center(self.width).rstrip(), style))
 
     def _field(self, label: str, value: str) -> None:
-        for text in _wrap(f"{label}: {_plain(value)}", self.width):
+        for text in wrap(f"{label}: {plain(value)}", self.width):
             self.lines.append(LayoutLine(text))
 
     def _side_by_side(
@@ -324,35 +324,35 @@ class _Builder:
         ``flush_right`` keeps ``right`` against the right margin when it has to move to
         its own line (amounts do); otherwise it starts at the left margin.
         """
-        left, right = _plain(left), _plain(right)
+        left, right = plain(left), plain(right)
         if len(left) + 1 + len(right) <= self.width:
             text = left + right.rjust(self.width - len(left))
             self.lines.append(LayoutLine(text.rstrip(), style))
             return
-        for text in _wrap(left, self.width):
+        for text in wrap(left, self.width):
             self.lines.append(LayoutLine(text, style))
-        for text in _wrap(right, self.width):
+        for text in wrap(right, self.width):
             self.lines.append(LayoutLine(text.rjust(self.width) if flush_right else text, style))
 
     def _amount_row(self, label: str, amount: Decimal, *, style: LineStyle = "normal") -> None:
         self._side_by_side(label, self._money(amount), style=style, flush_right=True)
 
     def _money(self, amount: Decimal) -> str:
-        return _plain(format_money(amount, self.receipt.currency, self.receipt.locale))
+        return plain(format_money(amount, self.receipt.currency, self.receipt.locale))
 
     def _unit_price(self, price: Decimal) -> str:
         # At least the currency's decimals and every further digit the price has: a
         # weighed item's unit price (2.995/kg) must not be rounded on the receipt.
         decimals = currency_exponent(self.receipt.currency)
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return _plain(
+        return plain(
             format_decimal(
                 price, format=pattern, locale=self.receipt.locale, decimal_quantization=False
             )
         )
 
     def _quantity(self, quantity: Decimal) -> str:
-        return _plain(
+        return plain(
             format_decimal(
                 quantity, format="#,##0.###", locale=self.receipt.locale, decimal_quantization=False
             )
@@ -362,13 +362,13 @@ class _Builder:
         return self._quantity(rate) + "%"
 
     def _tax_label(self, tax: ReceiptTax) -> str:
-        name = _plain(tax.name) or _plain(tax.code)
+        name = plain(tax.name) or plain(tax.code)
         # Tax names usually carry their rate already ("IVA 21%").
         return name if "%" in name else f"{name} {self._rate(tax.rate)}"
 
     def _method(self, payment: ReceiptPayment) -> str:
         known = self.labels.methods.get(payment.method.lower())
-        return known or _plain(payment.method).replace("_", " ").capitalize()
+        return known or plain(payment.method).replace("_", " ").capitalize()
 
     def _when(self) -> str:
         # The time as given, in the receipt's own zone: babel keeps an aware datetime's
@@ -377,10 +377,10 @@ class _Builder:
         locale = self.receipt.locale
         date = format_skeleton("yMd", moment, locale=locale)
         time = format_time(moment, "medium", locale=locale)
-        return _plain(f"{date} {time}")
+        return plain(f"{date} {time}")
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """One printable character per column: NFC, plain spaces and minus, no controls."""
     text = unicodedata.normalize("NFC", text).translate(_PLAIN)
     # Control characters (ESC above all) would be commands to the printer.
@@ -389,15 +389,15 @@ def _plain(text: str) -> str:
 
 def _text_lines(text: str) -> list[str]:
     """The non-empty lines of a free-text setting (address, header, footer)."""
-    return [line for raw in text.splitlines() if (line := _plain(raw).strip())]
+    return [line for raw in text.splitlines() if (line := plain(raw).strip())]
 
 
-def _wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
+def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
     """``text`` wrapped to ``width``; continuation lines keep its indent.
 
     With ``max_lines``, the last line kept ends in "..." when some text was cut.
     """
-    text = _plain(text)
+    text = plain(text)
     if not text.strip():
         return []
     indent = text[: len(text) - len(text.lstrip())]

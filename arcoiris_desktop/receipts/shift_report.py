@@ -4,19 +4,25 @@ The same fixed-width lines as a receipt (:class:`~arcoiris_desktop.receipts.layo
 LayoutLine`), printed by :func:`~arcoiris_desktop.receipts.escpos_render.
 render_escpos_lines`: what the manager sees before printing is what prints. Amounts by
 :func:`~arcoiris_shared.money.format_money` in the till's currency and locale.
+
+The report's figures come in as :class:`ShiftReport`, a read-only shape defined here: the
+shifts service's report (``arcoiris_desktop.shifts.service.ShiftReport``) is one, and
+receipts import nothing from the shifts package to print it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from babel import Locale
 from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal
 
-from arcoiris_desktop.receipts.layout import MIN_WIDTH, LayoutLine, LineStyle, _plain, _wrap
-from arcoiris_desktop.shifts.service import ShiftReport
+from arcoiris_desktop.receipts.layout import MIN_WIDTH, LayoutLine, LineStyle, plain, wrap
 from arcoiris_shared.money import format_money
 
 _ENGLISH = Locale("en")
@@ -29,8 +35,98 @@ def _count(n: int, one: str, other: str) -> str:
     return f"{n} {one if _ENGLISH.plural_form(n) == 'one' else other}"
 
 
-def shift_report_text_lines(report: ShiftReport, *, width: int = 42) -> list[str]:
-    return [line.text for line in shift_report_layout(report, width=width)]
+class TenderTotal(Protocol):
+    @property
+    def method(self) -> str: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+class CashierTotal(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def sales(self) -> int: ...
+    @property
+    def refunds(self) -> int: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+class ItemTotal(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def amount(self) -> Decimal: ...
+
+
+class ShiftReport(Protocol):
+    """What an X (mid-shift) or Z (closing) report prints. Amounts signed as stored."""
+
+    @property
+    def kind(self) -> str: ...  # "X" or "Z"
+    @property
+    def shift_id(self) -> uuid.UUID: ...
+    @property
+    def store_name(self) -> str: ...
+    @property
+    def terminal_name(self) -> str: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def locale(self) -> str: ...
+    @property
+    def opened_by_name(self) -> str: ...
+    @property
+    def opened_at(self) -> dt.datetime: ...
+    @property
+    def made_at(self) -> dt.datetime: ...
+    @property
+    def opening_float(self) -> Decimal: ...
+    @property
+    def sales_count(self) -> int: ...
+    @property
+    def refunds_count(self) -> int: ...
+    @property
+    def sales_total(self) -> Decimal: ...
+    @property
+    def refunds_total(self) -> Decimal: ...
+    @property
+    def net_takings(self) -> Decimal: ...
+    @property
+    def discount_total(self) -> Decimal: ...
+    @property
+    def tax_total(self) -> Decimal: ...
+    @property
+    def voids_count(self) -> int: ...
+    @property
+    def voids_total(self) -> Decimal: ...
+    @property
+    def by_tender(self) -> Sequence[TenderTotal]: ...
+    @property
+    def cash_rounding(self) -> Decimal: ...
+    @property
+    def by_cashier(self) -> Sequence[CashierTotal]: ...
+    @property
+    def top_items(self) -> Sequence[ItemTotal]: ...
+    @property
+    def cash_sales(self) -> Decimal: ...
+    @property
+    def cash_refunds(self) -> Decimal: ...
+    @property
+    def expected_cash(self) -> Decimal: ...
+    @property
+    def closed_by_name(self) -> str | None: ...
+    @property
+    def counted_cash(self) -> Decimal | None: ...
+    @property
+    def over_short(self) -> Decimal | None: ...
+    @property
+    def denominations(self) -> Sequence[tuple[Decimal, int]]: ...
 
 
 def shift_report_layout(report: ShiftReport, *, width: int = 42) -> list[LayoutLine]:
@@ -103,7 +199,7 @@ class _Report:
             self._rule()
             self._text("TOP ITEMS", "bold")
             for item in r.top_items:
-                for text in _wrap(item.name, self.width, max_lines=1):
+                for text in wrap(item.name, self.width, max_lines=1):
                     self.lines.append(LayoutLine(text))
                 self._row(f"  x {self._qty(item.quantity)}", item.amount)
         self._rule()
@@ -116,27 +212,27 @@ class _Report:
         self.lines.append(LayoutLine("-" * self.width))
 
     def _centred(self, text: str, style: LineStyle = "normal") -> None:
-        for part in _wrap(text, self.width):
+        for part in wrap(text, self.width):
             self.lines.append(LayoutLine(part.center(self.width).rstrip(), style))
 
     def _text(self, text: str, style: LineStyle = "normal") -> None:
-        for part in _wrap(text, self.width):
+        for part in wrap(text, self.width):
             self.lines.append(LayoutLine(part, style))
 
     def _row(self, label: str, amount: Decimal, style: LineStyle = "normal") -> None:
-        left, right = _plain(label), self._money(amount)
+        left, right = plain(label), self._money(amount)
         if len(left) + 1 + len(right) <= self.width:
             self.lines.append(LayoutLine(left + right.rjust(self.width - len(left)), style))
             return
-        for part in _wrap(left, self.width):
+        for part in wrap(left, self.width):
             self.lines.append(LayoutLine(part, style))
         self.lines.append(LayoutLine(right.rjust(self.width), style))
 
     def _money(self, amount: Decimal) -> str:
-        return _plain(format_money(amount, self.r.currency, self.r.locale))
+        return plain(format_money(amount, self.r.currency, self.r.locale))
 
     def _qty(self, quantity: Decimal) -> str:
-        return _plain(
+        return plain(
             format_decimal(
                 quantity, format="#,##0.###", locale=self.r.locale, decimal_quantization=False
             )
@@ -145,7 +241,7 @@ class _Report:
     def _at(self, moment: dt.datetime) -> str:
         date = format_skeleton("yMd", moment, locale=self.r.locale)
         time = format_time(moment, "short", locale=self.r.locale)
-        return _plain(f"{date} {time}")
+        return plain(f"{date} {time}")
 
     def _when(self, r: ShiftReport) -> str:
         return self._at(r.opened_at)
