@@ -110,6 +110,15 @@ class Balance(Base):
 
 
 class BankAccount(Base):
+    """A bank account of the org, mapped onto its ledger account (``gl_account_id``).
+
+    No route or service reads it yet, and it stays all the same: it is part of the seed's
+    ``acct`` schema (chart of accounts, journals, balances, bank accounts), created by the
+    seed's baseline migration 0001 that tests/server/test_migrations.py checks table by
+    table. Dropping it would take a migration off the seed's design for nothing. Until it
+    has a use, money at the bank is the default chart's one ``bank`` account (1010), which
+    manual journals post to; card takings wait in ``card_clearing``."""
+
     __tablename__ = "bank_accounts"
     __table_args__ = (
         org_fk(["gl_account_id"], f"{ACCT}.chart_of_accounts"),

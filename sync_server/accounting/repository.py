@@ -99,18 +99,6 @@ def journal(db_session: Session, *, org_id: uuid.UUID, journal_id: uuid.UUID) ->
     return db_session.get(Journal, (org_id, journal_id))
 
 
-def journal_by_source(
-    db_session: Session, *, org_id: uuid.UUID, source_type: str, source_id: uuid.UUID
-) -> Journal | None:
-    return db_session.scalars(
-        select(Journal).where(
-            Journal.org_id == org_id,
-            Journal.source_type == source_type,
-            Journal.source_id == source_id,
-        )
-    ).first()
-
-
 def lines_of(
     db_session: Session, *, org_id: uuid.UUID, journal_ids: Sequence[uuid.UUID]
 ) -> Sequence[JournalLine]:
