@@ -54,7 +54,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 from arcoiris_shared.money import RoundingMode, currency_exponent
 from arcoiris_shared.ops import LineRow, SalePayload
@@ -77,33 +76,33 @@ ZERO = Decimal(0)
 # from the exact rate of its basis; see the module docstring.
 REFUND_TAX_SLACK = 3
 
+# A line's stated amounts (gross, line discount, sale discount, tax, net, total) and its
+# taxes (code, rate as sent, base, amount), parsed once.
+Amounts = tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]
+TaxEntries = list[tuple[str, str, Decimal, Decimal]]
+
 
 @lru_cache(maxsize=4096)
-def _rate(code: str, rate: str) -> TaxRate:
-    # Tax names are not on the lines and change no amount: the rate is keyed by code alone.
-    return TaxRate(code, "", Decimal(rate))
-
-
-def _get(entry: Any, name: str) -> Any:
-    # A line's taxes are dicts on the wire; tolerate a typed row too.
-    return entry[name] if isinstance(entry, dict) else getattr(entry, name)
+def _rates(key: tuple[tuple[str, str], ...]) -> tuple[TaxRate, ...]:
+    """A line's rates from its (code, rate string) pairs; lines of a store carry few
+    distinct sets, so each is built (and validated) once. Tax names are not on the lines
+    and change no amount: a rate is keyed by its code alone."""
+    return tuple(TaxRate(code, "", Decimal(rate)) for code, rate in key)
 
 
 def _show(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _line_taxes(ln: LineRow) -> list[tuple[str, str, Decimal, Decimal]]:
-    """(code, rate string, base, amount) of each of the line's taxes."""
-    return [
-        (
-            str(_get(t, "code")),
-            str(_get(t, "rate")),
-            Decimal(str(_get(t, "base"))),
-            Decimal(str(_get(t, "amount"))),
-        )
-        for t in ln.taxes
-    ]
+def _line_taxes(ln: LineRow) -> TaxEntries:
+    """(code, rate string, base, amount) of each of the line's taxes (dicts on the wire;
+    a typed row with those attributes is read too)."""
+    out = []
+    for t in ln.taxes:
+        if type(t) is not dict:
+            t = {k: getattr(t, k) for k in ("code", "rate", "base", "amount")}
+        out.append((str(t["code"]), str(t["rate"]), Decimal(t["base"]), Decimal(t["amount"])))
+    return out
 
 
 def recompute_problem(
@@ -135,25 +134,29 @@ def _problem(
 ) -> str | None:
     s = p.sale
     lines = sorted(p.lines, key=lambda ln: ln.line_no) if _unordered(p.lines) else p.lines
+    # Every wire string is parsed once, here.
     taxes = [_line_taxes(ln) for ln in lines]
+    amounts = [_amounts(ln) for ln in lines]
     if s.kind == "refund" and s.refund_of_sale_id is not None:
         if original_lines is None:
-            problem = _refund_alone(p, lines, taxes)
+            problem = _refund_alone(p, lines, amounts, taxes)
         else:
-            problem = _refund_shares(p, lines, taxes, rounding, original_lines, already_refunded)
+            problem = _refund_shares(
+                p, lines, amounts, taxes, rounding, original_lines, already_refunded
+            )
         if problem:
             return problem
-        return _summary_and_sale(p, lines, taxes)
+        return _summary_and_sale(p, amounts, taxes)
     sale_discount = ZERO
     inputs = []
-    for ln, row in zip(lines, taxes, strict=True):
-        sale_discount += Decimal(ln.sale_discount)
+    for ln, amount, row in zip(lines, amounts, taxes, strict=True):
+        sale_discount += amount[2]
         inputs.append(
             LineInput(
                 quantity=Decimal(ln.quantity),
                 unit_price=Decimal(ln.unit_price),
-                rates=tuple(_rate(code, rate) for code, rate, _, _ in row),
-                discount=abs(Decimal(ln.line_discount)),
+                rates=_rates(tuple((code, rate) for code, rate, _, _ in row)),
+                discount=abs(amount[1]),
             )
         )
     totals = compute_sale_totals(
@@ -164,8 +167,8 @@ def _problem(
         rounding=rounding,
         sale_discount=abs(sale_discount),
     )
-    for ln, row, got in zip(lines, taxes, totals.lines, strict=True):
-        problem = _compare_line(ln, row, got)
+    for ln, amount, row, got in zip(lines, amounts, taxes, totals.lines, strict=True):
+        problem = _compare_line(ln.line_no, amount, row, got)
         if problem:
             return problem
     return _compare_summary_and_sale(p, totals)
@@ -188,28 +191,38 @@ _FIELD_WORDS = {
 }
 
 
-def _compare_line(
-    ln: LineRow, row: list[tuple[str, str, Decimal, Decimal]], got: LineTotals
-) -> str | None:
-    for name in _LINE_FIELDS:
-        stated = Decimal(getattr(ln, name))
-        want = getattr(got, name)
-        if stated != want:
-            return (
-                f"line {ln.line_no}'s {_FIELD_WORDS[name]} is {_show(stated)}, "
-                f"the calculator gives {_show(want)}"
-            )
+def _amounts(ln: LineRow) -> Amounts:
+    """A line's stated amounts, in ``_LINE_FIELDS`` order."""
+    return (
+        Decimal(ln.gross),
+        Decimal(ln.line_discount),
+        Decimal(ln.sale_discount),
+        Decimal(ln.tax),
+        Decimal(ln.net),
+        Decimal(ln.total),
+    )
+
+
+def _compare_line(n: int, stated: Amounts, row: TaxEntries, got: LineTotals) -> str | None:
+    want = (got.gross, got.line_discount, got.sale_discount, got.tax, got.net, got.total)
+    if stated != want:
+        for name, a, b in zip(_LINE_FIELDS, stated, want, strict=True):
+            if a != b:
+                return (
+                    f"line {n}'s {_FIELD_WORDS[name]} is {_show(a)}, "
+                    f"the calculator gives {_show(b)}"
+                )
     if len(row) != len(got.taxes):  # pragma: no cover - the rates come from the row
-        return f"line {ln.line_no} carries {len(row)} taxes, the calculator {len(got.taxes)}"
+        return f"line {n} carries {len(row)} taxes, the calculator {len(got.taxes)}"
     for (code, _, base, amount), want_tax in zip(row, got.taxes, strict=True):
         if amount != want_tax.amount:
             return (
-                f"line {ln.line_no}'s {code} tax is {_show(amount)}, "
+                f"line {n}'s {code} tax is {_show(amount)}, "
                 f"the calculator gives {_show(want_tax.amount)}"
             )
         if base != want_tax.base:
             return (
-                f"line {ln.line_no}'s {code} tax base is {_show(base)}, "
+                f"line {n}'s {code} tax base is {_show(base)}, "
                 f"the calculator gives {_show(want_tax.base)}"
             )
     return None
@@ -255,21 +268,18 @@ def _compare_summary_and_sale(p: SalePayload, totals: SaleTotals) -> str | None:
 def _refund_alone(
     p: SalePayload,
     lines: Sequence[LineRow],
-    taxes: Sequence[list[tuple[str, str, Decimal, Decimal]]],
+    amounts: Sequence[Amounts],
+    taxes: Sequence[TaxEntries],
 ) -> str | None:
     s = p.sale
     inclusive = s.prices_include_tax
     unit = Decimal(1).scaleb(-currency_exponent(s.currency))
     slack = unit * REFUND_TAX_SLACK
-    for ln, row in zip(lines, taxes, strict=True):
+    for ln, (gross, line_discount, sale_discount, tax, net, total), row in zip(
+        lines, amounts, taxes, strict=True
+    ):
         n = ln.line_no
-        gross, net, tax, total = (
-            Decimal(ln.gross),
-            Decimal(ln.net),
-            Decimal(ln.tax),
-            Decimal(ln.total),
-        )
-        basis = gross - Decimal(ln.line_discount) - Decimal(ln.sale_discount)
+        basis = gross - line_discount - sale_discount
         want = total if inclusive else net
         if basis != want:
             word = "total" if inclusive else "net"
@@ -309,13 +319,14 @@ def _line_tax_sums(
 def _refund_shares(
     p: SalePayload,
     lines: Sequence[LineRow],
-    taxes: Sequence[list[tuple[str, str, Decimal, Decimal]]],
+    amounts: Sequence[Amounts],
+    taxes: Sequence[TaxEntries],
     rounding: RoundingMode,
     original_lines: Mapping[int, LineRow],
     already_refunded: Mapping[int, Decimal],
 ) -> str | None:
     s = p.sale
-    for ln, row in zip(lines, taxes, strict=True):
+    for ln, stated, row in zip(lines, amounts, taxes, strict=True):
         n = ln.line_no
         of = ln.refund_of_line_no
         original = None if of is None else original_lines.get(of)
@@ -348,29 +359,28 @@ def _refund_shares(
             already_refunded=already_refunded.get(of, ZERO),
             rounding=rounding,
         )
-        problem = _compare_line(ln, row, share)
+        problem = _compare_line(n, stated, row, share)
         if problem:
             return problem
     return None
 
 
 def _summary_and_sale(
-    p: SalePayload,
-    lines: Sequence[LineRow],
-    taxes: Sequence[list[tuple[str, str, Decimal, Decimal]]],
+    p: SalePayload, amounts: Sequence[Amounts], taxes: Sequence[TaxEntries]
 ) -> str | None:
     """The summary and the sale's figures against the sums of the (checked) lines."""
     base: dict[str, Decimal] = {}
     amount: dict[str, Decimal] = {}
     rate_of: dict[str, Decimal] = {}
     sums = dict.fromkeys(("gross", "discount_total", "net", "tax_total", "total"), ZERO)
-    for ln, row in zip(lines, taxes, strict=True):
-        net = Decimal(ln.net)
-        sums["gross"] += Decimal(ln.gross)
-        sums["discount_total"] += Decimal(ln.line_discount) + Decimal(ln.sale_discount)
+    for (gross, line_discount, sale_discount, line_tax, net, total), row in zip(
+        amounts, taxes, strict=True
+    ):
+        sums["gross"] += gross
+        sums["discount_total"] += line_discount + sale_discount
         sums["net"] += net
-        sums["tax_total"] += Decimal(ln.tax)
-        sums["total"] += Decimal(ln.total)
+        sums["tax_total"] += line_tax
+        sums["total"] += total
         for code, rate, _, tax in row:
             r = Decimal(rate)
             if rate_of.setdefault(code, r) != r:

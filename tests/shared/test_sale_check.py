@@ -444,18 +444,21 @@ def test_a_refund_that_drops_its_tax_is_caught(shop: Shop) -> None:
 @given(plan=sale_plans(max_lines=4))
 def test_a_refund_without_receipt_is_recomputed_in_full(shop: Shop, plan: SalePlan) -> None:
     till = shop.till
+    before = till.config
     till.config = replace(
-        till.config,
-        prices_include_tax=plan.prices_include_tax,
-        tax_rounding=plan.tax_rounding,
+        before, prices_include_tax=plan.prices_include_tax, tax_rounding=plan.tax_rounding
     )
-    items = [(catalog_item(shop, plan, ln), ln.quantity) for ln in plan.lines]
-    done = till.refund_without_receipt(
-        items, cashier=shop.cashier, approval=shop.approval("no_receipt_return")
-    )
+    try:
+        items = [(catalog_item(shop, plan, ln), ln.quantity) for ln in plan.lines]
+        done = till.refund_without_receipt(
+            items, cashier=shop.cashier, approval=shop.approval("no_receipt_return")
+        )
+    finally:
+        till.config = before
     payload = shop.payload(done.outbox_seq)
     p = validated(payload)
     assert p.sale.refund_of_sale_id is None
+    assert p.sale.prices_include_tax is plan.prices_include_tax
     assert recompute_problem(p) is None
     taxed = _taxed_lines(payload)
     if taxed:
