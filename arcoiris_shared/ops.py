@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from arcoiris_shared.cash import payable
+from arcoiris_shared.sync_protocol import wire_decimal
 
 Uuid = Annotated[
     str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -65,11 +66,10 @@ def instant(value: str) -> dt.datetime:
 
 
 def wire_value(value: Any) -> Any:
-    """A column's value as an op carries it: an amount or quantity in plain notation, never
-    an exponent (``str(Decimal("1e1"))`` is ``"1E+1"``, which HQ refuses as malformed); an
-    id as its canonical string; a time in ISO 8601 with its offset."""
+    """A column's value as an op carries it: an amount or quantity as ``wire_decimal``
+    writes it, an id as its canonical string, a time in ISO 8601 with its offset."""
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return wire_decimal(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -236,6 +236,17 @@ class StockMovedPayload(_Row):
     movements: Annotated[list[StockMoveRow], Field(min_length=1, max_length=1000)]
     by: Uuid
     approved_by: Uuid | None = None
+
+    def wire(self) -> dict[str, Any]:
+        # What is not there is left out, as the till has always written this op.
+        out = super().wire()
+        if out["approved_by"] is None:
+            del out["approved_by"]
+        for m in out["movements"]:
+            for name in ("unit_cost", "note"):
+                if m[name] is None:
+                    del m[name]
+        return out
 
 
 class CustomerRow(_Row):

@@ -20,6 +20,7 @@ from arcoiris_desktop.outbox import enqueue
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer
+from arcoiris_shared.ops import CustomerRow, CustomerUpsertedPayload
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{6,32}$")
@@ -101,19 +102,8 @@ def _clean(name: str, phone: str | None, email: str | None) -> tuple[str, str | 
 
 
 def payload(c: Customer) -> dict[str, Any]:
-    return {
-        "customer": {
-            "org_id": str(c.org_id),
-            "id": str(c.id),
-            "name": c.name,
-            "email": c.email,
-            "phone": c.phone,
-            "tax_id": c.tax_id,
-            "notes": c.notes,
-            "is_active": c.is_active,
-            "updated_at": c.updated_at.isoformat(),
-        }
-    }
+    """The ``customer.upserted`` op, built with its model (``arcoiris_shared.ops``)."""
+    return CustomerUpsertedPayload(customer=CustomerRow.of(c)).wire()
 
 
 def quick_add(

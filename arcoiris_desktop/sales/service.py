@@ -30,10 +30,18 @@ from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.shifts.current import open_shift_row
 from arcoiris_desktop.staff import Staff
+from arcoiris_shared.cash import payable
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import StockMovement
 from arcoiris_shared.db.pos import Customer, Payment, Sale, SaleLine, SaleTax
-from arcoiris_shared.sync_protocol import wire_decimal
+from arcoiris_shared.ops import (
+    LineRow,
+    PaymentRow,
+    SaleMovementRow,
+    SalePayload,
+    SaleRow,
+    TaxRow,
+)
 from arcoiris_shared.tax import LineTotals
 
 ZERO = Decimal(0)
@@ -59,10 +67,6 @@ def receipt_code(terminal_code: str, receipt_no: int) -> str:
     return f"{terminal_code}-{receipt_no:06d}"
 
 
-def _s(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def sale_payload(
     sale: Sale,
     lines: Sequence[SaleLine],
@@ -70,31 +74,15 @@ def sale_payload(
     payments: Sequence[Payment],
     movements: Sequence[StockMovement],
 ) -> dict[str, Any]:
-    """The op the server applies: every row of the fact, amounts as exact strings."""
-
-    def row(obj: Any, names: Sequence[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for n in names:
-            v = getattr(obj, n)
-            if isinstance(v, Decimal):
-                v = wire_decimal(v)
-            elif isinstance(v, uuid.UUID):
-                v = str(v)
-            elif isinstance(v, dt.datetime):
-                v = v.isoformat()
-            out[n] = v
-        return out
-
-    return {
-        "sale": row(sale, [c.key for c in Sale.__table__.columns if c.key != "created_at"]),
-        "lines": [row(x, [c.key for c in SaleLine.__table__.columns]) for x in lines],
-        "taxes": [row(x, [c.key for c in SaleTax.__table__.columns]) for x in taxes],
-        "payments": [row(x, [c.key for c in Payment.__table__.columns]) for x in payments],
-        "movements": [
-            row(x, [c.key for c in StockMovement.__table__.columns if c.key != "created_at"])
-            for x in movements
-        ],
-    }
+    """The op HQ applies, built with the op's own model (``arcoiris_shared.ops``): each row
+    read off the fact's rows by the model's fields, amounts as exact strings."""
+    return SalePayload(
+        sale=SaleRow.of(sale),
+        lines=[LineRow.of(x) for x in lines],
+        taxes=[TaxRow.of(x) for x in taxes],
+        payments=[PaymentRow.of(x) for x in payments],
+        movements=[SaleMovementRow.of(x) for x in movements],
+    ).wire()
 
 
 def _line_taxes(t: Any) -> list[dict[str, str]]:
@@ -336,7 +324,7 @@ def complete_sale(
     if not tender.is_complete:
         raise SaleError(f"{tender.remaining} is still owed")
     paid = sum((p.amount for p in tender.payments), ZERO)
-    if paid != totals.total + tender.cash_rounding:
+    if paid != payable(totals.total, tender.cash_rounding):
         raise SaleError("Payments do not add up to the total")
     with db.write() as session:
         return record_sale_fact(

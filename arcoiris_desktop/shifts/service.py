@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +38,12 @@ from arcoiris_shared.cash import (
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Payment, Sale, SaleLine, Shift
 from arcoiris_shared.money import quantize
+from arcoiris_shared.ops import (
+    ClosedShiftRow,
+    ShiftClosedPayload,
+    ShiftOpenedPayload,
+    ShiftRow,
+)
 from arcoiris_shared.sync_protocol import wire_decimal
 
 ZERO = Decimal(0)
@@ -169,32 +175,25 @@ def _info(session: Session, shift: Shift) -> ShiftInfo:
     )
 
 
-def _shift_row(shift: Shift, closing: bool) -> dict[str, Any]:
+def _shift_row(shift: Shift, closing: bool) -> ShiftRow:
+    """The shift as its op carries it (``ShiftRow``, or ``ClosedShiftRow`` at the close)."""
+
     def money(amount: Decimal | None) -> str:
         # Read back from SQLite an amount carries the column's 4 places; the op says it
         # in the currency's own (exact either way: every amount is on the currency's grid).
         assert amount is not None
         return wire_decimal(quantize(amount, shift.currency))
 
-    row: dict[str, Any] = {
-        "org_id": str(shift.org_id),
-        "id": str(shift.id),
-        "terminal_id": str(shift.terminal_id),
-        "currency": shift.currency,
-        "opened_by": str(shift.opened_by),
-        "opened_at": shift.opened_at.isoformat(),
-        "opening_float": money(shift.opening_float),
-    }
-    if closing:
-        assert shift.closed_by is not None and shift.closed_at is not None
-        row.update(
-            closed_by=str(shift.closed_by),
-            closed_at=shift.closed_at.isoformat(),
-            expected_cash=money(shift.expected_cash),
-            counted_cash=money(shift.counted_cash),
-            over_short=money(shift.over_short),
-        )
-    return row
+    if not closing:
+        return ShiftRow.of(shift, opening_float=money(shift.opening_float))
+    assert shift.closed_by is not None and shift.closed_at is not None
+    return ClosedShiftRow.of(
+        shift,
+        **{
+            name: money(getattr(shift, name))
+            for name in ("opening_float", "expected_cash", "counted_cash", "over_short")
+        },
+    )
 
 
 def current_shift(db: Database, config: TerminalConfig) -> ShiftInfo | None:
@@ -239,7 +238,7 @@ def open_shift(
         enqueue(
             session,
             kind="shift.opened",
-            payload={"shift": _shift_row(shift, closing=False)},
+            payload=ShiftOpenedPayload(shift=_shift_row(shift, closing=False)).wire(),
             occurred_at=now,
         )
         session.flush()
@@ -429,10 +428,13 @@ def close_shift(
                 "over_short": str(shift.over_short),
             },
         )
-        payload: dict[str, Any] = {"shift": _shift_row(shift, closing=True)}
-        if counted_pieces:
-            # HQ ignores fields it does not know; the count stays with the close.
-            payload["denominations"] = [[str(f), n] for f, n in counted_pieces]
+        closed = _shift_row(shift, closing=True)
+        assert isinstance(closed, ClosedShiftRow)
+        payload = ShiftClosedPayload(
+            shift=closed,
+            # The count stays with the close (HQ does not store it).
+            denominations=[(str(f), n) for f, n in counted_pieces] if counted_pieces else None,
+        ).wire()
         enqueue(session, kind="shift.closed", payload=payload, occurred_at=now)
         session.flush()
         names = _names(session, {closed_by})

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -33,7 +33,8 @@ from arcoiris_desktop.staff import Staff
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, StockLevel, StockMovement
 from arcoiris_shared.money import quantize
-from arcoiris_shared.sync_protocol import MOVING_KINDS, wire_decimal
+from arcoiris_shared.ops import StockMovedPayload, StockMoveRow
+from arcoiris_shared.sync_protocol import MOVING_KINDS
 
 ZERO = Decimal(0)
 MAX_QUANTITY = Decimal("1000000")
@@ -174,27 +175,11 @@ def _write(
     ]
     session.add_all(movements)
 
-    def row(m: StockMovement) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": str(m.id),
-            "item_id": str(m.item_id),
-            "location_id": str(m.location_id),
-            "quantity": wire_decimal(m.quantity),
-            "reason": m.reason,
-            "occurred_at": now.isoformat(),
-        }
-        if m.unit_cost is not None:
-            out["unit_cost"] = wire_decimal(m.unit_cost)
-        if m.note:
-            out["note"] = m.note
-        return out
-
-    payload: dict[str, Any] = {
-        "movements": [row(m) for m in movements],
-        "by": str(actor.user_id),
-    }
-    if approver is not None:
-        payload["approved_by"] = str(approver)
+    payload = StockMovedPayload(
+        movements=[StockMoveRow.of(m, note=m.note or None) for m in movements],
+        by=str(actor.user_id),
+        approved_by=None if approver is None else str(approver),
+    ).wire()
     record_audit(
         session,
         action=f"stock.{reason}",

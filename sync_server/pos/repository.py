@@ -19,7 +19,7 @@ from arcoiris_shared.db.pos import (
     TaxRate,
     Terminal,
 )
-from sync_server.sync.models import Flag
+from sync_server.pos.flags import Flag
 
 
 def _like(q: str) -> str:

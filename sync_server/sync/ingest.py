@@ -38,6 +38,7 @@ from sync_server.bulk import copy_rows, copy_staged, copy_tuples
 from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
+from sync_server.pos.flags import FLAG_COLUMNS
 from sync_server.sync.devices import (
     DeviceContext,
     credential_problem,
@@ -54,7 +55,7 @@ from sync_server.sync.kinds.base import (
     Rejected,
     ShiftState,
 )
-from sync_server.sync.models import FLAG_COLUMNS, DeadLetter, SyncOp, TerminalDevice
+from sync_server.sync.models import DeadLetter, SyncOp, TerminalDevice
 
 logger = logging.getLogger(__name__)
 # Keys go to PostgreSQL as one array parameter: a 500-op batch's IN list of 1,500 separate

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from arcoiris_shared.db.base import POS, Base, new_id, one_of, org_fk, utcnow
 from arcoiris_shared.db.types import JsonDoc
+from sync_server.pos.flags import FLAG_COLUMNS, Flag
+
+__all__ = ["FLAG_COLUMNS", "DeadLetter", "Flag", "SyncOp", "TerminalDevice"]
 
 CORE = "core"
 
@@ -77,26 +80,3 @@ class DeadLetter(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
     reason: Mapped[str] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class Flag(Base):
-    """A fact HQ recorded but whose figures its own arithmetic does not give: a sale the
-    shared calculator prices otherwise, a shift close whose expected cash HQ makes
-    different. Recorded (never dropped) and listed for a person to look at."""
-
-    __tablename__ = "flags"
-    __table_args__ = (
-        one_of("source_type", ("sale", "shift")),
-        Index("ix_flags_org_id_flagged_at", "org_id", "flagged_at"),
-        {"schema": POS},
-    )
-
-    org_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    source_type: Mapped[str] = mapped_column(String(16), primary_key=True)
-    source_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    terminal_id: Mapped[uuid.UUID]
-    reason: Mapped[str] = mapped_column(Text)
-    flagged_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-FLAG_COLUMNS = tuple(c.key for c in Flag.__table__.columns)

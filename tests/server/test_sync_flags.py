@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from arcoiris_shared.db.pos import Sale, Shift
-from sync_server.sync.models import Flag
+from sync_server.pos.flags import Flag
 from tests.server.test_sync import enroll, push, sale_op
 from tests.server.test_sync_store_ops import _closed, _in_shift, _op, _shift, _statuses
 
