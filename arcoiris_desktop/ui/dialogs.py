@@ -5,6 +5,7 @@ the parked sales list. Keyboard first (type and Enter), touch friendly (big keys
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
@@ -42,6 +43,48 @@ def wrapped_label(text: str, role: str | None = None) -> QLabel:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+class OneDialog:
+    """The one modal dialog a screen has open at a time.
+
+    Every modal a screen opens goes through :meth:`open`, which makes it ``current`` until
+    it finishes (accepted, rejected or closed), so a key that would open another checks
+    :attr:`busy` and does nothing meanwhile; tests find the open dialog as ``current``.
+    When a dialog's own handler opens the next one (a quantity, then a manager's PIN),
+    the first finishing does not forget the second. ``on_closed`` runs when the current
+    dialog finishes and none follows it (the sale screen puts the focus back on the scan
+    field)."""
+
+    def __init__(self, on_closed: Callable[[], None] | None = None) -> None:
+        self.current: QDialog | None = None
+        self._on_closed = on_closed
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None
+
+    def open(self, dialog: QDialog) -> QDialog:
+        self.current = dialog
+        dialog.finished.connect(lambda _result, d=dialog: self._finished(d))
+        dialog.open()
+        return dialog
+
+    def _finished(self, dialog: QDialog) -> None:
+        if self.current is not dialog:
+            return  # a dialog its handler opened is current now
+        self.current = None
+        if self._on_closed is not None:
+            self._on_closed()
+
+    def reject(self) -> None:
+        """Close the open dialog, if any, as Esc would (locking the till)."""
+        if self.current is not None:
+            self.current.reject()
+
+    def accept(self) -> None:
+        if self.current is not None:
+            self.current.accept()
 
 
 def button(text: str, role: str | None = None, parent: QWidget | None = None) -> QPushButton:

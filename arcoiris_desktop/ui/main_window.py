@@ -13,7 +13,7 @@ from arcoiris_desktop.db.local import Setting
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.sync.engine import SyncStatus
 from arcoiris_desktop.till import Till
-from arcoiris_desktop.ui.dialogs import button
+from arcoiris_desktop.ui.dialogs import OneDialog, button
 from arcoiris_desktop.ui.login import LoginScreen
 from arcoiris_desktop.ui.refund_screen import RefundScreen
 from arcoiris_desktop.ui.sale_screen import SaleScreen
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.who, 1)
         self.statusBar().addPermanentWidget(self.queue)
         self.statusBar().addPermanentWidget(self.sync_button)
-        self.active_dialog: QDialog | None = None
+        self.dialogs = OneDialog()  # the window's own: sync status, enrolment
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -137,6 +137,11 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         return mode
+
+    @property
+    def active_dialog(self) -> QDialog | None:
+        """The window's own dialog open, if any (``dialogs.current``)."""
+        return self.dialogs.current
 
     def _focus_window_changed(self, window: QWindow | None) -> None:
         if window is None and time.monotonic() < self._reclaim_until:
@@ -263,13 +268,10 @@ class MainWindow(QMainWindow):
         dialog = SyncDialog(status, waiting, rejected, parent=self)
         dialog.sync_now.clicked.connect(self._poke_sync)
         dialog.enrol.clicked.connect(self.show_enrol)
-        dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def show_enrol(self) -> None:
-        if self.active_dialog is not None:
-            self.active_dialog.accept()
+        self.dialogs.accept()
         dialog = EnrollDialog(parent=self)
 
         def submit() -> None:
@@ -290,9 +292,7 @@ class MainWindow(QMainWindow):
             self.worker.run(self.till.enroll, done=done, failed=failed, **values)
 
         dialog.ok.clicked.connect(submit)
-        dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def _poke_sync(self, _: object = None) -> None:
         if self.sync_runner is not None:

@@ -2,72 +2,100 @@
 report with closing from there), F7 customer, F10 stock; the receipt printer
 (``printer``, offered from the X report). Every call goes to ``Till`` on the worker; a
 cashier signed in is asked for a manager's PIN first.
+
+The keys know the screen they run on only through :class:`ManagerHost` (who is signed in,
+its banner, its one open dialog, a few things to tell it); the screen imports this module,
+never the other way round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from PySide6.QtWidgets import QDialog, QWidget
 
 from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.customers.service import CustomerInfo
 from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
+from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.stock.service import APPROVAL_ACTION, MoveLine, StockMove
-from arcoiris_desktop.till import PrintOutcome
+from arcoiris_desktop.till import PrintOutcome, Till
+from arcoiris_desktop.ui.banner import Banner
 from arcoiris_desktop.ui.customer_dialog import CustomerDialog
+from arcoiris_desktop.ui.dialogs import OneDialog
+from arcoiris_desktop.ui.format import Formatter
+from arcoiris_desktop.ui.messages import cashier_message
 from arcoiris_desktop.ui.printer_dialog import PrinterDialog
 from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, PastZDialog, ShiftReportDialog
 from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
 from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
+from arcoiris_desktop.ui.worker import Worker
 
-if TYPE_CHECKING:
-    from arcoiris_desktop.ui.sale_screen import SaleScreen
+
+class ManagerHost(Protocol):
+    """What the manager's keys need from the screen they run on, and nothing more."""
+
+    @property
+    def cashier(self) -> Staff | None: ...  # who is signed in
+    @property
+    def customer(self) -> CustomerInfo | None: ...  # on the sale now
+    @property
+    def banner(self) -> Banner: ...
+    @property
+    def dialogs(self) -> OneDialog: ...  # the screen's one open dialog
+
+    def set_shift(self, shift: ShiftInfo | None) -> None: ...
+    def set_customer(self, customer: CustomerInfo | None) -> None: ...
+    def ask_approval(
+        self,
+        action: str,
+        reason: str,
+        details: dict[str, str],
+        then: Callable[[Approval], None],
+    ) -> None: ...
+    def facts_changed(self) -> None: ...  # a shift, stock move or customer was written
+    def note_print(self, outcome: PrintOutcome) -> None: ...
+    def fail(self, exc: BaseException) -> None: ...
 
 
 class ManagerActions:
-    def __init__(self, screen: SaleScreen) -> None:
-        self.s = screen
-        self.till = screen.till
-        self.worker = screen.worker
-        self.fmt = screen.fmt
+    def __init__(
+        self, host: ManagerHost, *, till: Till, worker: Worker, fmt: Formatter, parent: QWidget
+    ) -> None:
+        self.host = host
+        self.till = till
+        self.worker = worker
+        self.fmt = fmt
+        self.parent = parent  # the dialogs' parent widget
 
     # -- helpers -------------------------------------------------------------------------
 
     def _as_manager(
         self, action: str, reason: str, then: Callable[[Approval | None], None]
     ) -> None:
-        cashier = self.s.cashier
-        if cashier is None or self.s.active_dialog is not None:
+        cashier = self.host.cashier
+        if cashier is None or self.host.dialogs.busy:
             return
         if cashier.can_approve:
             then(None)
         else:
-            self.s.ask_approval(action, reason, {}, then)
+            self.host.ask_approval(action, reason, {}, then)
 
-    def _show(self, dialog: object) -> None:
-        from PySide6.QtWidgets import QDialog
-
-        assert isinstance(dialog, QDialog)
-        self.s.active_dialog = dialog
-        dialog.finished.connect(lambda _: self._closed(dialog))
-        dialog.open()
-
-    def _closed(self, dialog: object) -> None:
-        if self.s.active_dialog is dialog:
-            self.s.active_dialog = None
-        self.s.focus_scan()
+    def _show(self, dialog: QDialog) -> None:
+        self.host.dialogs.open(dialog)
 
     # -- shifts ---------------------------------------------------------------------------
 
     def shift(self) -> None:
         """F6: open a shift if none is, else the X report (closing is offered from there)."""
-        self.worker.run(self.till.current_shift, done=self._shift_known, failed=self.s._fail)
+        self.worker.run(self.till.current_shift, done=self._shift_known, failed=self.host.fail)
 
     def _shift_known(self, shift: ShiftInfo | None) -> None:
-        self.s.set_shift(shift)
+        self.host.set_shift(shift)
         if shift is None:
             self._as_manager("shift.open", "open a shift", self._count_float)
         else:
@@ -80,15 +108,15 @@ class ManagerActions:
             self.fmt,
             self.till.denominations(),
             ok_text="Open shift",
-            parent=self.s,
+            parent=self.parent,
         )
         dialog.setObjectName("open-shift")
 
         def submitted(total: Decimal, pieces: dict[Decimal, int]) -> None:
-            assert self.s.cashier is not None
+            assert self.host.cashier is not None
             self.worker.run(
                 self.till.open_shift,
-                self.s.cashier,
+                self.host.cashier,
                 total,
                 approval=approval,
                 done=lambda shift: self._opened(dialog, shift),
@@ -100,21 +128,21 @@ class ManagerActions:
 
     def _opened(self, dialog: CashCountDialog, shift: ShiftInfo) -> None:
         dialog.finish()
-        self.s.set_shift(shift)
-        self.s.banner.info(
+        self.host.set_shift(shift)
+        self.host.banner.info(
             f"Shift open: float {self.fmt.money(shift.opening_float)}, "
             f"counted by {shift.opened_by_name}"
         )
-        self.s.facts_written.emit()
+        self.host.facts_changed()
 
     def _x_report(self, approval: Approval | None) -> None:
-        assert self.s.cashier is not None
+        assert self.host.cashier is not None
         self.worker.run(
             self.till.x_report,
-            self.s.cashier,
+            self.host.cashier,
             approval=approval,
             done=self._show_report,
-            failed=self.s._fail,
+            failed=self.host.fail,
         )
 
     def _show_report(self, report: ShiftReport) -> None:
@@ -144,7 +172,7 @@ class ManagerActions:
             summary,
             self.till.shift_report_lines(report),
             closing_offered=report.kind == "X",
-            parent=self.s,
+            parent=self.parent,
         )
         dialog.print_button.clicked.connect(lambda: self._print(report))
         dialog.printer_button.clicked.connect(lambda: self._printer_from(dialog))
@@ -158,14 +186,14 @@ class ManagerActions:
             report,
             done=self._printed,
             # The report is on disk already; the manager is told and can print it again.
-            failed=lambda exc: self.s.banner.warn(
+            failed=lambda exc: self.host.banner.warn(
                 f"The report did not print ({_message(exc)}); press Print to try again"
             ),
         )
 
     def _printed(self, outcome: PrintOutcome) -> None:
-        self.s.last_print = outcome
-        (self.s.banner.info if outcome.ok else self.s.banner.warn)(outcome.message)
+        self.host.note_print(outcome)
+        (self.host.banner.info if outcome.ok else self.host.banner.warn)(outcome.message)
 
     def _close_from(self, dialog: ShiftReportDialog) -> None:
         dialog.reject()
@@ -181,15 +209,15 @@ class ManagerActions:
             self.fmt,
             self.till.denominations(),
             ok_text="Close shift",
-            parent=self.s,
+            parent=self.parent,
         )
         dialog.setObjectName("close-shift")
 
         def submitted(total: Decimal, pieces: dict[Decimal, int]) -> None:
-            assert self.s.cashier is not None
+            assert self.host.cashier is not None
             self.worker.run(
                 self.till.close_shift,
-                self.s.cashier,
+                self.host.cashier,
                 counted_cash=None if pieces else total,
                 denominations=pieces or None,
                 approval=approval,
@@ -202,17 +230,17 @@ class ManagerActions:
 
     def _closed_shift(self, dialog: CashCountDialog, report: ShiftReport) -> None:
         dialog.finish()
-        self.s.set_shift(None)
-        self.s.facts_written.emit()
+        self.host.set_shift(None)
+        self.host.facts_changed()
         self.show_report(report)
         self._print(report)  # the Z report prints at once; Print gives another copy
 
     # -- customers ----------------------------------------------------------------------------
 
     def customer(self) -> None:
-        if self.s.cashier is None or self.s.active_dialog is not None:
+        if self.host.cashier is None or self.host.dialogs.busy:
             return
-        dialog = CustomerDialog(self.s.customer, parent=self.s)
+        dialog = CustomerDialog(self.host.customer, parent=self.parent)
 
         def search(text: str) -> None:
             self.worker.run(
@@ -223,10 +251,10 @@ class ManagerActions:
             )
 
         def add(name: str, phone: str, email: str) -> None:
-            assert self.s.cashier is not None
+            assert self.host.cashier is not None
             self.worker.run(
                 self.till.add_customer,
-                self.s.cashier,
+                self.host.cashier,
                 name,
                 phone=phone or None,
                 email=email or None,
@@ -236,13 +264,13 @@ class ManagerActions:
 
         def added(customer: CustomerInfo) -> None:
             dialog.added(customer)
-            self.s.facts_written.emit()
+            self.host.facts_changed()
 
         def accepted() -> None:
             if dialog.detach:
-                self.s.set_customer(None)
+                self.host.set_customer(None)
             elif dialog.chosen is not None:
-                self.s.set_customer(dialog.chosen)
+                self.host.set_customer(dialog.chosen)
 
         dialog.search_requested.connect(search)
         dialog.add_requested.connect(add)
@@ -255,7 +283,7 @@ class ManagerActions:
         self._as_manager(APPROVAL_ACTION, "move stock", self._stock_dialog)
 
     def _stock_dialog(self, approval: Approval | None) -> None:
-        dialog = StockMoveDialog(parent=self.s)
+        dialog = StockMoveDialog(parent=self.parent)
         till = self.till
 
         def look_up() -> None:
@@ -277,7 +305,7 @@ class ManagerActions:
         def record() -> None:
             if dialog.busy:  # the move is being written: a second Enter records nothing
                 return
-            item, person = dialog.item, self.s.cashier
+            item, person = dialog.item, self.host.cashier
             if item is None:
                 dialog.banner.error("Scan or type the item first, then Enter")
                 return
@@ -327,7 +355,7 @@ class ManagerActions:
                 delta = sum((d for _, d in move.lines), Decimal(0))
                 sign = "+" if delta > 0 else ""
                 dialog.banner.info(f"{item.name}: {sign}{delta.normalize():f} · now {now}")
-                self.s.facts_written.emit()
+                self.host.facts_changed()
             dialog.ready_for_next()
 
         dialog.item_field.returnPressed.connect(look_up)
@@ -341,15 +369,15 @@ class ManagerActions:
         self._as_manager("shift.z_reprint", "see past Z reports", self._list_z)
 
     def _list_z(self, approval: Approval | None) -> None:
-        self.worker.run(self.till.closed_shifts, done=self._show_z_list, failed=self.s._fail)
+        self.worker.run(self.till.closed_shifts, done=self._show_z_list, failed=self.host.fail)
 
     def _show_z_list(self, closed: list[ClosedShift]) -> None:
-        dialog = PastZDialog(closed, self.fmt, parent=self.s)
+        dialog = PastZDialog(closed, self.fmt, parent=self.parent)
 
         def chosen(shift_id: object) -> None:
             dialog.accept()
             self.worker.run(
-                self.till.past_z_report, shift_id, done=self._show_report, failed=self.s._fail
+                self.till.past_z_report, shift_id, done=self._show_report, failed=self.host.fail
             )
 
         dialog.chosen.connect(chosen)
@@ -370,7 +398,7 @@ class ManagerActions:
         dialog = PrinterDialog(
             till.printer_settings(),
             default_path=str(till.default_printer_path()),
-            parent=self.s,
+            parent=self.parent,
         )
 
         def test(values: dict[str, str]) -> None:
@@ -391,7 +419,7 @@ class ManagerActions:
 
         def saved(name: str) -> None:
             dialog.saved()
-            self.s.banner.info(f"Receipts now print to {name}")
+            self.host.banner.info(f"Receipts now print to {name}")
 
         dialog.test_requested.connect(test)
         dialog.save_requested.connect(save)
@@ -405,6 +433,4 @@ def _item_and_level(
 
 
 def _message(exc: BaseException) -> str:
-    from arcoiris_desktop.ui.sale_screen import cashier_message
-
     return cashier_message(exc)

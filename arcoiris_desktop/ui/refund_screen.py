@@ -38,9 +38,9 @@ from arcoiris_desktop.sales.service import CompletedSale
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.till import PrintOutcome, Till
 from arcoiris_desktop.ui.banner import Banner
-from arcoiris_desktop.ui.dialogs import ApprovalDialog, ReceiptPreviewDialog, button
+from arcoiris_desktop.ui.dialogs import ApprovalDialog, OneDialog, ReceiptPreviewDialog, button
 from arcoiris_desktop.ui.format import Formatter
-from arcoiris_desktop.ui.sale_screen import cashier_message
+from arcoiris_desktop.ui.messages import cashier_message
 from arcoiris_desktop.ui.worker import Worker
 
 RETURN_COLUMN = 4
@@ -60,7 +60,7 @@ class RefundScreen(QWidget):
         self.fmt = Formatter(till.config.currency, till.config.locale, till.config.timezone)
         self.cashier: Staff | None = None
         self.original: SaleForReturn | None = None
-        self.active_dialog: QDialog | None = None
+        self.dialogs = OneDialog()
         self.last_print: PrintOutcome | None = None
         self.recent: list[RecentSale] = []
 
@@ -171,6 +171,11 @@ class RefundScreen(QWidget):
         for keys in SALE_SCREEN_KEYS:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda k=keys: self._sale_key(k))
+
+    @property
+    def active_dialog(self) -> QDialog | None:
+        """The dialog open on this screen, if any (``dialogs.current``)."""
+        return self.dialogs.current
 
     def start(self, cashier: Staff) -> None:
         self.cashier = cashier
@@ -347,7 +352,6 @@ class RefundScreen(QWidget):
 
         def accepted() -> None:
             pin = dialog.text
-            self.active_dialog = None
             self.worker.run(
                 self.till.approve,
                 pin,
@@ -359,9 +363,7 @@ class RefundScreen(QWidget):
             )
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(lambda: setattr(self, "active_dialog", None))
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def _approved(
         self, approval: Approval | None, original: SaleForReturn, chosen: dict[int, Decimal]
@@ -402,9 +404,7 @@ class RefundScreen(QWidget):
         if not outcome.ok:
             self.banner.warn(outcome.message)
         dialog = ReceiptPreviewDialog(outcome.text, "Refund receipt", parent=self)
-        dialog.finished.connect(lambda _: setattr(self, "active_dialog", None))
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     # -- returns without a receipt -----------------------------------------------------------
 
@@ -413,12 +413,9 @@ class RefundScreen(QWidget):
             return
         dialog = NoReceiptDialog(self.till, self.worker, self.fmt, parent=self)
         dialog.accepted.connect(lambda: self._no_receipt_chosen(dialog))
-        dialog.rejected.connect(lambda: setattr(self, "active_dialog", None))
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def _no_receipt_chosen(self, dialog: NoReceiptDialog) -> None:
-        self.active_dialog = None
         items = dialog.items()
         if not items or self.cashier is None:
             return
@@ -427,7 +424,6 @@ class RefundScreen(QWidget):
 
         def accepted() -> None:
             pin = approve.text
-            self.active_dialog = None
 
             def approved(approval: Approval | None) -> None:
                 if approval is None:
@@ -453,9 +449,7 @@ class RefundScreen(QWidget):
             )
 
         approve.accepted.connect(accepted)
-        approve.rejected.connect(lambda: setattr(self, "active_dialog", None))
-        self.active_dialog = approve
-        approve.open()
+        self.dialogs.open(approve)
 
 
 class NoReceiptDialog(QDialog):

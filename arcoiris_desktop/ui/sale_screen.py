@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from arcoiris_desktop.approvals import Approval
-from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult, UnknownBarcode
+from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.customers.service import CustomerInfo
 from arcoiris_desktop.receipts.model import Receipt
 from arcoiris_desktop.sales.cart import ApprovalRequired, Cart, CartError
-from arcoiris_desktop.sales.service import NO_SHIFT, CompletedSale, ParkedInfo, SaleError
+from arcoiris_desktop.sales.service import NO_SHIFT, CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
 from arcoiris_desktop.shifts.service import ShiftInfo
 from arcoiris_desktop.staff import Staff
@@ -49,12 +49,14 @@ from arcoiris_desktop.ui.banner import Banner
 from arcoiris_desktop.ui.dialogs import (
     ApprovalDialog,
     KeypadDialog,
+    OneDialog,
     ParkedDialog,
     ReceiptPreviewDialog,
     button,
 )
 from arcoiris_desktop.ui.format import Formatter
 from arcoiris_desktop.ui.manager_actions import ManagerActions
+from arcoiris_desktop.ui.messages import cashier_message
 from arcoiris_desktop.ui.models import CartModel, SearchModel
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
 from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
@@ -65,15 +67,6 @@ logger = logging.getLogger(__name__)
 _MULTIPLIER = re.compile(r"^(\d{1,4})\*(.*)$")
 _CODE_LIKE = re.compile(r"^[0-9A-Za-z.\-_/]+$")
 SEARCH_DELAY_MS = 150
-
-
-def cashier_message(exc: BaseException) -> str:
-    """What a cashier reads for a failure: the domain's own words, never a traceback."""
-    if isinstance(exc, CartError | SaleError | UnknownBarcode | ValueError):
-        text = str(exc)
-        return text[:1].upper() + text[1:]
-    logger.error("unexpected failure at the till", exc_info=exc)
-    return "Something went wrong; the sale is safe. Try again or call a manager."
 
 
 class SaleScreen(QWidget):
@@ -89,12 +82,12 @@ class SaleScreen(QWidget):
         self.fmt = Formatter(till.config.currency, till.config.locale, till.config.timezone)
         self.cashier: Staff | None = None
         self.cart: Cart = till.new_cart()
-        self.active_dialog: QDialog | None = None
+        self.dialogs = OneDialog(on_closed=self.focus_scan)
         self.last_print: PrintOutcome | None = None
         self._pending_qty = Decimal(1)
         self.shift: ShiftInfo | None = None
         self.customer: CustomerInfo | None = None
-        self.manager = ManagerActions(self)
+        self.manager = ManagerActions(self, till=till, worker=worker, fmt=self.fmt, parent=self)
 
         root = QHBoxLayout(self)
         root.setContentsMargins(12, 12, 12, 12)
@@ -261,7 +254,7 @@ class SaleScreen(QWidget):
             f"{self.till.config.store_name} · {self.till.config.terminal_name} · "
             f"{cashier.full_name} ({cashier.role})"
         )
-        self.worker.run(self.till.current_shift, done=self.set_shift, failed=self._fail)
+        self.worker.run(self.till.current_shift, done=self.set_shift, failed=self.fail)
         self.focus_scan()
 
     def set_shift(self, shift: ShiftInfo | None) -> None:
@@ -321,9 +314,21 @@ class SaleScreen(QWidget):
             return rows[0].row()
         return len(self.cart.lines) - 1 if self.cart.lines else None
 
-    def _fail(self, exc: BaseException) -> None:
+    def fail(self, exc: BaseException) -> None:
         self.banner.error(cashier_message(exc))
         self.focus_scan()
+
+    @property
+    def active_dialog(self) -> QDialog | None:
+        """The dialog open on this screen, if any (``dialogs.current``)."""
+        return self.dialogs.current
+
+    def facts_changed(self) -> None:
+        """A shift, stock move or customer went into the outbox (the manager's keys)."""
+        self.facts_written.emit()
+
+    def note_print(self, outcome: PrintOutcome) -> None:
+        self.last_print = outcome
 
     # -- scanning and search ---------------------------------------------------------------------
 
@@ -409,14 +414,14 @@ class SaleScreen(QWidget):
 
     def scan(self, code: str, quantity: Decimal = Decimal(1)) -> None:
         self.worker.run(
-            self.till.scan, code, done=lambda r: self._add_scan(r, quantity), failed=self._fail
+            self.till.scan, code, done=lambda r: self._add_scan(r, quantity), failed=self.fail
         )
 
     def _add_scan(self, result: ScanResult, quantity: Decimal) -> None:
         try:
             row = self.cart.add_scan(result, quantity)
         except CartError as exc:
-            self._fail(exc)
+            self.fail(exc)
             return
         self.banner.clear_message()
         self._refresh(row)
@@ -443,7 +448,7 @@ class SaleScreen(QWidget):
             else:
                 row = self.cart.add_item(item, quantity)
         except CartError as exc:
-            self._fail(exc)
+            self.fail(exc)
             return
         self._refresh(row)
         self.focus_scan()
@@ -457,7 +462,6 @@ class SaleScreen(QWidget):
 
         def accepted() -> None:
             value = dialog.decimal()
-            self.active_dialog = None
             if value is None:
                 self.banner.error(f"“{dialog.text}” is not a number")
             else:
@@ -465,13 +469,7 @@ class SaleScreen(QWidget):
             self.focus_scan()
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(self._dialog_closed)
-        self.active_dialog = dialog
-        dialog.open()
-
-    def _dialog_closed(self) -> None:
-        self.active_dialog = None
-        self.focus_scan()
+        self.dialogs.open(dialog)
 
     def _with_line(self, action: Callable[[int], None]) -> None:
         row = self._selected_row()
@@ -521,7 +519,7 @@ class SaleScreen(QWidget):
         try:
             line = self.cart.void_line(row)
         except CartError as exc:
-            self._fail(exc)
+            self.fail(exc)
             return
         assert self.cashier is not None
         self.worker.run(
@@ -533,7 +531,7 @@ class SaleScreen(QWidget):
             amount=amount,
             approval=approval,
             done=lambda _: None,
-            failed=self._fail,
+            failed=self.fail,
         )
         by = f" (approved by {approval.approver_name})" if approval is not None else ""
         self.banner.info(f"Removed {line.name}{by}")
@@ -580,11 +578,10 @@ class SaleScreen(QWidget):
 
         def accepted() -> None:
             text = dialog.text
-            self.active_dialog = None
             try:
                 amount, pct = self._discount_amount(text, row)
             except CartError as exc:
-                self._fail(exc)
+                self.fail(exc)
             else:
                 if amount is None:
                     self.banner.error(f"“{text}” is not a number")
@@ -593,9 +590,7 @@ class SaleScreen(QWidget):
             self.focus_scan()
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(self._dialog_closed)
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def _discount_amount(self, text: str, row: int | None) -> tuple[Decimal | None, str]:
         percent = text.endswith("%")
@@ -636,7 +631,7 @@ class SaleScreen(QWidget):
         try:
             change()
         except CartError as exc:
-            self._fail(exc)
+            self.fail(exc)
             return
         if success:
             self.banner.info(success)
@@ -666,7 +661,7 @@ class SaleScreen(QWidget):
             )
             return
         except CartError as exc:
-            self._fail(exc)
+            self.fail(exc)
             return
         self.banner.clear_message()
         self._refresh(row)
@@ -684,7 +679,6 @@ class SaleScreen(QWidget):
 
         def accepted() -> None:
             pin = dialog.text
-            self.active_dialog = None
 
             def got(approval: Approval | None) -> None:
                 if approval is None:
@@ -699,13 +693,11 @@ class SaleScreen(QWidget):
                 cashier=cashier,
                 details={**details, "reason": reason},
                 done=got,
-                failed=self._fail,
+                failed=self.fail,
             )
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(self._dialog_closed)
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     # -- park, pay, print ------------------------------------------------------------------
 
@@ -729,12 +721,12 @@ class SaleScreen(QWidget):
             self.customer = customer
             self._show_customer()
             self._refresh()
-            self._fail(exc)
+            self.fail(exc)
 
         self.worker.run(self.till.park, cart, self.cashier, done=parked, failed=failed)
 
     def resume(self) -> None:
-        self.worker.run(self.till.parked, done=self._choose_parked, failed=self._fail)
+        self.worker.run(self.till.parked, done=self._choose_parked, failed=self.fail)
 
     def _choose_parked(self, parked: list[ParkedInfo]) -> None:
         if not parked:
@@ -751,24 +743,21 @@ class SaleScreen(QWidget):
         dialog = ParkedDialog(entries, parent=self)
 
         def accepted() -> None:
-            self.active_dialog = None
             chosen = dialog.chosen()
             if chosen is None:
                 return
             self.worker.run(
-                self.till.resume, uuid.UUID(chosen), done=self._resumed, failed=self._fail
+                self.till.resume, uuid.UUID(chosen), done=self._resumed, failed=self.fail
             )
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(self._dialog_closed)
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def _resumed(self, cart: Cart) -> None:
         if not self.cart.is_empty:
             # Do not lose what is on screen: park it in exchange.
             assert self.cashier is not None
-            self.worker.run(self.till.park, self.cart, self.cashier, failed=self._fail)
+            self.worker.run(self.till.park, self.cart, self.cashier, failed=self.fail)
         self.cart = cart
         self.cart_model.set_cart(cart)
         self.customer = None
@@ -788,7 +777,7 @@ class SaleScreen(QWidget):
         if self.cart.is_empty:
             self.banner.error("The cart is empty")
             return
-        if self.active_dialog is not None:
+        if self.dialogs.busy:
             return
         if self.shift is None:
             # The sale itself checks again, in its own transaction; this saves taking
@@ -799,13 +788,10 @@ class SaleScreen(QWidget):
         dialog = TenderDialog(tender, self.fmt, parent=self)
 
         def accepted() -> None:
-            self.active_dialog = None
             self.complete(tender)
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(self._dialog_closed)
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def complete(self, tender: Tender) -> None:
         assert self.cashier is not None
@@ -822,7 +808,7 @@ class SaleScreen(QWidget):
 
     def _complete_failed(self, exc: BaseException) -> None:
         self.pay_button.setEnabled(not self.cart.is_empty)
-        self._fail(exc)
+        self.fail(exc)
 
     def _completed(self, sale: CompletedSale) -> None:
         # The sale is on disk. Only now: a fresh cart, the receipt, the drawer.
@@ -889,13 +875,10 @@ class SaleScreen(QWidget):
 
     def show_receipt(self, text: tuple[str, ...]) -> None:
         dialog = ReceiptPreviewDialog(text, "Receipt", parent=self)
-        dialog.finished.connect(self._dialog_closed)
-        self.active_dialog = dialog
-        dialog.open()
+        self.dialogs.open(dialog)
 
     def clear_for_lock(self) -> None:
         """Locking keeps the cart: the same cashier (or a manager) picks it up after."""
         self._close_search()
         self.scan_field.clear()
-        if self.active_dialog is not None:
-            self.active_dialog.reject()
+        self.dialogs.reject()
