@@ -42,7 +42,8 @@ What is *not* checked without the original: that each amount is exactly the shar
 within the slack). HQ can pass ``original_lines`` (the original sale's lines by
 ``line_no``) and ``already_refunded`` (how much of each original line earlier refunds
 returned, as a positive quantity); each refund line is then recomputed exactly with
-``refund_share`` and its unit price and rates compared with the original's.
+``refund_share`` (rounding half up, as the till does whatever the org's mode) and its unit
+price and rates compared with the original's.
 
 Cost: no pydantic model is built; every wire string is parsed once. The calculator itself
 is most of the time (see the report in tests/shared/test_sale_check.py's module docstring).
@@ -69,12 +70,15 @@ from arcoiris_shared.tax import (
     refund_share,
 )
 
-__all__ = ["REFUND_TAX_SLACK", "recompute_problem"]
+__all__ = ["REFUND_TAX_SLACK", "TILL_SHARE_ROUNDING", "recompute_problem"]
 
 ZERO = Decimal(0)
 # How far (in minor units) an honest refund-with-receipt line's tax for one rate can be
 # from the exact rate of its basis; see the module docstring.
 REFUND_TAX_SLACK = 3
+# The till's refunds (arcoiris_desktop/sales/refunds.py) take each line's share with
+# refund_share's default rounding, whatever the org's rounding mode: so does this check.
+TILL_SHARE_ROUNDING = RoundingMode.HALF_UP
 
 # A line's stated amounts (gross, line discount, sale discount, tax, net, total) and its
 # taxes (code, rate as sent, base, amount), parsed once.
@@ -141,9 +145,7 @@ def _problem(
         if original_lines is None:
             problem = _refund_alone(p, lines, amounts, taxes)
         else:
-            problem = _refund_shares(
-                p, lines, amounts, taxes, rounding, original_lines, already_refunded
-            )
+            problem = _refund_shares(p, lines, amounts, taxes, original_lines, already_refunded)
         if problem:
             return problem
         return _summary_and_sale(p, amounts, taxes)
@@ -321,7 +323,6 @@ def _refund_shares(
     lines: Sequence[LineRow],
     amounts: Sequence[Amounts],
     taxes: Sequence[TaxEntries],
-    rounding: RoundingMode,
     original_lines: Mapping[int, LineRow],
     already_refunded: Mapping[int, Decimal],
 ) -> str | None:
@@ -357,7 +358,7 @@ def _refund_shares(
             -Decimal(ln.quantity),
             s.currency,
             already_refunded=already_refunded.get(of, ZERO),
-            rounding=rounding,
+            rounding=TILL_SHARE_ROUNDING,
         )
         problem = _compare_line(n, stated, row, share)
         if problem:
