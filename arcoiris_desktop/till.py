@@ -2,11 +2,35 @@
 
 This is the seam between widgets and everything below them: the UI never opens a session
 or builds a query; it calls ``Till`` methods and shows what they return or raise. Each
-method that writes owns its transaction (through the services it calls).
+method that writes owns its transaction (through the services it calls), and what comes
+back is plain data (dataclasses), never a database row.
+
+One facade, on purpose, rather than operations modules per area (Anki's
+``aqt/operations/``):
+
+* The logic is already split by area, below this file: ``sales.service``, ``sales.refunds``,
+  ``shifts.service`` and ``shifts.history``, ``stock.service``, ``customers.service``,
+  ``sync.*``, ``receipts.*``. A ``Till`` method is the call into one of them with the
+  till's own database, configuration, printer and sync engine filled in. Split into
+  modules, the same one-line calls would each need that context passed or held again:
+  more files for a reader to open, no rule moved out of a widget that is not out already.
+* The screens learn what changed from what an operation returns and from their own
+  signals (``SaleScreen.sale_completed`` and ``facts_written``, ``RefundScreen.refunded``),
+  which the main window routes: with three screens, a change bus would have one listener.
+* The sections below (people, catalog, selling, returns, shifts, stock, customers, sync,
+  printer, database) are the split when it is needed: a second window (back office, a
+  customer display) that must redraw on others' changes is the time to make each section
+  an ``arcoiris_desktop/operations/<area>.py`` taking the till as its context and to add
+  one ``operation_did_execute(changes)`` signal in place of the per-screen ones.
+
+A few calls touch no database and may run on the UI thread as the cashier types:
+``new_cart``, ``new_tender``, ``denominations``, ``refund_estimate``,
+``no_receipt_estimate``, ``shift_report_lines``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -33,7 +57,7 @@ from arcoiris_desktop.receipts.escpos_render import (
     render_escpos,
     render_escpos_lines,
 )
-from arcoiris_desktop.receipts.layout import receipt_text_lines
+from arcoiris_desktop.receipts.layout import LayoutLine, receipt_text_lines
 from arcoiris_desktop.receipts.model import Receipt
 from arcoiris_desktop.receipts.printers import (
     FilePrinter,
@@ -100,9 +124,9 @@ class Till:
                 return printer_from_config(self.config.printer)
             except (ValueError, PrinterError) as exc:
                 logger.warning("printer configuration refused (%s); printing to a file", exc)
-        return FilePrinter(self.data_dir / "receipts" / "printer.bin")
+        return FilePrinter(self.default_printer_path())
 
-    # -- people --------------------------------------------------------------------------
+    # -- people ----------------------------------------------------------------------------
 
     def staff(self) -> list[Staff]:
         with self.db.read() as session:
@@ -143,6 +167,36 @@ class Till:
 
     # -- catalog ---------------------------------------------------------------------------
 
+    def scan(self, code: str) -> ScanResult:
+        with self.db.read() as session:
+            return lookup.scan(
+                session, self.config.org_id, code, self.config.variable_measure_rules
+            )
+
+    def search(self, text: str, limit: int = 50) -> list[CatalogItem]:
+        with self.db.read() as session:
+            return lookup.search(session, self.config.org_id, text, limit=limit)
+
+    def find_item(self, text: str) -> CatalogItem | None:
+        """A barcode or SKU, else the best match by name (a manager's stock screen)."""
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            return self.scan(text).item
+        except lookup.UnknownBarcode:
+            hits = self.search(text, limit=1)
+            return hits[0] if hits else None
+
+    def stock_of(self, item_id: uuid.UUID) -> Decimal:
+        """HQ's level (as last pulled) plus this till's movements HQ has not acknowledged
+        yet (sales, refunds and stock moves). Acknowledged ones are inside HQ's level
+        already: never counted twice."""
+        with self.db.read() as session:
+            return stock.level(session, self.config, item_id)
+
+    # -- selling ---------------------------------------------------------------------------
+
     def new_cart(self) -> Cart:
         c = self.config
         return Cart(
@@ -161,24 +215,206 @@ class Till:
             cash_over_notes=self.config.cash_over_notes,
         )
 
-    def scan(self, code: str) -> ScanResult:
-        with self.db.read() as session:
-            return lookup.scan(
-                session, self.config.org_id, code, self.config.variable_measure_rules
+    def complete(self, cart: Cart, tender: Tender, cashier: Staff) -> CompletedSale:
+        """Write the sale into the open shift; refused (``SaleError``) with none open."""
+        return service.complete_sale(
+            self.db,
+            config=self.config,
+            cart=cart,
+            tender=tender,
+            cashier=cashier,
+            require_shift=True,
+        )
+
+    def record_void(
+        self,
+        cashier: Staff,
+        *,
+        sku: str,
+        name: str,
+        quantity: Decimal,
+        amount: Decimal,
+        approval: Approval | None = None,
+    ) -> None:
+        """A voided cart line into the audit log (counted on the shift's X/Z report)."""
+        audit.record_void(
+            self.db,
+            config=self.config,
+            cashier=cashier,
+            sku=sku,
+            name=name,
+            quantity=quantity,
+            amount=amount,
+            approval=approval,
+        )
+
+    def park(self, cart: Cart, cashier: Staff) -> uuid.UUID:
+        return service.park(self.db, cart=cart, cashier=cashier)
+
+    def parked(self) -> list[ParkedInfo]:
+        return service.parked_sales(self.db)
+
+    def resume(self, parked_id: uuid.UUID) -> Cart:
+        return service.resume(self.db, parked_id)
+
+    def print_receipt(self, receipt: Receipt, *, open_drawer: bool) -> PrintOutcome:
+        """Print after the fact is safe on disk. A failing printer is reported, never raised:
+        the sale stands and the cashier can reprint.
+
+        The drawer is kicked on its own, before the receipt: a receipt that cannot be
+        rendered or sent still lets the cashier hand back the change."""
+        text = tuple(receipt_text_lines(receipt, width=RECEIPT_WIDTH))
+        drawer_trouble = ""
+        if open_drawer and self.config.printer.get("drawer_kick", "on") != "off":
+            try:
+                self.printer.send(drawer_kick_bytes())
+            except Exception as exc:  # a printer's fault is never the sale's
+                logger.warning("drawer kick for %s failed: %s", receipt.receipt_code, exc)
+                drawer_trouble = " The drawer did not open: open it with the key."
+        try:
+            data = render_escpos(receipt, width=RECEIPT_WIDTH, logo=self.logo)
+            self.printer.send(data)
+        except Exception as exc:  # PrinterError, or python-escpos itself failing
+            logger.warning("printing %s failed: %s", receipt.receipt_code, exc, exc_info=True)
+            reason = str(exc) if isinstance(exc, PrinterError) else type(exc).__name__
+            return PrintOutcome(
+                False, f"Receipt not printed: {reason}. Use Reprint.{drawer_trouble}", text
             )
+        if drawer_trouble:
+            return PrintOutcome(False, f"Printed {receipt.receipt_code}.{drawer_trouble}", text)
+        return PrintOutcome(True, f"Printed {receipt.receipt_code}", text)
 
-    def search(self, text: str, limit: int = 50) -> list[CatalogItem]:
-        with self.db.read() as session:
-            return lookup.search(session, self.config.org_id, text, limit=limit)
+    def last_receipt(self) -> Receipt | None:
+        sale_id = service.last_sale_id(self.db, self.config)
+        if sale_id is None:
+            return None
+        return service.receipt_for(self.db, self.config, sale_id, reprint=True)
 
-    def stock_of(self, item_id: uuid.UUID) -> Decimal:
-        """HQ's level (as last pulled) plus this till's movements HQ has not acknowledged
-        yet (sales, refunds and stock moves). Acknowledged ones are inside HQ's level
-        already: never counted twice."""
-        with self.db.read() as session:
-            return stock.level(session, self.config, item_id)
+    # -- returns ---------------------------------------------------------------------------
 
-    # -- stock moves (a manager's) ------------------------------------------------------------
+    def recent_sales(self, limit: int = history.RECENT_SALES) -> list[history.RecentSale]:
+        """This till's last sales, newest first (the Returns screen's pick list)."""
+        return history.recent_sales(self.db, self.config, limit)
+
+    def find_for_return(self, code: str) -> SaleForReturn:
+        return refunds.find_for_return(self.db, self.config, code)
+
+    def refund_estimate(
+        self, original: SaleForReturn, quantities: Mapping[int, Decimal]
+    ) -> Decimal:
+        """What refunding ``quantities`` pays back (positive), by the refund's own rule.
+        No database: the screen may call it as the cashier types."""
+        return refunds.refund_estimate(original, quantities)
+
+    def refund(
+        self,
+        original: SaleForReturn,
+        quantities: Mapping[int, Decimal],
+        *,
+        to: RefundTo,
+        cashier: Staff,
+        approval: Approval | None,
+    ) -> CompletedSale:
+        return refunds.refund(
+            self.db,
+            config=self.config,
+            original=original,
+            quantities=quantities,
+            to=to,
+            cashier=cashier,
+            approval=approval,
+            require_shift=True,
+        )
+
+    def no_receipt_estimate(self, items: Sequence[tuple[CatalogItem, Decimal]]) -> Decimal:
+        """What a return without a receipt of ``items`` pays back (positive). No database."""
+        return refunds.no_receipt_estimate(self.config, items)
+
+    def refund_without_receipt(
+        self,
+        items: Sequence[tuple[CatalogItem, Decimal]],
+        *,
+        cashier: Staff,
+        approval: Approval | None,
+    ) -> CompletedSale:
+        return refunds.refund_without_receipt(
+            self.db,
+            config=self.config,
+            items=items,
+            cashier=cashier,
+            approval=approval,
+            require_shift=True,
+        )
+
+    # -- shifts ----------------------------------------------------------------------------
+
+    def current_shift(self) -> ShiftInfo | None:
+        return shifts.current_shift(self.db, self.config)
+
+    def open_shift(
+        self, person: Staff, opening_float: Decimal, *, approval: Approval | None = None
+    ) -> ShiftInfo:
+        return shifts.open_shift(
+            self.db,
+            config=self.config,
+            actor=person,
+            opening_float=opening_float,
+            approval=approval,
+        )
+
+    def x_report(self, person: Staff, *, approval: Approval | None = None) -> ShiftReport:
+        return shifts.x_report(self.db, config=self.config, actor=person, approval=approval)
+
+    def close_shift(
+        self,
+        person: Staff,
+        *,
+        counted_cash: Decimal | None = None,
+        denominations: Mapping[Decimal, int] | None = None,
+        approval: Approval | None = None,
+    ) -> ShiftReport:
+        return shifts.close_shift(
+            self.db,
+            config=self.config,
+            actor=person,
+            counted_cash=counted_cash,
+            denominations=denominations,
+            approval=approval,
+        )
+
+    def denominations(self) -> tuple[Decimal, ...]:
+        """The notes and coins of the till's currency, largest first (empty: count a total)."""
+        return DENOMINATIONS.get(self.config.currency, ())
+
+    def shift_report_lines(self, report: ShiftReport) -> tuple[str, ...]:
+        """The report as it prints, line for line, for the screen."""
+        return tuple(line.text for line in self._shift_report_layout(report))
+
+    @staticmethod
+    def _shift_report_layout(report: ShiftReport) -> list[LayoutLine]:
+        # One layout for the screen and the printer: what the manager reads is what prints.
+        return shift_report_layout(report, width=RECEIPT_WIDTH)
+
+    def print_shift_report(self, report: ShiftReport) -> PrintOutcome:
+        """Print an X or Z report. The close is on disk already: a failing printer is
+        reported, never raised, and the report can be printed again from the screen."""
+        layout = self._shift_report_layout(report)
+        text = tuple(line.text for line in layout)
+        try:
+            self.printer.send(render_escpos_lines(layout, width=RECEIPT_WIDTH, logo=self.logo))
+        except PrinterError as exc:
+            logger.warning("printing the %s report failed: %s", report.kind, exc)
+            return PrintOutcome(False, f"{report.kind} report not printed: {exc}", text)
+        return PrintOutcome(True, f"{report.kind} report printed", text)
+
+    def closed_shifts(self) -> list[ClosedShift]:
+        """This till's closed shifts, the latest first: the Z reports a manager can reprint."""
+        return shift_history.closed_shifts(self.db, self.config)
+
+    def past_z_report(self, shift_id: uuid.UUID) -> ShiftReport:
+        return shift_history.past_z_report(self.db, self.config, shift_id)
+
+    # -- stock moves (a manager's) ---------------------------------------------------------
 
     def receive_stock(
         self,
@@ -232,7 +468,7 @@ class Till:
             approval=approval,
         )
 
-    # -- customers -----------------------------------------------------------------------------
+    # -- customers -------------------------------------------------------------------------
 
     def find_customers(self, text: str, limit: int = 30) -> list[CustomerInfo]:
         with self.db.read() as session:
@@ -249,81 +485,7 @@ class Till:
             self.db, config=self.config, actor=person, name=name, phone=phone, email=email
         )
 
-    # -- shifts --------------------------------------------------------------------------------
-
-    def current_shift(self) -> ShiftInfo | None:
-        return shifts.current_shift(self.db, self.config)
-
-    def open_shift(
-        self, person: Staff, opening_float: Decimal, *, approval: Approval | None = None
-    ) -> ShiftInfo:
-        return shifts.open_shift(
-            self.db,
-            config=self.config,
-            actor=person,
-            opening_float=opening_float,
-            approval=approval,
-        )
-
-    def x_report(self, person: Staff, *, approval: Approval | None = None) -> ShiftReport:
-        return shifts.x_report(self.db, config=self.config, actor=person, approval=approval)
-
-    def close_shift(
-        self,
-        person: Staff,
-        *,
-        counted_cash: Decimal | None = None,
-        denominations: Mapping[Decimal, int] | None = None,
-        approval: Approval | None = None,
-    ) -> ShiftReport:
-        return shifts.close_shift(
-            self.db,
-            config=self.config,
-            actor=person,
-            counted_cash=counted_cash,
-            denominations=denominations,
-            approval=approval,
-        )
-
-    def denominations(self) -> tuple[Decimal, ...]:
-        """The notes and coins of the till's currency, largest first (empty: count a total)."""
-        return DENOMINATIONS.get(self.config.currency, ())
-
-    def shift_report_lines(self, report: ShiftReport) -> tuple[str, ...]:
-        """The report as it prints, line for line, for the screen."""
-        return tuple(line.text for line in shift_report_layout(report, width=RECEIPT_WIDTH))
-
-    def closed_shifts(self) -> list[ClosedShift]:
-        """This till's closed shifts, the latest first: the Z reports a manager can reprint."""
-        return shift_history.closed_shifts(self.db, self.config)
-
-    def past_z_report(self, shift_id: uuid.UUID) -> ShiftReport:
-        return shift_history.past_z_report(self.db, self.config, shift_id)
-
-    def find_item(self, text: str) -> CatalogItem | None:
-        """A barcode or SKU, else the best match by name (a manager's stock screen)."""
-        text = text.strip()
-        if not text:
-            return None
-        try:
-            return self.scan(text).item
-        except lookup.UnknownBarcode:
-            hits = self.search(text, limit=1)
-            return hits[0] if hits else None
-
-    def print_shift_report(self, report: ShiftReport) -> PrintOutcome:
-        """Print an X or Z report. The close is on disk already: a failing printer is
-        reported, never raised, and the report can be printed again from the screen."""
-        layout = shift_report_layout(report, width=RECEIPT_WIDTH)
-        text = tuple(line.text for line in layout)
-        try:
-            self.printer.send(render_escpos_lines(layout, width=RECEIPT_WIDTH, logo=self.logo))
-        except PrinterError as exc:
-            logger.warning("printing the %s report failed: %s", report.kind, exc)
-            return PrintOutcome(False, f"{report.kind} report not printed: {exc}", text)
-        return PrintOutcome(True, f"{report.kind} report printed", text)
-
-    # -- sync ------------------------------------------------------------------------------
+    # -- sync with HQ ----------------------------------------------------------------------
 
     def sync_engine(self) -> SyncEngine | None:
         """The engine, if this till is enrolled with HQ (a demo till is not)."""
@@ -345,6 +507,10 @@ class Till:
         from arcoiris_desktop.sync.setup import enroll_till
 
         return enroll_till(self.db, self.data_dir, **values)
+
+    def waiting_ops(self) -> int:
+        with self.db.read() as session:
+            return int(session.scalar(select(func.count()).select_from(OutboxOp)) or 0)
 
     def waiting_list(self, limit: int = 200) -> list[tuple[int, str, str, str]]:
         """(seq, kind, receipt, when) of ops still on their way to HQ, oldest first."""
@@ -369,157 +535,7 @@ class Till:
                 for r in rows
             ]
 
-    # -- selling -----------------------------------------------------------------------------
-
-    def complete(self, cart: Cart, tender: Tender, cashier: Staff) -> CompletedSale:
-        """Write the sale into the open shift; refused (``SaleError``) with none open."""
-        return service.complete_sale(
-            self.db,
-            config=self.config,
-            cart=cart,
-            tender=tender,
-            cashier=cashier,
-            require_shift=True,
-        )
-
-    def print_receipt(self, receipt: Receipt, *, open_drawer: bool) -> PrintOutcome:
-        """Print after the fact is safe on disk. A failing printer is reported, never raised:
-        the sale stands and the cashier can reprint.
-
-        The drawer is kicked on its own, before the receipt: a receipt that cannot be
-        rendered or sent still lets the cashier hand back the change."""
-        text = tuple(receipt_text_lines(receipt, width=RECEIPT_WIDTH))
-        drawer_trouble = ""
-        if open_drawer and self.config.printer.get("drawer_kick", "on") != "off":
-            try:
-                self.printer.send(drawer_kick_bytes())
-            except Exception as exc:  # a printer's fault is never the sale's
-                logger.warning("drawer kick for %s failed: %s", receipt.receipt_code, exc)
-                drawer_trouble = " The drawer did not open: open it with the key."
-        try:
-            data = render_escpos(receipt, width=RECEIPT_WIDTH, logo=self.logo)
-            self.printer.send(data)
-        except Exception as exc:  # PrinterError, or python-escpos itself failing
-            logger.warning("printing %s failed: %s", receipt.receipt_code, exc, exc_info=True)
-            reason = str(exc) if isinstance(exc, PrinterError) else type(exc).__name__
-            return PrintOutcome(
-                False, f"Receipt not printed: {reason}. Use Reprint.{drawer_trouble}", text
-            )
-        if drawer_trouble:
-            return PrintOutcome(False, f"Printed {receipt.receipt_code}.{drawer_trouble}", text)
-        return PrintOutcome(True, f"Printed {receipt.receipt_code}", text)
-
-    def last_receipt(self) -> Receipt | None:
-        sale_id = service.last_sale_id(self.db, self.config)
-        if sale_id is None:
-            return None
-        return service.receipt_for(self.db, self.config, sale_id, reprint=True)
-
-    def park(self, cart: Cart, cashier: Staff) -> uuid.UUID:
-        return service.park(self.db, cart=cart, cashier=cashier)
-
-    def parked(self) -> list[ParkedInfo]:
-        return service.parked_sales(self.db)
-
-    def resume(self, parked_id: uuid.UUID) -> Cart:
-        return service.resume(self.db, parked_id)
-
-    # -- returns ---------------------------------------------------------------------------
-
-    def find_for_return(self, code: str) -> SaleForReturn:
-        return refunds.find_for_return(self.db, self.config, code)
-
-    def refund(
-        self,
-        original: SaleForReturn,
-        quantities: Mapping[int, Decimal],
-        *,
-        to: RefundTo,
-        cashier: Staff,
-        approval: Approval | None,
-    ) -> CompletedSale:
-        return refunds.refund(
-            self.db,
-            config=self.config,
-            original=original,
-            quantities=quantities,
-            to=to,
-            cashier=cashier,
-            approval=approval,
-            require_shift=True,
-        )
-
-    def refund_estimate(
-        self, original: SaleForReturn, quantities: Mapping[int, Decimal]
-    ) -> Decimal:
-        """What refunding ``quantities`` pays back (positive), by the refund's own rule.
-        No database: the screen may call it as the cashier types."""
-        return refunds.refund_estimate(original, quantities)
-
-    def no_receipt_estimate(self, items: Sequence[tuple[CatalogItem, Decimal]]) -> Decimal:
-        """What a return without a receipt of ``items`` pays back (positive). No database."""
-        return refunds.no_receipt_estimate(self.config, items)
-
-    def refund_without_receipt(
-        self,
-        items: Sequence[tuple[CatalogItem, Decimal]],
-        *,
-        cashier: Staff,
-        approval: Approval | None,
-    ) -> CompletedSale:
-        return refunds.refund_without_receipt(
-            self.db,
-            config=self.config,
-            items=items,
-            cashier=cashier,
-            approval=approval,
-            require_shift=True,
-        )
-
-    # -- status ----------------------------------------------------------------------------
-
-    def check_database(self) -> str | None:
-        """The full page check, for after start-up. None when the database is sound."""
-        try:
-            return self.db.integrity_problem()
-        except Exception as exc:  # a damaged file may fail the check itself
-            return str(exc)
-
-    def stop_background_work(self) -> None:
-        """Closing the till: cut the page check short instead of waiting seconds for it."""
-        self.db.interrupt_checks()
-
-    def waiting_ops(self) -> int:
-        with self.db.read() as session:
-            return int(session.scalar(select(func.count()).select_from(OutboxOp)) or 0)
-
-    def recent_sales(self, limit: int = history.RECENT_SALES) -> list[history.RecentSale]:
-        """This till's last sales, newest first (the Returns screen's pick list)."""
-        return history.recent_sales(self.db, self.config, limit)
-
-    def record_void(
-        self,
-        cashier: Staff,
-        *,
-        sku: str,
-        name: str,
-        quantity: Decimal,
-        amount: Decimal,
-        approval: Approval | None = None,
-    ) -> None:
-        """A voided cart line into the audit log (counted on the shift's X/Z report)."""
-        audit.record_void(
-            self.db,
-            config=self.config,
-            cashier=cashier,
-            sku=sku,
-            name=name,
-            quantity=quantity,
-            amount=amount,
-            approval=approval,
-        )
-
-    # -- receipt printer (a manager's setting) ----------------------------------------------
+    # -- receipt printer (a manager's setting) ---------------------------------------------
 
     def default_printer_path(self) -> Path:
         """Where receipts go with no printer set: a file in the till's data folder."""
@@ -544,11 +560,22 @@ class Till:
 
     def save_printer(self, values: Mapping[str, str]) -> str:
         """Save the printer setting and print through it from now on; its name."""
-        import dataclasses
-
         from arcoiris_desktop.receipts.printer_settings import save_printer_settings
 
         saved = save_printer_settings(self.db, values)
         self.config = dataclasses.replace(self.config, printer=saved)
         self.printer = self._configured_printer()
         return self.printer.name
+
+    # -- the database file -----------------------------------------------------------------
+
+    def check_database(self) -> str | None:
+        """The full page check, for after start-up. None when the database is sound."""
+        try:
+            return self.db.integrity_problem()
+        except Exception as exc:  # a damaged file may fail the check itself
+            return str(exc)
+
+    def stop_background_work(self) -> None:
+        """Closing the till: cut the page check short instead of waiting seconds for it."""
+        self.db.interrupt_checks()
