@@ -28,6 +28,8 @@ each line is the original line's share (:func:`arcoiris_shared.tax.refund_share`
 depends on the original line's amounts and on how much of it earlier refunds returned;
 neither is in the payload. From the payload alone these are checked:
 
+* each line gives money back: its gross and total are not positive (a share of an
+  original's gross or total, which never are negative);
 * each line's pricing basis: gross - line discount - sale discount = total (prices include
   tax) or net (they do not); its tax = the sum of its taxes; each tax's base = its net;
 * each rate's tax is within ``REFUND_TAX_SLACK`` minor units of the exact rate of the
@@ -45,8 +47,10 @@ returned, as a positive quantity); each refund line is then recomputed exactly w
 ``refund_share`` (rounding half up, as the till does whatever the org's mode) and its unit
 price and rates compared with the original's.
 
-Cost: no pydantic model is built; every wire string is parsed once. The calculator itself
-is most of the time (see the report in tests/shared/test_sale_check.py's module docstring).
+Cost: no pydantic model is built and every wire string is parsed once; the calculator
+itself is about three quarters of the time (measured on a 2-core box: ~0.1 ms for a
+3-line sale, ~0.8 ms for a 40-line one, against ~0.09 ms and ~0.55 ms for
+``compute_sale_totals`` alone).
 """
 
 from __future__ import annotations
@@ -281,6 +285,8 @@ def _refund_alone(
         lines, amounts, taxes, strict=True
     ):
         n = ln.line_no
+        if gross > 0 or total > 0:
+            return f"line {n} of the refund charges the customer: gross {gross}, total {total}"
         basis = gross - line_discount - sale_discount
         want = total if inclusive else net
         if basis != want:

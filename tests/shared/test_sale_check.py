@@ -458,6 +458,26 @@ def test_a_refund_that_drops_its_tax_is_caught(shop: Shop) -> None:
     assert recompute_problem(p, original_lines=originals) == (
         "line 1's tax is -2.09, the calculator gives -2.10"
     )
+    # Every amount turned positive (the payments too): a refund that charges the customer.
+    flipped = copy.deepcopy(good)
+    for row, names in (
+        *(
+            (ln, ("gross", "line_discount", "sale_discount", "net", "tax", "total"))
+            for ln in flipped["lines"]
+        ),
+        *((t, ("base", "amount")) for ln in flipped["lines"] for t in ln["taxes"]),
+        *((t, ("base", "amount")) for t in flipped["taxes"]),
+        *((x, ("amount",)) for x in flipped["payments"]),
+        (
+            flipped["sale"],
+            ("gross", "discount_total", "net", "tax_total", "total", "cash_rounding"),
+        ),
+    ):
+        for name in names:
+            row[name] = wire_decimal(-D(row[name]))
+    assert recompute_problem(validated(flipped)) == (
+        "line 1 of the refund charges the customer: gross 12.10, total 12.10"
+    )
     # A refund of a line the original does not have.
     assert recompute_problem(validated(good), original_lines={}) == (
         "line 1 refunds line 1, which the original sale does not have"
