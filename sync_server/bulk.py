@@ -12,7 +12,7 @@ ingest hands it the strings the till sent, so nothing is converted twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -34,7 +34,7 @@ def _json_columns(table: Table) -> set[str]:
 
 
 def copy_tuples(
-    db_session: Session, target: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    db_session: Session, target: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
     """COPY ``rows`` (tuples in ``columns`` order) into ``target`` ("schema.table").
 
@@ -43,7 +43,7 @@ def copy_tuples(
     last are still being written. Strings are written as they are, for PostgreSQL to parse
     into the column's type: this is how ingest hands over the till's values untouched.
     """
-    if not rows:
+    if isinstance(rows, Sequence) and not rows:
         return
     quoted = ", ".join(f'"{c}"' for c in columns)
     statement = f"COPY {target} ({quoted}) FROM STDIN"
@@ -68,8 +68,7 @@ def copy_staged(
     no row has a value for is a KeyError here, not a shifted row)."""
     if not rows:
         return
-    row_of = itemgetter(*columns)
-    copy_tuples(db_session, target, columns, [row_of(row) for row in rows])
+    copy_tuples(db_session, target, columns, map(itemgetter(*columns), rows))
 
 
 def copy_rows(db_session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

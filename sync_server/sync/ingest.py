@@ -15,13 +15,13 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 import psycopg
 from pydantic import ValidationError
-from sqlalchemy import BigInteger, Uuid, any_, bindparam, select, text, update
+from sqlalchemy import BigInteger, Table, Uuid, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DataError, IntegrityError
@@ -34,7 +34,7 @@ from arcoiris_shared.ops import dec, instant
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import posting
 from sync_server.accounting import service as accounting_service
-from sync_server.bulk import copy_rows, copy_staged, copy_tuples
+from sync_server.bulk import copy_rows, copy_staged
 from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
@@ -62,18 +62,7 @@ logger = logging.getLogger(__name__)
 # parameters cost more to build and parse than the lookup itself.
 _UUIDS = ARRAY(Uuid())
 _INTS = ARRAY(BigInteger())
-_SYNC_OP_COLUMNS = (
-    "org_id",
-    "terminal_id",
-    "seq",
-    "op_id",
-    "kind",
-    "payload_sha256",
-    "status",
-    "reason",
-    "occurred_at",
-    "received_at",
-)
+_SYNC_OP_COLUMNS = tuple(c.key for c in cast(Table, SyncOp.__table__).columns)
 
 
 @dataclass
@@ -480,26 +469,24 @@ def _check_and_write(
                     outcomes[key] = str(exc)
             job.outcomes.append((op, outcomes[key]))
     _write(db_session, org_id, ctx, now)
-    copy_tuples(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, _sync_op_rows(org_id, jobs, now))
+    copy_staged(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, _sync_op_rows(org_id, jobs, now))
     return ctx.batch
 
 
-def _sync_op_rows(
-    org_id: uuid.UUID, jobs: list[PushJob], now: dt.datetime
-) -> list[tuple[Any, ...]]:
+def _sync_op_rows(org_id: uuid.UUID, jobs: list[PushJob], now: dt.datetime) -> list[dict[str, Any]]:
     return [
-        (
-            org_id,
-            job.device.terminal_id,
-            op.seq,
-            op.op_id,
-            op.kind,
-            job.digests[op.seq],
-            "rejected" if reason else "applied",
-            reason,
-            op.occurred_at,
-            now,
-        )
+        {
+            "org_id": org_id,
+            "terminal_id": job.device.terminal_id,
+            "seq": op.seq,
+            "op_id": op.op_id,
+            "kind": op.kind,
+            "payload_sha256": job.digests[op.seq],
+            "status": "rejected" if reason else "applied",
+            "reason": reason,
+            "occurred_at": op.occurred_at,
+            "received_at": now,
+        }
         for job in jobs
         for op, reason in job.outcomes
     ]

@@ -9,7 +9,7 @@ same: it is recorded, and flagged for a person to look at."""
 from __future__ import annotations
 
 from decimal import Decimal
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -39,8 +39,9 @@ def needs(p: SalePayload, n: Needs) -> None:
 
 def check_and_stage(ctx: Context, op: Op, p: SalePayload) -> None:
     _check(ctx, op.kind, p)
-    _stage(ctx, p)
-    problem = _recomputed(p, ctx.rounding)
+    line_taxes = [orjson.dumps(ln.taxes) for ln in p.lines]  # staged, and keyed on below
+    _stage(ctx, p, line_taxes)
+    problem = _recomputed(p, ctx.rounding, line_taxes)
     if problem:
         ctx.flag("sale", p.sale.id, problem)
 
@@ -53,17 +54,15 @@ _VERDICTS: dict[tuple[Any, ...], str | None] = {}
 _MAX_VERDICTS = 8192
 
 
-def _recomputed(p: SalePayload, rounding: RoundingMode) -> str | None:
-    try:
-        key = (
-            rounding,
-            _SALE_FIGURES(p.sale),
-            tuple((_LINE_FIGURES(ln), tuple(map(_TAX_FIGURES, ln.taxes))) for ln in p.lines),
-            tuple(map(_SUMMARY_FIGURES, p.taxes)),
-        )
-        verdict: str | None = _VERDICTS.get(key, _UNSEEN)
-    except (KeyError, TypeError):  # a line's taxes HQ cannot key on: recompute as it is
-        return recompute_problem(p, rounding=rounding)
+def _recomputed(p: SalePayload, rounding: RoundingMode, line_taxes: list[bytes]) -> str | None:
+    key = (
+        rounding,
+        _SALE_FIGURES(p.sale),
+        tuple(map(_LINE_FIGURES, p.lines)),
+        tuple(line_taxes),  # each line's taxes as JSON: all of what is read of them
+        tuple(map(_SUMMARY_FIGURES, p.taxes)),
+    )
+    verdict: str | None = _VERDICTS.get(key, _UNSEEN)
     if verdict is _UNSEEN:
         verdict = recompute_problem(p, rounding=rounding)
         if len(_VERDICTS) >= _MAX_VERDICTS:
@@ -80,7 +79,6 @@ _LINE_FIGURES = attrgetter(
     "line_no", "quantity", "unit_price", "line_discount", "sale_discount", "gross", "net",
     "tax", "total", "refund_of_line_no",
 )  # fmt: skip
-_TAX_FIGURES = itemgetter("code", "rate", "base", "amount")
 _SUMMARY_FIGURES = attrgetter("tax_code", "rate", "base", "amount")
 _UNSEEN: Any = object()
 
@@ -120,13 +118,14 @@ def _check(ctx: Context, kind: str, p: SalePayload) -> None:
         ctx.account(key)  # rejected here, not by a failed statement for the whole push
 
 
-def _stage(ctx: Context, p: SalePayload) -> None:
+def _stage(ctx: Context, p: SalePayload, line_taxes: list[bytes]) -> None:
     # A row model's fields are its table's columns (arcoiris_shared.ops), so its values
     # (``__dict__``: the validated fields, nothing else) are the row, plus what HQ stamps.
     org, s, now, rows = ctx.org_id, p.sale, ctx.now, ctx.batch.rows
     rows["pos.sales"].append({**s.__dict__, "org_id": org, "created_at": now})
     rows["pos.sale_lines"].extend(
-        {**ln.__dict__, "org_id": org, "taxes": orjson.dumps(ln.taxes).decode()} for ln in p.lines
+        {**ln.__dict__, "org_id": org, "taxes": taxes.decode()}
+        for ln, taxes in zip(p.lines, line_taxes, strict=True)
     )
     rows["pos.sale_taxes"].extend({**t.__dict__, "org_id": org} for t in p.taxes)
     rows["pos.payments"].extend({**x.__dict__, "org_id": org} for x in p.payments)
