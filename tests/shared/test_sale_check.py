@@ -338,6 +338,23 @@ def test_a_wrong_summary_or_sale_figure_is_caught(shop: Shop) -> None:
     good = shop.payload(seq)
     assert recompute_problem(validated(good)) is None
 
+    # The lines in another order in the payload: the line numbers say the order.
+    shuffled = copy.deepcopy(good)
+    shuffled["lines"].reverse()
+    assert recompute_problem(validated(shuffled)) is None
+
+    # A cent moved between the two rates of line 1, and in the summary alike.
+    rates = copy.deepcopy(good)
+    first, second = rates["lines"][0]["taxes"]
+    _add(first, "amount", CENT)
+    _add(second, "amount", -CENT)
+    for row in rates["taxes"]:
+        _add(row, "amount", CENT if row["tax_code"] == first["code"] else -CENT)
+    assert recompute_problem(validated(rates)) == (
+        f"line 1's {first['code']} tax is {first['amount']}, the calculator gives "
+        f"{wire_decimal(D(first['amount']) - CENT)}"
+    )
+
     # A cent moved between two codes of the summary: every sum still holds.
     moved = copy.deepcopy(good)
     a, b = moved["taxes"]
