@@ -145,7 +145,9 @@ def recompute_problem(
     the module docstring)."""
     try:
         return _problem(p, rounding, original_lines, already_refunded or {})
-    except (ArithmeticError, KeyError, TypeError, ValueError) as exc:
+    except KeyError as exc:
+        return f"a line's tax has no {exc.args[0]!r}: the calculator cannot recompute it"
+    except (ArithmeticError, TypeError, ValueError) as exc:
         return f"the calculator cannot recompute this {p.sale.kind}: {exc}"
 
 

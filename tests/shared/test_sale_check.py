@@ -528,3 +528,23 @@ def test_a_refund_without_receipt_is_recomputed_in_full(shop: Shop, plan: SalePl
         _shift_tax(payload, taxed[-1], -CENT)
         problem = recompute_problem(validated(payload), rounding=plan.rounding)
         assert problem is not None and "the calculator gives" in problem
+
+
+def test_a_sale_the_calculator_cannot_price_is_a_problem_not_an_error(shop: Shop) -> None:
+    plan = SalePlan(
+        prices_include_tax=True,
+        tax_rounding=TaxRounding.PER_LINE,
+        rates={"A": D("21"), "B": D("10"), "C": D("0")},
+        lines=(LinePlan(0, False, D(2), D("3.00"), ("A", "B"), 0),),
+        sale_discount_percent=0,
+    )
+    seq, _ = sell(shop, plan)
+    no_rate = shop.payload(seq)
+    del no_rate["lines"][0]["taxes"][1]["rate"]
+    assert recompute_problem(validated(no_rate)) == (
+        "a line's tax has no 'rate': the calculator cannot recompute it"
+    )
+    too_high = shop.payload(seq)
+    too_high["lines"][0]["taxes"][0]["rate"] = "121"
+    problem = recompute_problem(validated(too_high))
+    assert problem is not None and "between 0 and 100" in problem, problem
