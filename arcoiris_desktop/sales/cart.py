@@ -15,7 +15,7 @@ from typing import Any
 
 from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
-from arcoiris_shared.money import RoundingMode, currency_exponent, quantize
+from arcoiris_shared.money import RoundingMode, quantize
 from arcoiris_shared.tax import LineInput, SaleTotals, TaxRate, TaxRounding, compute_sale_totals
 
 ZERO = Decimal(0)
@@ -303,8 +303,8 @@ class Cart:
         return quantize(base * percent / 100, self.currency, RoundingMode.HALF_UP)
 
     def _line_gross(self, line: CartLine) -> Decimal:
-        grid = Decimal(1).scaleb(-currency_exponent(self.currency))
-        return (line.quantity * line.unit_price).quantize(grid)
+        """The line's gross as the calculator rounds it (the sale's rounding mode)."""
+        return quantize(line.quantity * line.unit_price, self.currency, self.rounding)
 
     def _discountable_total(self) -> Decimal:
         return sum((self._line_gross(ln) - ln.discount for ln in self.lines), ZERO)

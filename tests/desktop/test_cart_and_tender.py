@@ -13,7 +13,7 @@ from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem, ScanResult
 from arcoiris_desktop.sales.cart import ApprovalRequired, Cart, CartError, label_price_line
 from arcoiris_desktop.sales.tender import Tender, TenderError
-from arcoiris_shared.money import RoundingPolicy
+from arcoiris_shared.money import RoundingMode, RoundingPolicy
 from arcoiris_shared.tax import TaxRate
 
 VAT = (TaxRate("VAT21", "VAT 21%", D("21")),)
@@ -92,6 +92,25 @@ def test_discount_larger_than_the_sale_is_refused():
     c.add_item(item("3.00"))
     with pytest.raises(CartError, match="more than the sale"):
         c.set_sale_discount(D("3.01"), BOSS)
+
+
+@pytest.mark.parametrize(
+    ("mode", "worth"),
+    [("HALF_UP", "0.01"), ("DOWN", "0.00"), ("UP", "0.01"), ("HALF_EVEN", "0.00")],
+)
+def test_a_line_is_worth_what_the_calculator_says_in_every_rounding_mode(mode, worth):
+    # 0.005 kg at 1.00: the cart used to round half-even whatever the sale's mode, so under
+    # HALF_UP it let a 0.01 discount through as "more than the line is worth" the other way
+    # round, and a sale it accepted could not then be priced.
+    c = cart(rounding=RoundingMode[mode])
+    c.add_scan(ScanResult(item=item("1.00", weighed=True), barcode="x", weight=D("0.005")))
+    assert c.totals().lines[0].gross == D(worth)
+    if worth == "0.00":
+        with pytest.raises(CartError, match="more than the line is worth"):
+            c.set_line_discount(0, D("0.01"), BOSS)
+    else:
+        c.set_line_discount(0, D("0.01"), BOSS)
+        assert c.totals().total == D("0.00")
 
 
 def test_inactive_item_is_not_sold():
