@@ -10,58 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
-from arcoiris_shared.cash import DENOMINATIONS, payable
+from arcoiris_shared.cash import banknotes, largest_note, payable
 from arcoiris_shared.money import RoundingPolicy, currency_exponent, quantize
 
 ZERO = Decimal(0)
 MAX_TENDER = Decimal("1000000")
 
-# The largest banknote in everyday use, per currency: what a customer hands over at most,
-# note for note. A currency not listed counts FALLBACK_LARGEST_NOTE units.
-LARGEST_NOTE: dict[str, Decimal] = {
-    currency: Decimal(face)
-    for currency, face in {
-        "EUR": "500",
-        "USD": "100",
-        "GBP": "50",
-        "CHF": "1000",
-        "CAD": "100",
-        "AUD": "100",
-        "NZD": "100",
-        "JPY": "10000",
-        "CNY": "100",
-        "HKD": "1000",
-        "SGD": "1000",
-        "KRW": "50000",
-        "INR": "500",
-        "SEK": "1000",
-        "NOK": "1000",
-        "DKK": "1000",
-        "PLN": "500",
-        "CZK": "5000",
-        "HUF": "20000",
-        "RON": "500",
-        "BGN": "100",
-        "TRY": "200",
-        "ZAR": "200",
-        "MXN": "1000",
-        "BRL": "200",
-        "ARS": "20000",
-        "CLP": "20000",
-        "COP": "100000",
-        "PEN": "200",
-        "MAD": "200",
-    }.items()
-}
-FALLBACK_LARGEST_NOTE = Decimal(500)
 # How many of the largest note a customer may hand over beyond what is due. One is what
 # paying with the biggest note takes (EUR 2.09 with a EUR 500 note); the second is slack.
 # Beyond that it is a scanned barcode or a missed decimal point (2000 typed for 20.00).
 CASH_OVER_NOTES = Decimal(2)
-
-
-def largest_note(currency: str) -> Decimal:
-    return LARGEST_NOTE.get(currency.upper(), FALLBACK_LARGEST_NOTE)
 
 
 def max_cash_received(
@@ -72,37 +30,8 @@ def max_cash_received(
     return max(due, ZERO) + largest_note(currency) * notes_over
 
 
-# The smallest banknote of each currency in ``DENOMINATIONS``: below it are coins, which
-# nobody hands over as "the next note up". A listed currency not here has notes from 1 up.
-SMALLEST_NOTE: dict[str, Decimal] = {
-    "EUR": Decimal(5),
-    "USD": Decimal(1),
-    "GBP": Decimal(5),
-    "MXN": Decimal(20),
-}
 # Quick-cash buttons beside the exact amount: what fits the payment dialog in one row.
 QUICK_CASH_NOTES = 4
-
-
-def banknotes(currency: str) -> tuple[Decimal, ...]:
-    """The currency's notes, smallest first. From ``DENOMINATIONS`` when it lists the
-    currency; otherwise the 1-2-5 series from a hundredth of the largest note up to it
-    (JPY: 100 ... 10000), the shape nearly every currency's notes take."""
-    currency = currency.upper()
-    listed = DENOMINATIONS.get(currency)
-    if listed:
-        smallest = SMALLEST_NOTE.get(currency, Decimal(1))
-        return tuple(sorted(face for face in listed if face >= smallest))
-    top = int(largest_note(currency))
-    return tuple(
-        Decimal(face)
-        for face in sorted(
-            step * 10**power
-            for power in range(len(str(top)))
-            for step in (1, 2, 5)
-            if top <= step * 10**power * 100 and step * 10**power <= top
-        )
-    )
 
 
 def quick_cash(due: Decimal, currency: str, count: int = QUICK_CASH_NOTES) -> list[Decimal]:

@@ -9,18 +9,12 @@ from decimal import Decimal as D
 import pytest
 from PySide6.QtCore import Qt
 
-from arcoiris_desktop.sales.tender import (
-    FALLBACK_LARGEST_NOTE,
-    Tender,
-    TenderError,
-    largest_note,
-    max_cash_received,
-)
+from arcoiris_desktop.sales.tender import Tender, TenderError, max_cash_received
 from arcoiris_desktop.ui.format import Formatter
 from arcoiris_desktop.ui.shift_dialogs import MAX_COUNTED, CashCountDialog
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
 from arcoiris_desktop.ui.theme import STYLE
-from arcoiris_shared.cash import DENOMINATIONS
+from arcoiris_shared.cash import DENOMINATIONS, FALLBACK_LARGEST_NOTE, largest_note
 
 ENTER = Qt.Key.Key_Return
 FMT = Formatter("EUR", "en_IE")
