@@ -74,9 +74,10 @@ def test_baseline_builds_four_schemas_on_an_empty_database(fresh_database):
             "terminal_devices",
             "sync_ops",
             "sync_dead_letters",
+            "flags",
         }
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
             # Downgrade to nothing, and back: the baseline is reversible.
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
