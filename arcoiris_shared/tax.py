@@ -191,6 +191,11 @@ class LineTotals:
         _set_decimals(self, "gross", "line_discount", "sale_discount", "net", "tax", "total")
         object.__setattr__(self, "taxes", tuple(self.taxes))
 
+    @property
+    def discount(self) -> Decimal:
+        """The line's whole discount, its own and its share of the sale's, signed like it."""
+        return self.line_discount + self.sale_discount
+
 
 @dataclass(frozen=True, slots=True)
 class TaxSummary:

@@ -48,7 +48,7 @@ class CartModel(QAbstractTableModel):
         rows = []
         for i, line in enumerate(self._cart.lines):
             t = totals.lines[i] if totals else None
-            discount = -(t.line_discount + t.sale_discount) if t else Decimal(0)
+            discount = t.discount if t else Decimal(0)
             price = self._fmt.money(line.unit_price)
             if line.unit != "each":
                 price += f"/{line.unit}"
@@ -58,7 +58,7 @@ class CartModel(QAbstractTableModel):
                     line.name,
                     self._fmt.qty(line.quantity, line.unit),
                     price,
-                    self._fmt.money(-discount) if discount else "",
+                    self._fmt.money(discount) if discount else "",
                     self._fmt.money(t.total) if t else "",
                     note,
                 )
