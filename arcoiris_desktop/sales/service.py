@@ -199,9 +199,7 @@ def record_sale_fact(
         prices_include_tax=prices_include_tax,
         tax_rounding=tax_rounding,
         gross=sum((ln.totals.gross for ln in lines), ZERO),
-        discount_total=sum(
-            (ln.totals.line_discount + ln.totals.sale_discount for ln in lines), ZERO
-        ),
+        discount_total=sum((ln.totals.discount for ln in lines), ZERO),
         net=sum((ln.totals.net for ln in lines), ZERO),
         tax_total=sum((ln.totals.tax for ln in lines), ZERO),
         total=sum((ln.totals.total for ln in lines), ZERO),

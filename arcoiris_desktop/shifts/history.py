@@ -17,7 +17,13 @@ from sqlalchemy import select
 
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.shifts.service import ShiftError, ShiftReport, _names, _report, _with_close
+from arcoiris_desktop.shifts.service import (
+    ShiftError,
+    ShiftReport,
+    closed_report,
+    shift_figures,
+    staff_names,
+)
 from arcoiris_shared.db.pos import Shift
 
 
@@ -44,7 +50,7 @@ def closed_shifts(db: Database, config: TerminalConfig, *, limit: int = 60) -> l
             .order_by(Shift.closed_at.desc())
             .limit(limit)
         ).all()
-        names = _names(session, {r.closed_by for r in rows if r.closed_by is not None})
+        names = staff_names(session, {r.closed_by for r in rows if r.closed_by is not None})
         return [
             ClosedShift(
                 shift_id=r.id,
@@ -66,7 +72,7 @@ def past_z_report(db: Database, config: TerminalConfig, shift_id: uuid.UUID) -> 
             raise ShiftError("No such shift on this till")
         if shift.status != "closed" or shift.closed_at is None:
             raise ShiftError("That shift is still open: its X report shows it so far")
-        figures = _report(session, config, shift, kind="Z", made_at=shift.closed_at)
-        names = _names(session, {shift.closed_by} if shift.closed_by else set())
+        figures = shift_figures(session, config, shift, kind="Z", made_at=shift.closed_at)
+        names = staff_names(session, {shift.closed_by} if shift.closed_by else set())
         closed_by = names.get(shift.closed_by, "") if shift.closed_by else ""
-        return _with_close(figures, shift, closed_by, ())
+        return closed_report(figures, shift, closed_by, ())

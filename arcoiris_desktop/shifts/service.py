@@ -154,7 +154,8 @@ def _local(moment: dt.datetime, timezone: str) -> dt.datetime:
         return moment
 
 
-def _names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+def staff_names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The full names of these staff members, as the till's mirror holds them."""
     if not ids:
         return {}
     rows = session.execute(
@@ -164,7 +165,7 @@ def _names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 
 def _info(session: Session, shift: Shift) -> ShiftInfo:
-    name = _names(session, {shift.opened_by}).get(shift.opened_by, "")
+    name = staff_names(session, {shift.opened_by}).get(shift.opened_by, "")
     return ShiftInfo(
         id=shift.id,
         opened_by=shift.opened_by,
@@ -261,7 +262,7 @@ def _voids(session: Session, shift: Shift) -> list[Decimal]:
     ]
 
 
-def _report(
+def shift_figures(
     session: Session,
     config: TerminalConfig,
     shift: Shift,
@@ -269,6 +270,8 @@ def _report(
     kind: Literal["X", "Z"],
     made_at: dt.datetime,
 ) -> ShiftReport:
+    """A shift's figures from its sales, refunds, payments and audit rows: the X or Z report
+    as of ``made_at`` (the closing fields are the caller's, see ``closed_report``)."""
     org = config.org_id
     sales = session.scalars(select(Sale).where(Sale.org_id == org, Sale.shift_id == shift.id)).all()
     kinds = {s.id: s.kind for s in sales}
@@ -301,7 +304,7 @@ def _report(
     people = {*per_cashier, shift.opened_by}
     if shift.closed_by is not None:
         people.add(shift.closed_by)
-    names = _names(session, people)
+    names = staff_names(session, people)
     by_cashier = tuple(
         sorted(
             (
@@ -378,7 +381,7 @@ def x_report(
         shift = open_shift_row(session, config)
         if shift is None:
             raise ShiftError("No shift is open on this till")
-        return _report(session, config, shift, kind="X", made_at=utcnow())
+        return shift_figures(session, config, shift, kind="X", made_at=utcnow())
 
 
 def close_shift(
@@ -408,7 +411,7 @@ def close_shift(
         shift = open_shift_row(session, config)
         if shift is None:
             raise ShiftError("No shift is open on this till")
-        figures = _report(session, config, shift, kind="Z", made_at=now)
+        figures = shift_figures(session, config, shift, kind="Z", made_at=now)
         shift.status = "closed"
         shift.closed_by = closed_by
         shift.closed_at = now
@@ -437,16 +440,17 @@ def close_shift(
         ).wire()
         enqueue(session, kind="shift.closed", payload=payload, occurred_at=now)
         session.flush()
-        names = _names(session, {closed_by})
-    return _with_close(figures, shift, names.get(closed_by, ""), counted_pieces)
+        names = staff_names(session, {closed_by})
+    return closed_report(figures, shift, names.get(closed_by, ""), counted_pieces)
 
 
-def _with_close(
+def closed_report(
     figures: ShiftReport,
     shift: Shift,
     closed_by_name: str,
     pieces: tuple[tuple[Decimal, int], ...],
 ) -> ShiftReport:
+    """The figures with the close's count, over/short and who closed it: the Z report."""
     return replace(
         figures,
         closed_by_name=closed_by_name,
