@@ -226,6 +226,14 @@ class Till:
             require_shift=True,
         )
 
+    def void_needs_approval(self, cart: Cart, index: int) -> bool:
+        """Whether voiding this cart line needs a manager's PIN (the till's thresholds)."""
+        return cart.void_needs_approval(
+            index,
+            max_lines=self.config.void_approval_lines,
+            max_amount=self.config.void_approval_amount,
+        )
+
     def record_void(
         self,
         cashier: Staff,

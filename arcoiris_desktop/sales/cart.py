@@ -290,6 +290,12 @@ class Cart:
         line = self._line(index)
         return self._line_gross(line) - line.discount
 
+    def void_needs_approval(self, index: int, *, max_lines: int, max_amount: Decimal) -> bool:
+        """Whether voiding this line needs a manager: in a cart of more than ``max_lines``
+        lines, or for a line worth more than ``max_amount`` (the till's loss-prevention
+        settings)."""
+        return len(self.lines) > max_lines or abs(self.line_amount(index)) > max_amount
+
     def percent_discount(self, percent: Decimal, index: int | None = None) -> Decimal:
         """``percent`` % of a line's gross (``index``) or of the discountable sale, rounded
         half-up to the currency's minor unit: the amount a "10%" discount means."""

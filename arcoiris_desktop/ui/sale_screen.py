@@ -496,10 +496,7 @@ class SaleScreen(QWidget):
         def void(row: int) -> None:
             line = self.cart.lines[row]
             amount = self.cart.line_amount(row)
-            config = self.till.config
-            if len(self.cart.lines) > config.void_approval_lines or (
-                abs(amount) > config.void_approval_amount
-            ):
+            if self.till.void_needs_approval(self.cart, row):
                 self.ask_approval(
                     "void",
                     f"void {line.name} ({self.fmt.money(amount)})",
