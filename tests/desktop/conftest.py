@@ -21,6 +21,8 @@ from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.schema import is_fts_table, terminal_metadata
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.till import Till
+from arcoiris_shared.db.pos import TaxRate
+from tests.desktop.pull_rows import ORG, VAT
 
 if TYPE_CHECKING:
     from arcoiris_desktop.sales.service import CompletedSale
@@ -56,6 +58,17 @@ def db(data_dir: Path) -> Iterator[Database]:
     database = Database(data_dir / DB_FILENAME)
     yield database
     database.close()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Database]:
+    """A new till database, empty but for one tax rate (``VAT``, 21% in ``ORG``): what a
+    catalog pull starts from."""
+    db = Database(tmp_path / DB_FILENAME)
+    with db.write() as s:
+        s.add(TaxRate(org_id=ORG, id=VAT, code="VAT21", name="VAT 21%", rate=Decimal("21")))
+    yield db
+    db.close()
 
 
 @pytest.fixture
@@ -130,15 +143,31 @@ def shown_window(qtbot, till: Till) -> Iterator[MainWindow]:
     w.worker.shutdown()
 
 
+@pytest.fixture
+def window(qtbot, till: Till) -> Iterator[MainWindow]:
+    """The real main window on a till with a shift open, signed out."""
+    yield from shown_window(qtbot, till)
+
+
+@pytest.fixture
+def no_shift_window(qtbot, bare_till: Till) -> Iterator[MainWindow]:
+    """The real main window on a till with no shift open, signed out."""
+    yield from shown_window(qtbot, bare_till)
+
+
 def idle(qtbot, w: MainWindow) -> None:
+    """Wait until the window's worker has finished what it was given."""
     qtbot.waitUntil(lambda: not w.worker.busy, timeout=5000)
 
 
-def sell_for_cash(till: Till, cashier: Staff, codes: list[str]) -> CompletedSale:
-    """A sale of ``codes`` paid with exact cash, through the till's own operations."""
+def sell_for_cash(
+    till: Till, cashier: Staff, codes: list[str], cash: Decimal | None = None
+) -> CompletedSale:
+    """A sale of ``codes`` paid in cash (``cash`` handed over, exact when None), through the
+    till's own operations."""
     cart = till.new_cart()
     for code in codes:
         cart.add_scan(till.scan(code))
     tender = till.new_tender(cart.totals().total)
-    tender.add_cash(tender.cash_due)
+    tender.add_cash(tender.cash_due if cash is None else cash)
     return till.complete(cart, tender, cashier)

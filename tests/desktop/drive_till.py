@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.desktop.escpos_reader import parse_escpos
+
 STEP_TIMEOUT_S = 20.0
 
 
@@ -194,6 +196,17 @@ def drive(
     screen: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     assert "error" not in screen, (screen, proc.stderr[-2000:])
     return screen
+
+
+def assert_first_receipt(data_dir: Path, code: str) -> None:
+    """The drawer kick, then the receipt, in the file printer's output; no traceback logged."""
+    data = (data_dir / "receipts" / "printer.bin").read_bytes()
+    assert data.startswith(b"\x1bp"), "cash opens the drawer before the receipt prints"
+    job = parse_escpos(data)
+    text = "\n".join(job.texts)
+    assert "Fresco Whole Milk 250 g" in text and code in text
+    log = (data_dir / "till.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and f"printing {code} failed" not in log
 
 
 if __name__ == "__main__":

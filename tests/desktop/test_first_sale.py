@@ -11,24 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.desktop.conftest import MILK
-from tests.desktop.drive_till import drive
-from tests.desktop.escpos_reader import parse_escpos
+from tests.desktop.drive_till import assert_first_receipt, drive
 
 
 def drive_demo(tmp_path: Path) -> tuple[dict[str, object], Path]:
     data_dir = tmp_path / "new-install"
     return drive(tmp_path, data_dir, "--demo", "--demo-items", "200", barcode=MILK), data_dir
-
-
-def assert_first_receipt(data_dir: Path, code: str) -> None:
-    """The drawer kick, then the receipt, in the file printer's output; no traceback logged."""
-    data = (data_dir / "receipts" / "printer.bin").read_bytes()
-    assert data.startswith(b"\x1bp"), "cash opens the drawer before the receipt prints"
-    job = parse_escpos(data)
-    text = "\n".join(job.texts)
-    assert "Fresco Whole Milk 250 g" in text and code in text
-    log = (data_dir / "till.log").read_text(encoding="utf-8")
-    assert "Traceback" not in log and f"printing {code} failed" not in log
 
 
 def test_the_first_sale_of_a_new_demo_install_prints_and_shows_the_change(tmp_path):

@@ -18,11 +18,8 @@ from arcoiris_desktop.ui.dialogs import ApprovalDialog, KeypadDialog
 from arcoiris_desktop.ui.main_window import MainWindow
 from arcoiris_desktop.ui.shift_dialogs import ShiftReportDialog
 from arcoiris_shared.demo import demo_catalog
-from tests.desktop import test_till_window as tw
-from tests.desktop.conftest import CASHIER_PIN, DEMO_ITEMS, MANAGER_PIN, MILK, WATER
-from tests.desktop.test_till_window import answer, idle, scan, sign_in
-
-window = tw.window  # the real main window, signed out
+from tests.desktop.conftest import CASHIER_PIN, DEMO_ITEMS, MANAGER_PIN, MILK, WATER, idle
+from tests.desktop.keys import answer, scan, sign_in
 
 
 def voids(till: Till) -> list[AuditEntry]:

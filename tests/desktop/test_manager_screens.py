@@ -7,79 +7,18 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal as D
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from arcoiris_desktop.db.local import OutboxOp
-from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.customer_dialog import CustomerDialog
 from arcoiris_desktop.ui.dialogs import ApprovalDialog
-from arcoiris_desktop.ui.main_window import MainWindow
 from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, ShiftReportDialog
 from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
-from tests.desktop.conftest import CASHIER_PIN, DEMO_PINS, MANAGER_PIN, MILK
+from tests.desktop.conftest import CASHIER_PIN, MANAGER_PIN, MILK, idle
 from tests.desktop.escpos_reader import parse_escpos
-
-
-def _window(qtbot, till: Till) -> MainWindow:
-    w = MainWindow(till, demo_pins=DEMO_PINS)
-    qtbot.addWidget(w)
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: w.login.people.count() == 3)
-    return w
-
-
-@pytest.fixture
-def window(qtbot, till: Till):
-    w = _window(qtbot, till)
-    yield w
-    w.worker.shutdown()
-
-
-@pytest.fixture
-def no_shift_window(qtbot, bare_till: Till):
-    w = _window(qtbot, bare_till)
-    yield w
-    w.worker.shutdown()
-
-
-def idle(qtbot, w: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not w.worker.busy, timeout=5000)
-
-
-def sign_in(qtbot, w: MainWindow, role: str, pin: str) -> None:
-    w.login.choose_by_role(role)
-    qtbot.keyClicks(w.login.pin, pin)
-    qtbot.keyClick(w.login.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.sale)
-    idle(qtbot, w)
-
-
-def key(qtbot, w: MainWindow, k: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    # Offscreen, a closed dialog leaves no active window (a desktop gives the till's back).
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    qtbot.keyClick(w.sale.scan_field, k, modifier)
-
-
-def dialog_of(qtbot, w: MainWindow, kind: type):
-    qtbot.waitUntil(lambda: isinstance(w.sale.active_dialog, kind), timeout=5000)
-    return w.sale.active_dialog
-
-
-def type_into(qtbot, field, text: str) -> None:
-    field.clear()
-    qtbot.keyClicks(field, text)
-    qtbot.keyClick(field, Qt.Key.Key_Return)
-
-
-def scan(qtbot, w: MainWindow, code: str) -> None:
-    qtbot.keyClicks(w.sale.scan_field, code)
-    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_Return)
-    idle(qtbot, w)
+from tests.desktop.keys import dialog_of, key, scan, sign_in, type_into
 
 
 def test_no_pay_without_a_shift_then_a_manager_opens_one_at_the_cashiers_till(

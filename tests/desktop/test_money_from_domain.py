@@ -24,7 +24,6 @@ from arcoiris_desktop.ui.tender_dialog import TenderDialog
 from arcoiris_shared.db.pos import Sale
 from tests.desktop.conftest import (
     BANANAS_512G,
-    CASHIER_PIN,
     MANAGER_PIN,
     MILK,
     WATER,
@@ -33,6 +32,7 @@ from tests.desktop.conftest import (
     sell_for_cash,
     shown_window,
 )
+from tests.desktop.keys import sign_in
 
 
 def till_in(currency: str, db: Database, data_dir) -> Till:
@@ -40,13 +40,6 @@ def till_in(currency: str, db: Database, data_dir) -> Till:
     till = Till(db, data_dir=data_dir, config=dataclasses.replace(base.config, currency=currency))
     open_shift(till, D(10000))
     return till
-
-
-def sign_in(qtbot, w: MainWindow) -> None:
-    w.login.choose_by_role("cashier")
-    qtbot.keyClicks(w.login.pin, CASHIER_PIN)
-    qtbot.keyClick(w.login.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.sale)
 
 
 def type_return_quantity(qtbot, w: MainWindow, row: int, text: str) -> None:

@@ -11,15 +11,14 @@ from PySide6.QtCore import Qt
 from arcoiris_desktop.shifts.service import ShiftError
 from arcoiris_desktop.ui.format import Formatter
 from arcoiris_desktop.ui.shift_dialogs import PastZDialog
-from tests.desktop.conftest import BREAD, MILK, open_shift
-from tests.desktop.test_shifts import _sell
+from tests.desktop.conftest import BREAD, MILK, open_shift, sell_for_cash
 
 
 def test_past_z_reports_read_as_they_did_at_the_close(till, cashier, manager, tmp_path, qtbot):
-    _sell(till, cashier, [MILK], cash=D("5"))
+    sell_for_cash(till, cashier, [MILK], cash=D("5"))
     first = till.close_shift(manager, counted_cash=D("103.09"))
     open_shift(till)
-    _sell(till, cashier, [BREAD, BREAD], cash=D("10"))
+    sell_for_cash(till, cashier, [BREAD, BREAD], cash=D("10"))
     second = till.close_shift(manager, counted_cash=D("107.00"))
     open_shift(till)  # a third, still open: not a Z yet
 
@@ -49,18 +48,14 @@ def test_past_z_reports_read_as_they_did_at_the_close(till, cashier, manager, tm
 def test_a_manager_reaches_past_z_reports_and_the_printer_by_key(qtbot, till, manager):
     """Ctrl+F6 on the sale screen lists past Z reports, Enter opens the chosen one as the
     Z report dialog; F11 opens the receipt printer setting."""
-    from arcoiris_desktop.ui.main_window import MainWindow
     from arcoiris_desktop.ui.printer_dialog import PrinterDialog
     from arcoiris_desktop.ui.shift_dialogs import ShiftReportDialog
-    from tests.desktop.conftest import DEMO_PINS, MANAGER_PIN
-    from tests.desktop.test_till_window import idle, sign_in
+    from tests.desktop.conftest import MANAGER_PIN, idle, shown_window
+    from tests.desktop.keys import sign_in
 
     closed = till.close_shift(manager, counted_cash=D("100.00"))
-    w = MainWindow(till, demo_pins=DEMO_PINS)
-    qtbot.addWidget(w)
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: w.login.people.count() == 3)
+    windows = shown_window(qtbot, till)
+    w = next(windows)
     sign_in(qtbot, w, "manager", MANAGER_PIN)
     w.activateWindow()
     qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_F6, Qt.KeyboardModifier.ControlModifier)
@@ -77,4 +72,4 @@ def test_a_manager_reaches_past_z_reports_and_the_printer_by_key(qtbot, till, ma
     qtbot.waitUntil(lambda: w.isActiveWindow() and w.sale.scan_field.hasFocus())
     qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: isinstance(w.sale.active_dialog, PrinterDialog), timeout=5000)
-    w.worker.shutdown()
+    next(windows, None)  # stops the window's worker

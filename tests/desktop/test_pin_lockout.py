@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -19,7 +18,6 @@ from tests.desktop.conftest import (
     CASHIER_PIN,
     DB_FILENAME,
     MANAGER_PIN,
-    shown_window,
 )
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -150,11 +148,6 @@ def test_one_persons_wrong_pins_do_not_lock_another(bare_till, cashier, manager)
 # -- the screen -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def window(qtbot, bare_till: Till):
-    yield from shown_window(qtbot, bare_till)
-
-
 def _type(qtbot, w: MainWindow, pin: str) -> None:
     qtbot.keyClicks(w.login.pin, pin)
     qtbot.keyClick(w.login.pin, Qt.Key.Key_Return)
@@ -169,8 +162,10 @@ def _an_hour_ago() -> Clock:
     return clock
 
 
-def test_the_screen_counts_wrong_pins_then_makes_them_wait(qtbot, window, bare_till, cashier):
-    w = window
+def test_the_screen_counts_wrong_pins_then_makes_them_wait(
+    qtbot, no_shift_window, bare_till, cashier
+):
+    w = no_shift_window
     w.login.choose_by_role("cashier")
     _type(qtbot, w, WRONG)
     assert w.login.banner.text() == "Wrong PIN (1 of 5). Try again."
@@ -185,8 +180,10 @@ def test_the_screen_counts_wrong_pins_then_makes_them_wait(qtbot, window, bare_t
     assert w.stack.currentWidget() is w.login
 
 
-def test_the_screen_locks_then_a_manager_unlocks(qtbot, window, bare_till, cashier, tmp_path: Path):
-    w = window
+def test_the_screen_locks_then_a_manager_unlocks(
+    qtbot, no_shift_window, bare_till, cashier, tmp_path: Path
+):
+    w = no_shift_window
     _wrong(bare_till, cashier.user_id, _an_hour_ago(), 9)
     w.login.choose_by_role("cashier")
     _type(qtbot, w, WRONG)  # the tenth

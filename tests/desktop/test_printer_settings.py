@@ -22,9 +22,9 @@ from arcoiris_desktop.receipts.printers import FilePrinter, NetworkPrinter
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.printer_dialog import PrinterDialog
 from arcoiris_desktop.ui.shift_dialogs import ShiftReportDialog
-from tests.desktop.conftest import MANAGER_PIN, MILK
+from tests.desktop.conftest import MANAGER_PIN, MILK, idle
 from tests.desktop.escpos_reader import parse_escpos
-from tests.desktop.test_manager_screens import dialog_of, idle, key, sign_in
+from tests.desktop.keys import dialog_of, key, sign_in
 
 
 class LoopbackPrinter:
@@ -67,15 +67,6 @@ def loopback() -> Iterator[LoopbackPrinter]:
     printer = LoopbackPrinter()
     yield printer
     printer.close()
-
-
-@pytest.fixture
-def window(qtbot, till: Till):
-    from tests.desktop.test_manager_screens import _window
-
-    w = _window(qtbot, till)
-    yield w
-    w.worker.shutdown()
 
 
 def _saved_printer(till: Till) -> object:

@@ -20,8 +20,7 @@ from arcoiris_desktop.db.local import SyncState
 from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
 from tests.desktop.conftest import schema_drift
-from tests.desktop.test_pull_mirror import ORG, STORE, VAT, _page, _row, index_disagreements
-from tests.desktop.test_pull_mirror import fresh as fresh
+from tests.desktop.pull_rows import ORG, STORE, VAT, apply_page, index_disagreements, item_row
 
 
 def _schema(db: Database) -> set[tuple[str, str, str, str | None]]:
@@ -77,12 +76,12 @@ def test_an_empty_catalog_loads_whole_at_the_last_page(
     expected_schema = _schema(reference)
     reference.close()
     calls = _stage_calls(monkeypatch)
-    rows = [_row(n) for n in range(30)]
+    rows = [item_row(n) for n in range(30)]
     rows[3]["barcodes"] = ["99000003", "77000003"]
     rows[4].update(cost=None, category=None, tax_rate_ids=[])
     rows[5].update(price="0.4567", weighed=True, unit="kg", is_active=False)
     rows[6]["tax_rate_ids"] = ["00000000-0000-4000-8000-00000000dead"]  # a rate not known here
-    _page(fresh, rows[:10], None, rows[9]["id"])
+    apply_page(fresh, rows[:10], None, rows[9]["id"])
     # Between pages: staged, not in the catalog; nothing found (the search index holds the
     # staged items already, and that is all it may disagree on while the load is pending).
     assert _pending(fresh)
@@ -91,8 +90,8 @@ def test_an_empty_catalog_loads_whole_at_the_last_page(
     with fresh.read() as s:
         assert search(s, ORG, "pulled thing") == []
         assert item_by_barcode(s, ORG, "99000001") is None
-    _page(fresh, rows[10:20], rows[9]["id"], rows[19]["id"])
-    _page(fresh, rows[20:], rows[19]["id"], None)
+    apply_page(fresh, rows[10:20], rows[9]["id"], rows[19]["id"])
+    apply_page(fresh, rows[20:], rows[19]["id"], None)
     assert calls == [10, 10, 10]
     assert not _pending(fresh)
     assert _schema(fresh) == expected_schema, "same tables, indexes and triggers as migrated"
@@ -132,11 +131,11 @@ def test_an_empty_catalog_loads_whole_at_the_last_page(
 def test_a_barcode_that_moved_between_pages_stays_with_the_later_owner(
     fresh: Database,
 ) -> None:
-    rows = [_row(n) for n in range(10)]
+    rows = [item_row(n) for n in range(10)]
     moved = rows[1]["barcodes"][0]
     rows[8]["barcodes"] = ["99000008", moved]  # HQ moved it after page one was sent
-    _page(fresh, rows[:5], None, rows[4]["id"])
-    _page(fresh, rows[5:], rows[4]["id"], None)
+    apply_page(fresh, rows[:5], None, rows[4]["id"])
+    apply_page(fresh, rows[5:], rows[4]["id"], None)
     with fresh.read() as s:
         owner = s.scalar(select(ItemBarcode.item_id).where(ItemBarcode.barcode == moved))
         assert str(owner) == rows[8]["id"]
@@ -161,13 +160,13 @@ def _lose_power_at_the_last_page(db: Database, rows: list[dict[str, Any]], after
 def test_a_load_that_fails_at_the_end_keeps_its_pages_and_finishes_later(
     fresh: Database,
 ) -> None:
-    rows = [_row(n) for n in range(12)]
-    _page(fresh, rows[:6], None, rows[5]["id"])
+    rows = [item_row(n) for n in range(12)]
+    apply_page(fresh, rows[:6], None, rows[5]["id"])
     with pytest.raises(RuntimeError, match="lost power"):
         _lose_power_at_the_last_page(fresh, rows[6:], rows[5]["id"])
     assert _pending(fresh) and _count(fresh, Item) == 0
     assert {key for key, *_ in index_disagreements(fresh)} <= _staged_keys(fresh)
-    _page(fresh, rows[6:], rows[5]["id"], None)  # the resumed till asks for it again
+    apply_page(fresh, rows[6:], rows[5]["id"], None)  # the resumed till asks for it again
     assert not _pending(fresh) and _count(fresh, Item) == 12
     assert index_disagreements(fresh) == set()
 
@@ -175,10 +174,10 @@ def test_a_load_that_fails_at_the_end_keeps_its_pages_and_finishes_later(
 def test_a_load_begun_again_from_its_first_page_starts_clean(
     fresh: Database,
 ) -> None:
-    rows = [_row(n) for n in range(8)]
-    _page(fresh, rows[:4], None, rows[3]["id"])
-    _page(fresh, rows[:4], None, rows[3]["id"])
-    _page(fresh, rows[4:], rows[3]["id"], None)
+    rows = [item_row(n) for n in range(8)]
+    apply_page(fresh, rows[:4], None, rows[3]["id"])
+    apply_page(fresh, rows[:4], None, rows[3]["id"])
+    apply_page(fresh, rows[4:], rows[3]["id"], None)
     assert _count(fresh, Item) == 8 and _count(fresh, ItemBarcode) == 8
     assert index_disagreements(fresh) == set()
 
@@ -187,15 +186,15 @@ def test_a_till_with_items_takes_the_page_by_page_path(
     fresh: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = [_row(n) for n in range(10)]
-    _page(fresh, rows[:3], None, None)
+    rows = [item_row(n) for n in range(10)]
+    apply_page(fresh, rows[:3], None, None)
     calls = _stage_calls(monkeypatch)
-    again = [_row(n, name=f"Again {n}") for n in range(10)]
-    _page(fresh, again[:5], None, again[4]["id"])
+    again = [item_row(n, name=f"Again {n}") for n in range(10)]
+    apply_page(fresh, again[:5], None, again[4]["id"])
     assert not _pending(fresh)
     with fresh.read() as s:  # the first page is in the catalog at once
         assert [i.name for i in search(s, ORG, "again 2")] == ["Again 2"]
-    _page(fresh, again[5:], again[4]["id"], None)
+    apply_page(fresh, again[5:], again[4]["id"], None)
     assert calls == []
     assert _count(fresh, Item) == 10
     assert index_disagreements(fresh) == set()

@@ -7,11 +7,11 @@ from decimal import Decimal as D
 
 from PySide6.QtCore import Qt
 
-from tests.desktop.conftest import BREAD, MILK, WATER
-from tests.desktop.test_till_window import idle, scan, sign_in, window  # noqa: F401
+from tests.desktop.conftest import BREAD, MILK, WATER, idle
+from tests.desktop.keys import scan, sign_in
 
 
-def test_up_and_down_choose_the_line_that_delete_voids(qtbot, window):  # noqa: F811
+def test_up_and_down_choose_the_line_that_delete_voids(qtbot, window):
     w = window
     sign_in(qtbot, w)
     for code in (MILK, BREAD, WATER):
@@ -31,7 +31,7 @@ def test_up_and_down_choose_the_line_that_delete_voids(qtbot, window):  # noqa: 
     ]
 
 
-def test_a_banner_coming_and_going_moves_no_cart_line(qtbot, window):  # noqa: F811
+def test_a_banner_coming_and_going_moves_no_cart_line(qtbot, window):
     w = window
     sign_in(qtbot, w)
     scan(qtbot, w, MILK)
@@ -47,7 +47,7 @@ def test_a_banner_coming_and_going_moves_no_cart_line(qtbot, window):  # noqa: F
     assert before == during == after
 
 
-def test_the_change_stays_until_the_next_item(qtbot, window):  # noqa: F811
+def test_the_change_stays_until_the_next_item(qtbot, window):
     w = window
     sign_in(qtbot, w)
     scan(qtbot, w, MILK)

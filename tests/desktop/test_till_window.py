@@ -7,12 +7,10 @@ from __future__ import annotations
 from decimal import Decimal as D
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from arcoiris_desktop.db.local import AuditEntry, OutboxOp
-from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.dialogs import ApprovalDialog, KeypadDialog, ParkedDialog
 from arcoiris_desktop.ui.main_window import MainWindow
 from arcoiris_desktop.ui.models import CartModel
@@ -26,41 +24,9 @@ from tests.desktop.conftest import (
     MILK,
     WATER,
     idle,
-    shown_window,
 )
 from tests.desktop.escpos_reader import parse_escpos
-
-
-@pytest.fixture
-def window(qtbot, till: Till):
-    yield from shown_window(qtbot, till)
-
-
-def sign_in(qtbot, w: MainWindow, role: str = "cashier", pin: str = CASHIER_PIN) -> None:
-    w.login.choose_by_role(role)
-    qtbot.keyClicks(w.login.pin, pin)
-    qtbot.keyClick(w.login.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.sale)
-
-
-def scan(qtbot, w: MainWindow, code: str) -> None:
-    """A keyboard-wedge scanner: the digits, then Enter, as fast as events go."""
-    qtbot.keyClicks(w.sale.scan_field, code)
-    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_Return)
-    idle(qtbot, w)
-
-
-def answer(qtbot, dialog, text: str) -> None:
-    qtbot.keyClicks(dialog.field, text)
-    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
-
-
-def cart_rows(w: MainWindow) -> list[tuple[str, str, str]]:
-    m = w.sale.cart_model
-    return [
-        (m.index(r, 0).data().split("\n")[0], m.index(r, 1).data(), m.index(r, 4).data())
-        for r in range(m.rowCount())
-    ]
+from tests.desktop.keys import answer, cart_rows, scan, sign_in
 
 
 def test_wrong_pin_keeps_the_till_locked(qtbot, window):

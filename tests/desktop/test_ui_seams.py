@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from arcoiris_desktop.ui.dialogs import ApprovalDialog, KeypadDialog
 from arcoiris_desktop.ui.shift_dialogs import ShiftReportDialog
 from arcoiris_desktop.ui.tender_dialog import TenderDialog
-from tests.desktop.conftest import MANAGER_PIN, MILK
-from tests.desktop.test_till_window import idle, scan, sign_in, window  # noqa: F401
+from tests.desktop.conftest import MANAGER_PIN, MILK, idle
+from tests.desktop.keys import scan, sign_in
 
 UI = Path(__file__).resolve().parents[2] / "arcoiris_desktop" / "ui"
 
@@ -29,7 +29,7 @@ def imported_modules(path: Path) -> set[str]:
     return out
 
 
-def test_a_key_that_opens_a_dialog_does_nothing_while_one_is_open(qtbot, window):  # noqa: F811
+def test_a_key_that_opens_a_dialog_does_nothing_while_one_is_open(qtbot, window):
     w = window
     sign_in(qtbot, w)
     scan(qtbot, w, MILK)
@@ -53,7 +53,7 @@ def test_a_key_that_opens_a_dialog_does_nothing_while_one_is_open(qtbot, window)
     assert w.sale.dialogs.current is None
 
 
-def test_a_dialog_opened_from_another_is_the_one_left_open(qtbot, window):  # noqa: F811
+def test_a_dialog_opened_from_another_is_the_one_left_open(qtbot, window):
     """The X report needs a manager's PIN from a cashier: the PIN pad closing must not
     forget the report that follows it, and nothing opens over the report."""
     w = window

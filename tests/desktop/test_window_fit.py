@@ -15,8 +15,8 @@ from arcoiris_desktop.config import put_settings
 from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.dialogs import ApprovalDialog, KeypadDialog
 from arcoiris_desktop.ui.main_window import MainWindow, window_mode_setting
-from tests.desktop.conftest import BREAD, CASHIER_PIN, DEMO_PINS, MILK, WATER
-from tests.desktop.test_till_window import idle, scan, sign_in
+from tests.desktop.conftest import BREAD, CASHIER_PIN, DEMO_PINS, MILK, WATER, idle
+from tests.desktop.keys import scan, sign_in
 
 SMALL = (1024, 768)
 

@@ -9,8 +9,7 @@ import subprocess
 import sys
 
 from tests.desktop.conftest import MILK
-from tests.desktop.drive_till import drive
-from tests.desktop.test_first_sale import assert_first_receipt
+from tests.desktop.drive_till import assert_first_receipt, drive
 from tests.sync.conftest import MANAGER
 
 

@@ -19,7 +19,7 @@ from arcoiris_desktop.db.database import DB_FILENAME, Database
 from arcoiris_desktop.db.local import SyncState
 from arcoiris_desktop.sync import mirror
 from arcoiris_shared.db.inv import Item
-from tests.desktop.test_pull_mirror import index_disagreements
+from tests.desktop.pull_rows import index_disagreements
 from tests.sync.conftest import start_child
 from tests.sync.helpers import SLOW_PULL_CHILD, hq_catalog, in_snapshot, till_catalog
 
