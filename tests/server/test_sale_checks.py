@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arcoiris_shared.ops import SalePayload, check_sale
-from tests.server.test_sync import sale_op
+from tests.server.ops import sale_op
 
 
 class _World:

@@ -1,12 +1,12 @@
 """The sync protocol on the server: enrolment, device credentials, exactly-once push,
 business rejections that never block the queue, journals that balance, pull and snapshot.
 
-Ops are built the way the till builds them: amounts from the shared calculator.
+Ops are built the way the till builds them (tests/server/ops.py): amounts from the shared
+calculator.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal as D
 from typing import Any
@@ -15,161 +15,14 @@ import pytest
 from sqlalchemy import func, select
 
 from arcoiris_shared.db.pos import Sale
-from arcoiris_shared.tax import LineInput, TaxRate, compute_sale_totals
 from sync_server.accounting.models import Journal, JournalLine
-from tests.server.conftest import OrgWorld
-
-V = {"X-Protocol-Version": "1"}
-STD = TaxRate("STD", "Standard", D("21"))
-
-
-def enroll(client, world: OrgWorld, code: str = "T09") -> dict[str, Any]:
-    r = client.post(
-        "/api/sync/enroll",
-        headers={**world.manager.headers, **V},
-        json={"location_id": world.ids["location_id"], "code": code, "name": f"Till {code}"},
-    )
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def device(enrolled: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Device {enrolled['credential']}", **V}
-
-
-def sale_op(
-    world: OrgWorld,
-    enrolled: dict[str, Any],
-    seq: int,
-    *,
-    qty: D = D(2),
-    item_id: str | None = None,
-    kind: str = "sale",
-    refund_of: str | None = None,
-    cash: bool = True,
-) -> dict[str, Any]:
-    """A sale (or refund) op as the till writes it: 2.50 each at 21 % inclusive."""
-    sale_id = str(uuid.uuid4())
-    sign = 1 if kind == "sale" else -1
-    totals = compute_sale_totals(
-        [LineInput(quantity=qty, unit_price=D("2.50"), rates=(STD,))],
-        currency="EUR",
-        prices_include_tax=True,
-    )
-    t = totals.lines[0]
-    now = dt.datetime.now(dt.UTC).isoformat()
-    org, term = str(world.org_id), enrolled["terminal_id"]
-    n = lambda v: str(v * sign)  # noqa: E731 - a refund is the negative of the same sale
-    payload = {
-        "sale": {
-            "org_id": org,
-            "id": sale_id,
-            "kind": kind,
-            "terminal_id": term,
-            "location_id": world.ids["location_id"],
-            "shift_id": None,
-            "receipt_no": seq,
-            "receipt_code": f"T09-{seq:06d}",
-            "refund_of_sale_id": refund_of,
-            "cashier_id": str(world.cashier.user_id),
-            "approved_by": None,
-            "customer_id": None,
-            "currency": "EUR",
-            "prices_include_tax": True,
-            "tax_rounding": "per_line",
-            "gross": n(totals.gross),
-            "discount_total": "0",
-            "net": n(totals.net),
-            "tax_total": n(totals.tax_total),
-            "total": n(totals.total),
-            "cash_rounding": "0",
-            "occurred_at": now,
-        },
-        "lines": [
-            {
-                "org_id": org,
-                "sale_id": sale_id,
-                "line_no": 1,
-                "item_id": item_id or world.ids["item_id"],
-                "sku": world.ids["sku"],
-                "name": "Item",
-                "quantity": n(qty),
-                "unit_price": "2.50",
-                "gross": n(t.gross),
-                "line_discount": "0",
-                "sale_discount": "0",
-                "net": n(t.net),
-                "tax": n(t.tax),
-                "total": n(t.total),
-                "unit_cost": "1.00",
-                "taxes": [{"code": "STD", "rate": "21", "base": n(t.net), "amount": n(t.tax)}],
-                "price_overridden": False,
-                "refund_of_line_no": 1 if refund_of else None,
-            }
-        ],
-        "taxes": [
-            {
-                "org_id": org,
-                "sale_id": sale_id,
-                "tax_code": "STD",
-                "tax_name": "Standard",
-                "rate": "21",
-                "base": n(totals.net),
-                "amount": n(totals.tax_total),
-            }
-        ],
-        "payments": [
-            {
-                "org_id": org,
-                "sale_id": sale_id,
-                "payment_no": 1,
-                "method": "cash" if cash else "card",
-                "amount": n(totals.total),
-                "tendered": None,
-                "change": "0",
-                "reference": None,
-                "occurred_at": now,
-            }
-        ],
-        "movements": [
-            {
-                "org_id": org,
-                "id": str(uuid.uuid4()),
-                "item_id": item_id or world.ids["item_id"],
-                "location_id": world.ids["location_id"],
-                "quantity": n(-qty),
-                "unit_cost": "1.00",
-                "reason": kind,
-                "source_type": "sale",
-                "source_id": sale_id,
-                "terminal_id": term,
-                "note": None,
-                "occurred_at": now,
-            }
-        ],
-    }
-    return {
-        "seq": seq,
-        "op_id": str(uuid.uuid4()),
-        "kind": "sale.completed" if kind == "sale" else "sale.refunded",
-        "occurred_at": now,
-        "payload": payload,
-    }
-
-
-def push(client, enrolled, ops):
-    return client.post("/api/sync/push", headers=device(enrolled), json={"ops": ops})
-
-
-def _level(client, world):
-    url = f"/api/inventory/stock-levels?item_id={world.ids['item_id']}"
-    return D(client.get(url, headers=world.owner.headers).json()["items"][0]["quantity"])
+from tests.server.ops import PROTOCOL, device, enroll, push, sale_op, stock_level
 
 
 def test_enrolment_needs_a_manager_and_gives_a_working_credential(client, world_a):
     r = client.post(
         "/api/sync/enroll",
-        headers={**world_a.cashier.headers, **V},
+        headers={**world_a.cashier.headers, **PROTOCOL},
         json={"location_id": world_a.ids["location_id"], "code": "T09", "name": "x"},
     )
     assert r.status_code == 403
@@ -198,7 +51,7 @@ def test_bad_revoked_and_replaced_credentials_are_401(client, world_a):
         f"Device {uuid.uuid4()}.secret",
         f"Device {enrolled['terminal_id']}.wrong-secret",
     ):
-        r = client.get("/api/sync/meta", headers={"Authorization": auth, **V})
+        r = client.get("/api/sync/meta", headers={"Authorization": auth, **PROTOCOL})
         assert r.status_code == 401, auth
     again = enroll(client, world_a)  # re-enrolling rotates the credential
     assert client.get("/api/sync/meta", headers=device(enrolled)).status_code == 401
@@ -214,7 +67,7 @@ def test_bad_revoked_and_replaced_credentials_are_401(client, world_a):
 
 def test_push_applies_once_moves_stock_and_posts_balanced_journals(client, db, world_a):
     enrolled = enroll(client, world_a)
-    before = _level(client, world_a)
+    before = stock_level(client, world_a)
     ops = [sale_op(world_a, enrolled, s) for s in (1, 2, 3)]
     r = push(client, enrolled, ops)
     assert r.status_code == 200, r.text
@@ -225,11 +78,11 @@ def test_push_applies_once_moves_stock_and_posts_balanced_journals(client, db, w
         (3, "applied", False),
     ]
     assert body["last_seq"] == 3 and body["expected_seq"] is None
-    assert _level(client, world_a) == before - 6
+    assert stock_level(client, world_a) == before - 6
 
     again = push(client, enrolled, ops).json()  # the response was lost; the till retries
     assert [(x["status"], x["duplicate"]) for x in again["results"]] == [("applied", True)] * 3
-    assert _level(client, world_a) == before - 6
+    assert stock_level(client, world_a) == before - 6
     sale_ids = [op["payload"]["sale"]["id"] for op in ops]
     assert (
         db.scalar(

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from arcoiris_shared.tax import LineInput, TaxRate, compute_sale_totals
 from sync_server.accounting.models import Account, Journal, JournalLine
 from sync_server.org.models import Organization
-from tests.server.test_sync import enroll, push, sale_op
+from tests.server.ops import enroll, push, sale_op
 
 STD = TaxRate("STD", "Standard", D("21"))
 

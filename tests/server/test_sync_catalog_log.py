@@ -8,7 +8,7 @@ from typing import Any
 
 from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
 from sync_server.changelog import service as changelog
-from tests.server.test_sync import device, enroll
+from tests.server.ops import device, enroll
 
 
 def _pull(client, enrolled: dict[str, Any], cursor: int, **extra: Any) -> dict[str, Any]:

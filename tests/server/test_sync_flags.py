@@ -13,8 +13,16 @@ from sqlalchemy import select
 
 from arcoiris_shared.db.pos import Sale, Shift
 from sync_server.pos.flags import Flag
-from tests.server.test_sync import enroll, push, sale_op
-from tests.server.test_sync_store_ops import _closed, _in_shift, _op, _shift, _statuses
+from tests.server.ops import (
+    closed_shift_row,
+    enroll,
+    in_shift,
+    op,
+    push,
+    sale_op,
+    shift_row,
+    statuses,
+)
 
 
 def _tax_moved_into_net(op: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +43,7 @@ def test_a_sale_whose_tax_the_calculator_does_not_give_is_recorded_and_flagged(c
     wrong = _tax_moved_into_net(sale_op(world_a, enrolled, 1))
     right = sale_op(world_a, enrolled, 2)
     body = push(client, enrolled, [wrong, right]).json()
-    assert _statuses(body) == ["applied", "applied"], body
+    assert statuses(body) == ["applied", "applied"], body
 
     wrong_id = wrong["payload"]["sale"]["id"]
     recorded = db.get(Sale, (world_a.org_id, uuid.UUID(wrong_id)))
@@ -61,7 +69,7 @@ def test_a_sale_whose_own_sums_do_not_hold_is_still_rejected(client, db, world_a
     op = sale_op(world_a, enrolled, 1)
     op["payload"]["sale"]["tax_total"] = "0.90"  # net + tax is no longer the total
     body = push(client, enrolled, [op]).json()
-    assert _statuses(body) == ["rejected"]
+    assert statuses(body) == ["rejected"]
     assert body["results"][0]["reason"] == "net plus tax is not the total"
     sale_id = uuid.UUID(op["payload"]["sale"]["id"])
     assert db.get(Sale, (world_a.org_id, sale_id)) is None
@@ -72,14 +80,14 @@ def test_a_close_whose_expected_cash_hq_makes_different_is_recorded_and_flagged(
     client, db, world_a
 ):
     enrolled = enroll(client, world_a)
-    shift = _shift(world_a, enrolled)  # a float of 100.00
+    shift = shift_row(world_a, enrolled)  # a float of 100.00
     ops = [
-        _op(1, "shift.opened", {"shift": shift}),
-        _in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
+        op(1, "shift.opened", {"shift": shift}),
+        in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
         # The till says 100.00 should be in the drawer; with the sale HQ makes 105.00.
-        _op(3, "shift.closed", {"shift": _closed(shift, world_a, "100.00", "100.00")}),
+        op(3, "shift.closed", {"shift": closed_shift_row(shift, world_a, "100.00", "100.00")}),
     ]
-    assert _statuses(push(client, enrolled, ops).json()) == ["applied"] * 3
+    assert statuses(push(client, enrolled, ops).json()) == ["applied"] * 3
 
     row = db.get(Shift, (world_a.org_id, uuid.UUID(shift["id"])))
     assert row is not None and row.status == "closed"
@@ -91,19 +99,19 @@ def test_a_close_whose_expected_cash_hq_makes_different_is_recorded_and_flagged(
 
 def test_a_close_that_agrees_with_the_sales_hq_holds_is_not_flagged(client, db, world_a):
     enrolled = enroll(client, world_a)
-    shift = _shift(world_a, enrolled)
+    shift = shift_row(world_a, enrolled)
     first = [
-        _op(1, "shift.opened", {"shift": shift}),
-        _in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
-        _in_shift(sale_op(world_a, enrolled, 3, cash=False), shift["id"]),  # card: no cash
+        op(1, "shift.opened", {"shift": shift}),
+        in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
+        in_shift(sale_op(world_a, enrolled, 3, cash=False), shift["id"]),  # card: no cash
     ]
-    assert _statuses(push(client, enrolled, first).json()) == ["applied"] * 3
+    assert statuses(push(client, enrolled, first).json()) == ["applied"] * 3
     # The next push: one more cash sale, then the close, 100 + 5 (held) + 5 (staged).
     second = [
-        _in_shift(sale_op(world_a, enrolled, 4), shift["id"]),
-        _op(5, "shift.closed", {"shift": _closed(shift, world_a, "110.00", "110.00")}),
+        in_shift(sale_op(world_a, enrolled, 4), shift["id"]),
+        op(5, "shift.closed", {"shift": closed_shift_row(shift, world_a, "110.00", "110.00")}),
     ]
-    assert _statuses(push(client, enrolled, second).json()) == ["applied"] * 2
+    assert statuses(push(client, enrolled, second).json()) == ["applied"] * 2
     assert db.scalar(select(Flag).where(Flag.source_id == uuid.UUID(shift["id"]))) is None
     listed = client.get("/api/pos/shifts/flagged", headers=world_a.manager.headers).json()
     assert shift["id"] not in [x["id"] for x in listed["items"]]

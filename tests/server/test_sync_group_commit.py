@@ -14,7 +14,7 @@ from arcoiris_shared.sync_protocol import PushRequest
 from sync_server.errors import Conflict
 from sync_server.sync.devices import DeviceContext, KnownDevices
 from sync_server.sync.ingest import PushJob, push_many
-from tests.server.test_sync import enroll, push, sale_op
+from tests.server.ops import enroll, push, sale_op
 
 
 def _device(db, world, enrolled: dict[str, Any]) -> DeviceContext:

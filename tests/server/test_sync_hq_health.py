@@ -7,21 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-V = {"X-Protocol-Version": "1"}
-
-
-def _enroll(client, world, code: str) -> dict:
-    r = client.post(
-        "/api/sync/enroll",
-        headers={**world.manager.headers, **V},
-        json={"location_id": world.ids["location_id"], "code": code, "name": f"Till {code}"},
-    )
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def _device(enrolled: dict) -> dict[str, str]:
-    return {"Authorization": f"Device {enrolled['credential']}", **V}
+from tests.server.ops import device, enroll
 
 
 def _nonsense(seq: int) -> dict:
@@ -36,8 +22,8 @@ def _nonsense(seq: int) -> dict:
 
 
 def test_meta_dead_letters_and_health_answer_as_before(client, world_a, world_b):
-    till = _enroll(client, world_a, "H1")
-    meta = client.get("/api/sync/meta", headers=_device(till)).json()
+    till = enroll(client, world_a, "H1")
+    meta = client.get("/api/sync/meta", headers=device(till)).json()
     assert set(meta) == {
         "server_time",
         "protocol_versions",
@@ -50,9 +36,9 @@ def test_meta_dead_letters_and_health_answer_as_before(client, world_a, world_b)
     assert meta["catalog_version"] >= 1 and 1 in meta["protocol_versions"]
 
     ops = [_nonsense(1), _nonsense(2)]
-    r = client.post("/api/sync/push", headers=_device(till), json={"ops": ops})
+    r = client.post("/api/sync/push", headers=device(till), json={"ops": ops})
     assert [x["status"] for x in r.json()["results"]] == ["rejected", "rejected"]
-    assert client.get("/api/sync/meta", headers=_device(till)).json()["last_seq"] == 2
+    assert client.get("/api/sync/meta", headers=device(till)).json()["last_seq"] == 2
 
     h = world_a.manager.headers
     page = client.get("/api/sync/dead-letters", params={"limit": 1}, headers=h).json()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.server.test_sync import enroll, push, sale_op
+from tests.server.ops import enroll, push, sale_op
 
 
 def _ops(world, enrolled: dict[str, Any], code: str, seqs: range, refund_at: int | None = None):

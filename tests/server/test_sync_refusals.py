@@ -11,8 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from arcoiris_shared.db.pos import Sale
-from tests.server.test_sync import device, enroll, push, sale_op
-from tests.server.test_sync_store_ops import _customer, _now, _op, _shift, _statuses
+from tests.server.ops import (
+    customer_payload,
+    device,
+    enroll,
+    now,
+    op,
+    push,
+    sale_op,
+    shift_row,
+    statuses,
+)
 
 
 def _results(body: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -21,16 +30,16 @@ def _results(body: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 def test_times_the_calendar_does_not_have_are_rejected_alone(client, world_a):
     enrolled = enroll(client, world_a)
-    thirteenth_month = _customer(world_a, "Ana", "2024-13-01T10:00:00Z")
+    thirteenth_month = customer_payload(world_a, "Ana", "2024-13-01T10:00:00Z")
     leap_day = sale_op(world_a, enrolled, 2)
     leap_day["payload"]["sale"]["occurred_at"] = "2023-02-29T10:00:00+00:00"
-    late_hour = _shift(world_a, enrolled, opened_at="2024-05-01T25:00:00+02:00")
+    late_hour = shift_row(world_a, enrolled, opened_at="2024-05-01T25:00:00+02:00")
     far_future = sale_op(world_a, enrolled, 4)
     far_future["payload"]["movements"][0]["occurred_at"] = "9999-12-31T23:59:59-05:00"
     ops = [
-        _op(1, "customer.upserted", thirteenth_month),
+        op(1, "customer.upserted", thirteenth_month),
         leap_day,
-        _op(3, "shift.opened", {"shift": late_hour}),
+        op(3, "shift.opened", {"shift": late_hour}),
         far_future,
         sale_op(world_a, enrolled, 5),
     ]
@@ -48,7 +57,7 @@ def test_times_the_calendar_does_not_have_are_rejected_alone(client, world_a):
 def test_an_op_the_database_refuses_is_rejected_alone_and_the_queue_moves_on(client, db, world_a):
     enrolled = enroll(client, world_a)
     first = sale_op(world_a, enrolled, 1)
-    assert _statuses(push(client, enrolled, [first]).json()) == ["applied"]
+    assert statuses(push(client, enrolled, [first]).json()) == ["applied"]
     # A till restored from an old backup prints receipt codes HQ already has: the checks
     # cannot see it, the unique key does.
     reused = sale_op(world_a, enrolled, 2)
@@ -133,7 +142,7 @@ def test_meta_says_the_time_versions_last_seq_and_catalog_version(client, world_
     assert meta["terminal_code"] == "T09"
     pulled = client.get("/api/sync/pull?cursor=0", headers=device(enrolled)).json()
     assert meta["catalog_version"] == pulled["catalog_version"] >= 1
-    assert abs((_parse(meta["server_time"]) - _parse(_now())).total_seconds()) < 60
+    assert abs((_parse(meta["server_time"]) - _parse(now())).total_seconds()) < 60
 
 
 def _parse(text: str) -> Any:

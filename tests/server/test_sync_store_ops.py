@@ -5,7 +5,6 @@ queue (docs/sync-ops.md)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal as D
 from typing import Any
@@ -15,50 +14,20 @@ from sqlalchemy import select
 from arcoiris_shared.db.pos import Customer, Sale, Shift
 from sync_server.accounting.models import Journal, JournalLine
 from tests.server.conftest import OrgWorld
-from tests.server.test_sync import _level, device, enroll, push, sale_op
-
-
-def _now(minutes: int = 0) -> str:
-    return (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)).isoformat()
-
-
-def _op(seq: int, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "op_id": str(uuid.uuid4()),
-        "kind": kind,
-        "occurred_at": _now(),
-        "payload": payload,
-    }
-
-
-def _shift(world: OrgWorld, enrolled: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "org_id": str(world.org_id),
-        "id": str(uuid.uuid4()),
-        "terminal_id": enrolled["terminal_id"],
-        "currency": "EUR",
-        "opened_by": str(world.manager.user_id),
-        "opened_at": _now(),
-        "opening_float": "100.00",
-        **extra,
-    }
-
-
-def _closed(shift: dict[str, Any], world: OrgWorld, expected: str, counted: str):
-    return {
-        **shift,
-        "closed_by": str(world.manager.user_id),
-        "closed_at": _now(1),
-        "expected_cash": expected,
-        "counted_cash": counted,
-        "over_short": str(D(counted) - D(expected)),
-    }
-
-
-def _in_shift(op: dict[str, Any], shift_id: str) -> dict[str, Any]:
-    op["payload"]["sale"]["shift_id"] = shift_id
-    return op
+from tests.server.ops import (
+    closed_shift_row,
+    customer_payload,
+    device,
+    enroll,
+    in_shift,
+    now,
+    op,
+    push,
+    sale_op,
+    shift_row,
+    statuses,
+    stock_level,
+)
 
 
 def _tb(client, world: OrgWorld) -> dict[str, D]:
@@ -67,22 +36,18 @@ def _tb(client, world: OrgWorld) -> dict[str, D]:
     return {r["code"]: D(r["balance"]) for r in tb["rows"]}
 
 
-def _statuses(body: dict[str, Any]) -> list[str]:
-    return [x["status"] for x in body["results"]]
-
-
 def test_a_shift_opens_sells_and_closes_short_and_the_books_say_so(client, db, world_a):
     enrolled = enroll(client, world_a)
-    shift = _shift(world_a, enrolled)
+    shift = shift_row(world_a, enrolled)
     ops = [
-        _op(1, "shift.opened", {"shift": shift}),
-        _in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
-        _in_shift(sale_op(world_a, enrolled, 3), shift["id"]),  # 5.00 cash
+        op(1, "shift.opened", {"shift": shift}),
+        in_shift(sale_op(world_a, enrolled, 2), shift["id"]),  # 5.00 cash
+        in_shift(sale_op(world_a, enrolled, 3), shift["id"]),  # 5.00 cash
         # Counted 109.50 against 110.00 expected: 0.50 short.
-        _op(4, "shift.closed", {"shift": _closed(shift, world_a, "110.00", "109.50")}),
+        op(4, "shift.closed", {"shift": closed_shift_row(shift, world_a, "110.00", "109.50")}),
     ]
     body = push(client, enrolled, ops).json()
-    assert _statuses(body) == ["applied"] * 4, body
+    assert statuses(body) == ["applied"] * 4, body
 
     row = db.scalar(select(Shift).where(Shift.id == uuid.UUID(shift["id"])))
     assert row is not None and row.status == "closed"
@@ -102,11 +67,11 @@ def test_a_shift_opens_sells_and_closes_short_and_the_books_say_so(client, db, w
 
 def test_a_shift_closed_over_opened_in_an_earlier_push(client, db, world_a):
     enrolled = enroll(client, world_a)
-    shift = _shift(world_a, enrolled)
-    assert _statuses(push(client, enrolled, [_op(1, "shift.opened", {"shift": shift})]).json())
-    closed = _closed(shift, world_a, "100.00", "100.20")
-    body = push(client, enrolled, [_op(2, "shift.closed", {"shift": closed})]).json()
-    assert _statuses(body) == ["applied"]
+    shift = shift_row(world_a, enrolled)
+    assert statuses(push(client, enrolled, [op(1, "shift.opened", {"shift": shift})]).json())
+    closed = closed_shift_row(shift, world_a, "100.00", "100.20")
+    body = push(client, enrolled, [op(2, "shift.closed", {"shift": closed})]).json()
+    assert statuses(body) == ["applied"]
     row = db.scalar(select(Shift).where(Shift.id == uuid.UUID(shift["id"])))
     assert row is not None and row.status == "closed" and row.over_short == D("0.20")
     tb = _tb(client, world_a)
@@ -115,18 +80,18 @@ def test_a_shift_closed_over_opened_in_an_earlier_push(client, db, world_a):
 
 def test_shift_ops_that_cannot_be_right_are_rejected_and_the_queue_moves_on(client, db, world_a):
     enrolled = enroll(client, world_a)
-    shift = _shift(world_a, enrolled)
-    never_opened = _shift(world_a, enrolled)
-    bad_sum = _closed(shift, world_a, "100.00", "90.00")
+    shift = shift_row(world_a, enrolled)
+    never_opened = shift_row(world_a, enrolled)
+    bad_sum = closed_shift_row(shift, world_a, "100.00", "90.00")
     bad_sum["over_short"] = "5.00"
     ops = [
-        _op(1, "shift.opened", {"shift": shift}),
-        _op(2, "shift.opened", {"shift": shift}),  # the same shift twice
-        _op(3, "shift.closed", {"shift": _closed(never_opened, world_a, "1", "1")}),
-        _op(4, "shift.closed", {"shift": bad_sum}),
-        _in_shift(sale_op(world_a, enrolled, 5), str(uuid.uuid4())),  # a shift HQ lacks
-        _op(6, "shift.closed", {"shift": _closed(shift, world_a, "100.00", "100.00")}),
-        _op(7, "shift.closed", {"shift": _closed(shift, world_a, "100.00", "100.00")}),
+        op(1, "shift.opened", {"shift": shift}),
+        op(2, "shift.opened", {"shift": shift}),  # the same shift twice
+        op(3, "shift.closed", {"shift": closed_shift_row(never_opened, world_a, "1", "1")}),
+        op(4, "shift.closed", {"shift": bad_sum}),
+        in_shift(sale_op(world_a, enrolled, 5), str(uuid.uuid4())),  # a shift HQ lacks
+        op(6, "shift.closed", {"shift": closed_shift_row(shift, world_a, "100.00", "100.00")}),
+        op(7, "shift.closed", {"shift": closed_shift_row(shift, world_a, "100.00", "100.00")}),
         sale_op(world_a, enrolled, 8),
     ]
     body = push(client, enrolled, ops).json()
@@ -162,7 +127,7 @@ def _moves(world: OrgWorld, *moves: tuple[str, str, str | None], **extra: Any):
                 "unit_cost": cost,
                 "reason": reason,
                 "note": f"{reason} at the till",
-                "occurred_at": _now(),
+                "occurred_at": now(),
             }
             for reason, qty, cost in moves
         ],
@@ -173,19 +138,19 @@ def _moves(world: OrgWorld, *moves: tuple[str, str, str | None], **extra: Any):
 
 def test_stock_received_adjusted_and_counted_moves_levels_and_books(client, db, world_a):
     enrolled = enroll(client, world_a)
-    before = _level(client, world_a)
+    before = stock_level(client, world_a)
     ops = [
-        _op(1, "stock.moved", _moves(world_a, ("receipt", "24", "1.00"))),
-        _op(2, "stock.moved", _moves(world_a, ("adjustment", "-2", "1.00"))),
-        _op(3, "stock.moved", _moves(world_a, ("count", "-1.5", None))),
+        op(1, "stock.moved", _moves(world_a, ("receipt", "24", "1.00"))),
+        op(2, "stock.moved", _moves(world_a, ("adjustment", "-2", "1.00"))),
+        op(3, "stock.moved", _moves(world_a, ("count", "-1.5", None))),
         sale_op(world_a, enrolled, 4),  # sells 2
     ]
     body = push(client, enrolled, ops).json()
-    assert _statuses(body) == ["applied"] * 4, body
-    assert _level(client, world_a) == before + D("24") - D("2") - D("1.5") - D("2")
+    assert statuses(body) == ["applied"] * 4, body
+    assert stock_level(client, world_a) == before + D("24") - D("2") - D("1.5") - D("2")
     again = push(client, enrolled, ops).json()  # the answer was lost; the till retries
     assert all(x["duplicate"] for x in again["results"])
-    assert _level(client, world_a) == before + D("18.5")
+    assert stock_level(client, world_a) == before + D("18.5")
     tb = _tb(client, world_a)
     # 24 in at 1.00, 2 written off at 1.00, 2 sold at cost 1.00; the count had no cost.
     assert tb["1200"] == D("20.00")
@@ -200,47 +165,33 @@ def test_stock_received_adjusted_and_counted_moves_levels_and_books(client, db, 
 
 def test_stock_moves_that_cannot_be_right_are_rejected(client, world_a, world_b):
     enrolled = enroll(client, world_a)
-    before = _level(client, world_a)
+    before = stock_level(client, world_a)
     other_store = _moves(world_a, ("receipt", "5", None))
     other_store["movements"][0]["location_id"] = str(uuid.uuid4())
     foreign_item = _moves(world_a, ("receipt", "5", None))
     foreign_item["movements"][0]["item_id"] = world_b.ids["item_id"]
     ops = [
-        _op(1, "stock.moved", other_store),
-        _op(2, "stock.moved", foreign_item),
-        _op(3, "stock.moved", _moves(world_a, ("adjustment", "0", None))),
-        _op(4, "stock.moved", _moves(world_a, ("sale", "-1", None))),  # sales carry their own
-        _op(5, "stock.moved", _moves(world_a, ("receipt", "3", None))),
+        op(1, "stock.moved", other_store),
+        op(2, "stock.moved", foreign_item),
+        op(3, "stock.moved", _moves(world_a, ("adjustment", "0", None))),
+        op(4, "stock.moved", _moves(world_a, ("sale", "-1", None))),  # sales carry their own
+        op(5, "stock.moved", _moves(world_a, ("receipt", "3", None))),
     ]
     results = push(client, enrolled, ops).json()["results"]
     assert [x["status"] for x in results] == ["rejected"] * 4 + ["applied"]
     assert "own store" in results[0]["reason"] and "unknown item" in results[1]["reason"]
     assert "zero" in results[2]["reason"] and "malformed" in results[3]["reason"]
-    assert _level(client, world_a) == before + 3
-
-
-def _customer(world: OrgWorld, name: str, updated: str, cid: str | None = None):
-    return {
-        "customer": {
-            "org_id": str(world.org_id),
-            "id": cid or str(uuid.uuid4()),
-            "name": name,
-            "email": "ana@example.com",
-            "phone": "+34 600 000 000",
-            "is_active": True,
-            "updated_at": updated,
-        }
-    }
+    assert stock_level(client, world_a) == before + 3
 
 
 def test_a_customer_made_at_a_till_reaches_hq_and_every_till(client, db, world_a):
     enrolled = enroll(client, world_a)
-    created = _customer(world_a, "Ana García", _now())
+    created = customer_payload(world_a, "Ana García", now())
     cid = created["customer"]["id"]
     sale = sale_op(world_a, enrolled, 2)
     sale["payload"]["sale"]["customer_id"] = cid
-    body = push(client, enrolled, [_op(1, "customer.upserted", created), sale]).json()
-    assert _statuses(body) == ["applied", "applied"], body
+    body = push(client, enrolled, [op(1, "customer.upserted", created), sale]).json()
+    assert statuses(body) == ["applied", "applied"], body
     row = db.scalar(select(Customer).where(Customer.id == uuid.UUID(cid)))
     assert row is not None and row.name == "Ana García"
 
@@ -250,12 +201,12 @@ def test_a_customer_made_at_a_till_reaches_hq_and_every_till(client, db, world_a
     assert any(r["id"] == cid and r["name"] == "Ana García" for r in snap["rows"])
 
     # A stale edit (older than what HQ holds) changes nothing; a newer one wins.
-    stale = _customer(world_a, "Ana (old)", _now(-60), cid)
-    newer = _customer(world_a, "Ana García López", _now(5), cid)
+    stale = customer_payload(world_a, "Ana (old)", now(-60), cid)
+    newer = customer_payload(world_a, "Ana García López", now(5), cid)
     body = push(
-        client, enrolled, [_op(3, "customer.upserted", stale), _op(4, "customer.upserted", newer)]
+        client, enrolled, [op(3, "customer.upserted", stale), op(4, "customer.upserted", newer)]
     ).json()
-    assert _statuses(body) == ["applied", "applied"]
+    assert statuses(body) == ["applied", "applied"]
     db.expire_all()
     row = db.scalar(select(Customer).where(Customer.id == uuid.UUID(cid)))
     assert row is not None and row.name == "Ana García López"
@@ -270,7 +221,7 @@ def test_an_unknown_kind_or_a_malformed_value_is_rejected_alone(client, world_a)
     too_precise = sale_op(world_a, enrolled, 4)
     too_precise["payload"]["payments"][0]["amount"] = "5.00001"
     ops = [
-        _op(1, "loyalty.redeemed", {"points": 10}),
+        op(1, "loyalty.redeemed", {"points": 10}),
         shouting,
         tabbed,
         too_precise,
