@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.server.conftest import OrgWorld
-from tests.server.test_tenancy import ORG_ROUTES
+from tests.server.routes import ORG_ROUTES
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 TWENTY_DIGITS = "12345678901234567890"

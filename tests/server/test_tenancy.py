@@ -1,7 +1,7 @@
 """Tenants never meet: a matrix over every org-scoped route.
 
-The routes come from the app itself, so a route added later is in the matrix without anyone
-remembering to add it.
+The routes come from the app itself (tests/server/routes.py), so a route added later is in
+the matrix without anyone remembering to add it.
 """
 
 from __future__ import annotations
@@ -11,40 +11,8 @@ import re
 
 import pytest
 
-from sync_server.main import create_app
 from tests.server.conftest import OrgWorld
-
-# Routes that act on the caller, not on an org.
-NOT_ORG_SCOPED = {
-    ("POST", "/api/auth/login"),
-    ("GET", "/api/auth/me"),
-    ("GET", "/api/org/orgs"),
-    ("POST", "/api/org/orgs"),
-}
-# Terminals authenticate with their device credential, which names the org itself; their
-# isolation is tested in test_sync.py.
-DEVICE_ROUTES = {
-    ("GET", "/api/sync/meta"),
-    ("POST", "/api/sync/push"),
-    ("GET", "/api/sync/pull"),
-    ("GET", "/api/sync/snapshot"),
-    ("GET", "/api/sync/stock"),
-}
-
-
-def _org_routes() -> list[tuple[str, str]]:
-    # The OpenAPI document lists every route the app serves.
-    paths = create_app().openapi()["paths"]
-    return sorted(
-        (method.upper(), path)
-        for path, ops in paths.items()
-        if path.startswith("/api/")
-        for method in ops
-        if (method.upper(), path) not in NOT_ORG_SCOPED | DEVICE_ROUTES
-    )
-
-
-ORG_ROUTES = _org_routes()
+from tests.server.routes import ORG_ROUTES
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
