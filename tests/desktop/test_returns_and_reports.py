@@ -20,7 +20,6 @@ from arcoiris_desktop.till import Till
 from arcoiris_desktop.ui.main_window import MainWindow
 from tests.desktop.conftest import (
     BREAD,
-    CASHIER_PIN,
     MILK,
     WATER,
     idle,
@@ -28,6 +27,7 @@ from tests.desktop.conftest import (
     sell_for_cash,
     shown_window,
 )
+from tests.desktop.keys import key, sign_in
 
 STORE_ZONE = "America/Mexico_City"  # never UTC: the times shown must be the store's
 
@@ -51,13 +51,8 @@ def window(qtbot, store_till: Till):
 
 def to_returns(qtbot, w: MainWindow) -> None:
     """Sign in as the cashier and go to Returns the keyboard way (Ctrl+R)."""
-    w.login.choose_by_role("cashier")
-    qtbot.keyClicks(w.login.pin, CASHIER_PIN)
-    qtbot.keyClick(w.login.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.sale)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=2000)
-    qtbot.keyClick(w.sale.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    sign_in(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.refunds)
     idle(qtbot, w)
 
