@@ -1,4 +1,4 @@
-"""HQ's arithmetic checks of a pushed sale (sync.payloads.check_sale): every sale the shared
+"""HQ's arithmetic checks of a pushed sale (arcoiris_shared.ops.check_sale): every sale the shared
 calculator makes passes, and each way a sale can be wrong is named."""
 
 from __future__ import annotations
