@@ -201,13 +201,20 @@ def round_quotient(
         raise ZeroDivisionError("denominator must not be zero")
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
+    return _round_checked(numerator, denominator, mode)
+
+
+def _round_checked(numerator: int, denominator: int, mode: RoundingMode) -> int:
+    """:func:`round_quotient` on arguments already known good: ints, ``denominator`` > 0
+    and ``mode`` a :class:`RoundingMode`. The rule itself, for callers (the tax
+    calculator) that round thousands of values they produced themselves."""
     # Rounding the magnitude and restoring the sign is what makes every mode symmetric.
-    quotient, remainder = divmod(abs(numerator), denominator)
+    quotient, remainder = divmod(-numerator if numerator < 0 else numerator, denominator)
     if remainder:
-        if mode is RoundingMode.UP:
-            quotient += 1
-        elif mode is RoundingMode.HALF_UP:
+        if mode is RoundingMode.HALF_UP:
             quotient += 2 * remainder >= denominator
+        elif mode is RoundingMode.UP:
+            quotient += 1
         elif mode is RoundingMode.HALF_EVEN:
             twice = 2 * remainder
             quotient += twice > denominator or (twice == denominator and quotient % 2 == 1)
@@ -236,6 +243,11 @@ def from_minor_units(units: int, exponent: int) -> Decimal:
     """``units`` minor units as a ``Decimal`` with exactly ``exponent`` decimals."""
     _check_int(units, "units")
     _check_int(exponent, "exponent")
+    return _units_checked(units, exponent)
+
+
+def _units_checked(units: int, exponent: int) -> Decimal:
+    """:func:`from_minor_units` on ints already known to be ints."""
     # An int never carries a sign on zero, so this never yields "-0.00".
     return Decimal(units).scaleb(-exponent, _EXACT)
 

@@ -54,14 +54,18 @@ proportionally, so that successive partial refunds add up exactly to the origina
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
+from typing import cast
 
 from arcoiris_shared.money import (
     RoundingMode,
+    _round_checked,
+    _units_checked,
     apportion,
     currency_exponent,
     exact_decimal,
@@ -81,8 +85,6 @@ __all__ = [
     "compute_sale_totals",
     "refund_share",
 ]
-
-_HUNDRED = Fraction(100)
 
 
 def _set_decimals(obj: object, *names: str) -> None:
@@ -244,15 +246,141 @@ def _label(index: int, line: LineInput) -> str:
     return f"line {index}" + (f" ({line.key!r})" if line.key else "")
 
 
-def _tax_factors(rates: tuple[TaxRate, ...], inclusive: bool) -> list[Fraction]:
-    """The exact fraction of the line's pricing-basis amount that each rate takes."""
+@lru_cache(maxsize=1024)
+def _tax_factors(rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[tuple[int, int], ...]:
+    """The exact fraction of the line's pricing-basis amount that each rate takes, as
+    (numerator, denominator) in lowest terms with a positive denominator.
+
+    A store has a handful of rate sets, so each is worked out once; integers only (what
+    ``Fraction`` would give, without its cost)."""
+    ratios = [rate.rate.as_integer_ratio() for rate in rates]
     if inclusive:
         # Out of an inclusive amount A with rates r1..rn: net = A * 100 / (100 + sum r),
         # and rate ri takes net * ri / 100 = A * ri / (100 + sum r).
-        divisor = _HUNDRED + sum((Fraction(rate.rate) for rate in rates), Fraction(0))
+        common = math.lcm(*(den for _, den in ratios)) if ratios else 1
+        divisor_num = 100 * common + sum(num * (common // den) for num, den in ratios)
+        divisor_den = common
     else:
-        divisor = _HUNDRED
-    return [Fraction(rate.rate) / divisor for rate in rates]
+        divisor_num, divisor_den = 100, 1
+    factors = []
+    for num, den in ratios:
+        # (num / den) / (divisor_num / divisor_den); divisor_num >= 100 as rates are >= 0.
+        top, bottom = num * divisor_den, den * divisor_num
+        common_factor = math.gcd(top, bottom)
+        factors.append((top // common_factor, bottom // common_factor))
+    return tuple(factors)
+
+
+# The calculator's own results are built without their __post_init__: every value in them
+# is an int it converted to a Decimal on the grid, a str or a Decimal taken from a
+# validated input, so checking them again would only cost time (a third of the
+# calculator's). Values that come from callers are still validated by the constructors.
+# Each builder sets every field of its class through the slots' descriptors (which a
+# frozen dataclass's own __init__ also bypasses __setattr__ for); tests check that each
+# builder names all of its class's fields and builds an equal object.
+_new = object.__new__
+
+
+def _setters(cls: type, names: str) -> tuple[Callable[[object, object], None], ...]:
+    members = vars(cls)
+    return tuple(members[name].__set__ for name in names.split())
+
+
+_LINE_TAX_FIELDS = "code rate base amount"
+_LINE_TOTALS_FIELDS = "key gross line_discount sale_discount net tax total taxes"
+_SUMMARY_FIELDS = "code name rate base amount"
+_SALE_FIELDS = "currency lines gross discount_total net tax_total total taxes"
+
+
+def _line_tax_builder() -> Callable[[str, Decimal, Decimal, Decimal], LineTax]:
+    s_code, s_rate, s_base, s_amount = _setters(LineTax, _LINE_TAX_FIELDS)
+
+    def build(code: str, rate: Decimal, base: Decimal, amount: Decimal) -> LineTax:
+        obj = _new(LineTax)
+        s_code(obj, code)
+        s_rate(obj, rate)
+        s_base(obj, base)
+        s_amount(obj, amount)
+        return obj
+
+    return build
+
+
+def _line_totals_builder() -> Callable[
+    [str, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, tuple[LineTax, ...]],
+    LineTotals,
+]:
+    s_key, s_gross, s_line, s_sale, s_net, s_tax, s_total, s_taxes = _setters(
+        LineTotals, _LINE_TOTALS_FIELDS
+    )
+
+    def build(
+        key: str,
+        gross: Decimal,
+        line_discount: Decimal,
+        sale_discount: Decimal,
+        net: Decimal,
+        tax: Decimal,
+        total: Decimal,
+        taxes: tuple[LineTax, ...],
+    ) -> LineTotals:
+        obj = _new(LineTotals)
+        s_key(obj, key)
+        s_gross(obj, gross)
+        s_line(obj, line_discount)
+        s_sale(obj, sale_discount)
+        s_net(obj, net)
+        s_tax(obj, tax)
+        s_total(obj, total)
+        s_taxes(obj, taxes)
+        return obj
+
+    return build
+
+
+def _summary_builder() -> Callable[[str, str, Decimal, Decimal, Decimal], TaxSummary]:
+    s_code, s_name, s_rate, s_base, s_amount = _setters(TaxSummary, _SUMMARY_FIELDS)
+
+    def build(code: str, name: str, rate: Decimal, base: Decimal, amount: Decimal) -> TaxSummary:
+        obj = _new(TaxSummary)
+        s_code(obj, code)
+        s_name(obj, name)
+        s_rate(obj, rate)
+        s_base(obj, base)
+        s_amount(obj, amount)
+        return obj
+
+    return build
+
+
+def _sale_builder() -> Callable[
+    [
+        str,
+        tuple[LineTotals, ...],
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        tuple[TaxSummary, ...],
+    ],
+    SaleTotals,
+]:
+    setters = _setters(SaleTotals, _SALE_FIELDS)
+
+    def build(*values: object) -> SaleTotals:
+        obj = _new(SaleTotals)
+        for setter, value in zip(setters, values, strict=True):
+            setter(obj, value)
+        return obj
+
+    return build
+
+
+_line_tax = _line_tax_builder()
+_line_totals = _line_totals_builder()
+_summary = _summary_builder()
+_sale_totals = _sale_builder()
 
 
 def compute_sale_totals(
@@ -269,47 +397,57 @@ def compute_sale_totals(
     scale = 10**exponent
     if not isinstance(prices_include_tax, bool):
         raise TypeError("prices_include_tax must be a bool")
+    inclusive = prices_include_tax
     tax_rounding = TaxRounding(tax_rounding)
-    mode = RoundingMode(rounding)
+    mode = rounding if type(rounding) is RoundingMode else RoundingMode(rounding)
     sale_discount = exact_decimal(sale_discount, "sale_discount")
     if sale_discount < 0:
         raise ValueError(f"sale_discount must not be negative, got {sale_discount}")
-    inputs: list[LineInput] = []
-    for index, item in enumerate(_as_tuple(lines, "lines")):
-        if not isinstance(item, LineInput):
+    given = _as_tuple(lines, "lines")
+    for index, item in enumerate(given):
+        if type(item) is not LineInput and not isinstance(item, LineInput):
             raise TypeError(f"line {index} must be a LineInput, not {type(item).__name__}")
-        inputs.append(item)
+    inputs = cast("tuple[LineInput, ...]", given)
+    count = len(inputs)
+    # Every intermediate is an exact int of minor units (or an exact fraction of ints);
+    # the checked rounding rule and Decimal conversion of arcoiris_shared.money are used
+    # on arguments this function made itself.
+    rnd = _round_checked
 
     def to_units(value: Decimal) -> int:
         numerator, denominator = value.as_integer_ratio()
-        return round_quotient(numerator * scale, denominator, mode)
+        return rnd(numerator * scale, denominator, mode)
 
     rate_by_code: dict[str, TaxRate] = {}
     gross: list[int] = []
     line_discount: list[int] = []
+    discounted: list[int] = []
     for index, line in enumerate(inputs):
         for rate in line.rates:
             known = rate_by_code.setdefault(rate.code, rate)
-            if known != rate:
+            if known is not rate and known != rate:
                 raise ValueError(
                     f"tax code {rate.code!r} means both {known.rate}% ({known.name!r}) "
                     f"and {rate.rate}% ({rate.name!r})"
                 )
         q_num, q_den = line.quantity.as_integer_ratio()
         p_num, p_den = line.unit_price.as_integer_ratio()
-        line_gross = round_quotient(q_num * p_num * scale, q_den * p_den, mode)
-        discount = to_units(line.discount)
-        if discount > abs(line_gross):
-            raise ValueError(
-                f"{_label(index, line)}: discount {line.discount} is larger than the line "
-                f"amount {from_minor_units(abs(line_gross), exponent)}"
-            )
+        line_gross = rnd(q_num * p_num * scale, q_den * p_den, mode)
+        discount = to_units(line.discount) if line.discount else 0
+        if discount:
+            if discount > abs(line_gross):
+                raise ValueError(
+                    f"{_label(index, line)}: discount {line.discount} is larger than the "
+                    f"line amount {from_minor_units(abs(line_gross), exponent)}"
+                )
+            if line_gross < 0:
+                discount = -discount
         gross.append(line_gross)
-        line_discount.append(discount if line_gross >= 0 else -discount)
-    discounted = [g - d for g, d in zip(gross, line_discount, strict=True)]
+        line_discount.append(discount)
+        discounted.append(line_gross - discount)
 
-    shares = [0] * len(inputs)
-    sale_units = to_units(sale_discount)
+    shares = [0] * count
+    sale_units = to_units(sale_discount) if sale_discount else 0
     if sale_units:
         has_sold = any(amount > 0 for amount in discounted)
         has_refunded = any(amount < 0 for amount in discounted)
@@ -325,93 +463,106 @@ def compute_sale_totals(
             )
         target = sale_units if has_sold else -sale_units
         shares = apportion(target, [target * abs(amount) for amount in discounted], available)
-    amounts = [d - s for d, s in zip(discounted, shares, strict=True)]
+        amounts = [d - s for d, s in zip(discounted, shares, strict=True)]
+    else:
+        amounts = discounted
 
     # Exact tax of each (line, rate) in minor units is amount * factor; keep numerator
     # and denominator as integers so PER_RECEIPT can add them before rounding.
-    factor_cache: dict[tuple[TaxRate, ...], list[Fraction]] = {}
-    exact: list[list[tuple[int, int]]] = []
-    for line, amount in zip(inputs, amounts, strict=True):
-        factors = factor_cache.get(line.rates)
-        if factors is None:
-            factors = _tax_factors(line.rates, prices_include_tax)
-            factor_cache[line.rates] = factors
-        exact.append([(amount * f.numerator, f.denominator) for f in factors])
-
+    line_rates = [line.rates for line in inputs]
+    factors = [_tax_factors(rates, inclusive) if rates else () for rates in line_rates]
     line_taxes: list[list[int]]
     if tax_rounding is TaxRounding.PER_LINE:
-        line_taxes = [[round_quotient(num, den, mode) for num, den in row] for row in exact]
+        line_taxes = [
+            [rnd(amount * num, den, mode) for num, den in row]
+            for amount, row in zip(amounts, factors, strict=True)
+        ]
     else:
-        line_taxes = [[0] * len(row) for row in exact]
+        line_taxes = [[0] * len(row) for row in factors]
         members: dict[str, list[tuple[int, int]]] = {}
-        for index, line in enumerate(inputs):
-            for position, rate in enumerate(line.rates):
+        for index, rates in enumerate(line_rates):
+            for position, rate in enumerate(rates):
                 members.setdefault(rate.code, []).append((index, position))
         for places in members.values():
-            terms = [exact[i][p] for i, p in places]
+            terms = [(amounts[i] * factors[i][p][0], factors[i][p][1]) for i, p in places]
             common = math.lcm(*(den for _, den in terms))
             quotas = [num * (common // den) for num, den in terms]
-            receipt_tax = round_quotient(sum(quotas), common, mode)
+            receipt_tax = rnd(sum(quotas), common, mode)
             for (i, p), part in zip(places, apportion(receipt_tax, quotas, common), strict=True):
                 line_taxes[i][p] = part
 
     def money(units: int) -> Decimal:
-        return from_minor_units(units, exponent)
+        return _units_checked(units, exponent)
 
+    zero = money(0)
     line_totals: list[LineTotals] = []
     summary_base: dict[str, int] = {}
     summary_amount: dict[str, int] = {}
-    sums = {"gross": 0, "discount": 0, "net": 0, "tax": 0, "total": 0}
+    sum_net = sum_tax = 0
     for index, line in enumerate(inputs):
-        tax = sum(line_taxes[index])
-        if prices_include_tax:
-            total = amounts[index]
+        rates = line_rates[index]
+        taxes_units = line_taxes[index]
+        tax = sum(taxes_units)
+        amount = amounts[index]
+        if inclusive:
+            total = amount
             net = total - tax
         else:
-            net = amounts[index]
+            net = amount
             total = net + tax
-        taxes = []
-        for rate, amount in zip(line.rates, line_taxes[index], strict=True):
-            taxes.append(LineTax(rate.code, rate.rate, money(net), money(amount)))
-            summary_base[rate.code] = summary_base.get(rate.code, 0) + net
-            summary_amount[rate.code] = summary_amount.get(rate.code, 0) + amount
+        line_gross = gross[index]
+        net_value = money(net)
+        tax_value = money(tax) if tax else zero
+        if len(rates) == 1:
+            code = rates[0].code
+            taxes: tuple[LineTax, ...] = (_line_tax(code, rates[0].rate, net_value, tax_value),)
+            summary_base[code] = summary_base.get(code, 0) + net
+            summary_amount[code] = summary_amount.get(code, 0) + tax
+        else:
+            taxes_list = []
+            for rate, part in zip(rates, taxes_units, strict=True):
+                code = rate.code
+                taxes_list.append(_line_tax(code, rate.rate, net_value, money(part)))
+                summary_base[code] = summary_base.get(code, 0) + net
+                summary_amount[code] = summary_amount.get(code, 0) + part
+            taxes = tuple(taxes_list)
+        gross_value = money(line_gross)
+        own = line_discount[index]
+        share = shares[index]
         line_totals.append(
-            LineTotals(
-                key=line.key,
-                gross=money(gross[index]),
-                line_discount=money(line_discount[index]),
-                sale_discount=money(shares[index]),
-                net=money(net),
-                tax=money(tax),
-                total=money(total),
-                taxes=tuple(taxes),
+            _line_totals(
+                line.key,
+                gross_value,
+                money(own) if own else zero,
+                money(share) if share else zero,
+                net_value,
+                tax_value,
+                net_value if total == net else gross_value if total == line_gross else money(total),
+                taxes,
             )
         )
-        sums["gross"] += gross[index]
-        sums["discount"] += line_discount[index] + shares[index]
-        sums["net"] += net
-        sums["tax"] += tax
-        sums["total"] += total
+        sum_net += net
+        sum_tax += tax
 
     summary = tuple(
-        TaxSummary(
-            code=code,
-            name=rate_by_code[code].name,
-            rate=rate_by_code[code].rate,
-            base=money(summary_base[code]),
-            amount=money(summary_amount[code]),
+        _summary(
+            code,
+            rate_by_code[code].name,
+            rate_by_code[code].rate,
+            money(summary_base[code]),
+            money(summary_amount[code]),
         )
         for code in sorted(rate_by_code)
     )
-    return SaleTotals(
-        currency=currency,
-        lines=tuple(line_totals),
-        gross=money(sums["gross"]),
-        discount_total=money(sums["discount"]),
-        net=money(sums["net"]),
-        tax_total=money(sums["tax"]),
-        total=money(sums["total"]),
-        taxes=summary,
+    return _sale_totals(
+        currency,
+        tuple(line_totals),
+        money(sum(gross)),
+        money(sum(line_discount) + sum(shares)),
+        money(sum_net),
+        money(sum_tax),
+        money(sum(amounts) if inclusive else sum_net + sum_tax),
+        summary,
     )
 
 
