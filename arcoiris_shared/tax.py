@@ -141,10 +141,33 @@ class LineInput:
     key: str = ""
 
     def __post_init__(self) -> None:
-        _set_decimals(self, "quantity", "unit_price", "discount")
-        _check_str(self.key, "key")
+        # Every check below runs for every line; the common case (finite Decimals, a str
+        # key, a tuple of distinct TaxRates) is recognised first and left as it is, any
+        # other goes through the full checks and conversions.
+        quantity, unit_price, discount = self.quantity, self.unit_price, self.discount
+        if not (
+            type(quantity) is Decimal
+            and type(unit_price) is Decimal
+            and type(discount) is Decimal
+            and quantity.is_finite()
+            and unit_price.is_finite()
+            and discount.is_finite()
+        ):
+            _set_decimals(self, "quantity", "unit_price", "discount")
+        if type(self.key) is not str:
+            _check_str(self.key, "key")
         if self.discount < 0:
             raise ValueError(f"discount must not be negative, got {self.discount}")
+        given = self.rates
+        if type(given) is tuple and (
+            not given
+            or (len(given) == 1 and type(given[0]) is TaxRate)
+            or (
+                all(type(rate) is TaxRate for rate in given)
+                and len({rate.code for rate in given}) == len(given)
+            )
+        ):
+            return
         rates: list[TaxRate] = []
         for rate in _as_tuple(self.rates, "rates"):
             if not isinstance(rate, TaxRate):
@@ -366,12 +389,29 @@ def _sale_builder() -> Callable[
     ],
     SaleTotals,
 ]:
-    setters = _setters(SaleTotals, _SALE_FIELDS)
+    s_currency, s_lines, s_gross, s_discount, s_net, s_tax, s_total, s_taxes = _setters(
+        SaleTotals, _SALE_FIELDS
+    )
 
-    def build(*values: object) -> SaleTotals:
+    def build(
+        currency: str,
+        lines: tuple[LineTotals, ...],
+        gross: Decimal,
+        discount_total: Decimal,
+        net: Decimal,
+        tax_total: Decimal,
+        total: Decimal,
+        taxes: tuple[TaxSummary, ...],
+    ) -> SaleTotals:
         obj = _new(SaleTotals)
-        for setter, value in zip(setters, values, strict=True):
-            setter(obj, value)
+        s_currency(obj, currency)
+        s_lines(obj, lines)
+        s_gross(obj, gross)
+        s_discount(obj, discount_total)
+        s_net(obj, net)
+        s_tax(obj, tax_total)
+        s_total(obj, total)
+        s_taxes(obj, taxes)
         return obj
 
     return build
@@ -398,7 +438,8 @@ def compute_sale_totals(
     if not isinstance(prices_include_tax, bool):
         raise TypeError("prices_include_tax must be a bool")
     inclusive = prices_include_tax
-    tax_rounding = TaxRounding(tax_rounding)
+    if type(tax_rounding) is not TaxRounding:
+        tax_rounding = TaxRounding(tax_rounding)
     mode = rounding if type(rounding) is RoundingMode else RoundingMode(rounding)
     sale_discount = exact_decimal(sale_discount, "sale_discount")
     if sale_discount < 0:
@@ -470,7 +511,17 @@ def compute_sale_totals(
     # Exact tax of each (line, rate) in minor units is amount * factor; keep numerator
     # and denominator as integers so PER_RECEIPT can add them before rounding.
     line_rates = [line.rates for line in inputs]
-    factors = [_tax_factors(rates, inclusive) if rates else () for rates in line_rates]
+    # Lines of one sale mostly share their rates tuple (the same object): look it up by
+    # identity first, which is safe as every tuple outlives this call, and hash a
+    # TaxRate (a Python-level hash of three fields) only once per distinct tuple.
+    seen: dict[int, tuple[tuple[int, int], ...]] = {}
+    factors = []
+    for rates in line_rates:
+        row = seen.get(id(rates))
+        if row is None:
+            row = _tax_factors(rates, inclusive) if rates else ()
+            seen[id(rates)] = row
+        factors.append(row)
     line_taxes: list[list[int]]
     if tax_rounding is TaxRounding.PER_LINE:
         line_taxes = [
@@ -491,10 +542,8 @@ def compute_sale_totals(
             for (i, p), part in zip(places, apportion(receipt_tax, quotas, common), strict=True):
                 line_taxes[i][p] = part
 
-    def money(units: int) -> Decimal:
-        return _units_checked(units, exponent)
-
-    zero = money(0)
+    to_dec = _units_checked
+    zero = to_dec(0, exponent)
     line_totals: list[LineTotals] = []
     summary_base: dict[str, int] = {}
     summary_amount: dict[str, int] = {}
@@ -511,8 +560,8 @@ def compute_sale_totals(
             net = amount
             total = net + tax
         line_gross = gross[index]
-        net_value = money(net)
-        tax_value = money(tax) if tax else zero
+        net_value = to_dec(net, exponent)
+        tax_value = to_dec(tax, exponent) if tax else zero
         if len(rates) == 1:
             code = rates[0].code
             taxes: tuple[LineTax, ...] = (_line_tax(code, rates[0].rate, net_value, tax_value),)
@@ -522,22 +571,26 @@ def compute_sale_totals(
             taxes_list = []
             for rate, part in zip(rates, taxes_units, strict=True):
                 code = rate.code
-                taxes_list.append(_line_tax(code, rate.rate, net_value, money(part)))
+                taxes_list.append(_line_tax(code, rate.rate, net_value, to_dec(part, exponent)))
                 summary_base[code] = summary_base.get(code, 0) + net
                 summary_amount[code] = summary_amount.get(code, 0) + part
             taxes = tuple(taxes_list)
-        gross_value = money(line_gross)
+        gross_value = to_dec(line_gross, exponent)
         own = line_discount[index]
         share = shares[index]
         line_totals.append(
             _line_totals(
                 line.key,
                 gross_value,
-                money(own) if own else zero,
-                money(share) if share else zero,
+                to_dec(own, exponent) if own else zero,
+                to_dec(share, exponent) if share else zero,
                 net_value,
                 tax_value,
-                net_value if total == net else gross_value if total == line_gross else money(total),
+                net_value
+                if total == net
+                else gross_value
+                if total == line_gross
+                else to_dec(total, exponent),
                 taxes,
             )
         )
@@ -549,19 +602,19 @@ def compute_sale_totals(
             code,
             rate_by_code[code].name,
             rate_by_code[code].rate,
-            money(summary_base[code]),
-            money(summary_amount[code]),
+            to_dec(summary_base[code], exponent),
+            to_dec(summary_amount[code], exponent),
         )
         for code in sorted(rate_by_code)
     )
     return _sale_totals(
         currency,
         tuple(line_totals),
-        money(sum(gross)),
-        money(sum(line_discount) + sum(shares)),
-        money(sum_net),
-        money(sum_tax),
-        money(sum(amounts) if inclusive else sum_net + sum_tax),
+        to_dec(sum(gross), exponent),
+        to_dec(sum(line_discount) + sum(shares), exponent),
+        to_dec(sum_net, exponent),
+        to_dec(sum_tax, exponent),
+        to_dec(sum(amounts) if inclusive else sum_net + sum_tax, exponent),
         summary,
     )
 
