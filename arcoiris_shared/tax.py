@@ -63,9 +63,9 @@ from functools import lru_cache
 from typing import cast
 
 from arcoiris_shared.money import (
+    _EXACT,
     RoundingMode,
     _round_checked,
-    _units_checked,
     apportion,
     currency_exponent,
     exact_decimal,
@@ -269,6 +269,11 @@ def _label(index: int, line: LineInput) -> str:
     return f"line {index}" + (f" ({line.key!r})" if line.key else "")
 
 
+def _to_units(value: Decimal, scale: int, mode: RoundingMode) -> int:
+    numerator, denominator = value.as_integer_ratio()
+    return _round_checked(numerator * scale, denominator, mode)
+
+
 @lru_cache(maxsize=1024)
 def _tax_factors(rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[tuple[int, int], ...]:
     """The exact fraction of the line's pricing-basis amount that each rate takes, as
@@ -444,7 +449,12 @@ def compute_sale_totals(
     sale_discount = exact_decimal(sale_discount, "sale_discount")
     if sale_discount < 0:
         raise ValueError(f"sale_discount must not be negative, got {sale_discount}")
-    given = _as_tuple(lines, "lines")
+    if type(lines) is tuple:
+        given: tuple[object, ...] = lines
+    elif type(lines) is list:
+        given = tuple(lines)
+    else:
+        given = _as_tuple(lines, "lines")
     for index, item in enumerate(given):
         if type(item) is not LineInput and not isinstance(item, LineInput):
             raise TypeError(f"line {index} must be a LineInput, not {type(item).__name__}")
@@ -454,10 +464,6 @@ def compute_sale_totals(
     # the checked rounding rule and Decimal conversion of arcoiris_shared.money are used
     # on arguments this function made itself.
     rnd = _round_checked
-
-    def to_units(value: Decimal) -> int:
-        numerator, denominator = value.as_integer_ratio()
-        return rnd(numerator * scale, denominator, mode)
 
     rate_by_code: dict[str, TaxRate] = {}
     gross: list[int] = []
@@ -474,7 +480,7 @@ def compute_sale_totals(
         q_num, q_den = line.quantity.as_integer_ratio()
         p_num, p_den = line.unit_price.as_integer_ratio()
         line_gross = rnd(q_num * p_num * scale, q_den * p_den, mode)
-        discount = to_units(line.discount) if line.discount else 0
+        discount = _to_units(line.discount, scale, mode) if line.discount else 0
         if discount:
             if discount > abs(line_gross):
                 raise ValueError(
@@ -488,7 +494,7 @@ def compute_sale_totals(
         discounted.append(line_gross - discount)
 
     shares = [0] * count
-    sale_units = to_units(sale_discount) if sale_discount else 0
+    sale_units = _to_units(sale_discount, scale, mode) if sale_discount else 0
     if sale_units:
         has_sold = any(amount > 0 for amount in discounted)
         has_refunded = any(amount < 0 for amount in discounted)
@@ -542,8 +548,9 @@ def compute_sale_totals(
             for (i, p), part in zip(places, apportion(receipt_tax, quotas, common), strict=True):
                 line_taxes[i][p] = part
 
-    to_dec = _units_checked
-    zero = to_dec(0, exponent)
+    # _units_checked inlined: this is most of what the function returns.
+    dec, neg, exact = Decimal, -exponent, _EXACT
+    zero = dec(0).scaleb(neg, exact)
     line_totals: list[LineTotals] = []
     summary_base: dict[str, int] = {}
     summary_amount: dict[str, int] = {}
@@ -560,8 +567,8 @@ def compute_sale_totals(
             net = amount
             total = net + tax
         line_gross = gross[index]
-        net_value = to_dec(net, exponent)
-        tax_value = to_dec(tax, exponent) if tax else zero
+        net_value = dec(net).scaleb(neg, exact)
+        tax_value = dec(tax).scaleb(neg, exact) if tax else zero
         if len(rates) == 1:
             code = rates[0].code
             taxes: tuple[LineTax, ...] = (_line_tax(code, rates[0].rate, net_value, tax_value),)
@@ -571,26 +578,28 @@ def compute_sale_totals(
             taxes_list = []
             for rate, part in zip(rates, taxes_units, strict=True):
                 code = rate.code
-                taxes_list.append(_line_tax(code, rate.rate, net_value, to_dec(part, exponent)))
+                taxes_list.append(
+                    _line_tax(code, rate.rate, net_value, dec(part).scaleb(neg, exact))
+                )
                 summary_base[code] = summary_base.get(code, 0) + net
                 summary_amount[code] = summary_amount.get(code, 0) + part
             taxes = tuple(taxes_list)
-        gross_value = to_dec(line_gross, exponent)
+        gross_value = dec(line_gross).scaleb(neg, exact)
         own = line_discount[index]
         share = shares[index]
         line_totals.append(
             _line_totals(
                 line.key,
                 gross_value,
-                to_dec(own, exponent) if own else zero,
-                to_dec(share, exponent) if share else zero,
+                dec(own).scaleb(neg, exact) if own else zero,
+                dec(share).scaleb(neg, exact) if share else zero,
                 net_value,
                 tax_value,
                 net_value
                 if total == net
                 else gross_value
                 if total == line_gross
-                else to_dec(total, exponent),
+                else dec(total).scaleb(neg, exact),
                 taxes,
             )
         )
@@ -598,23 +607,25 @@ def compute_sale_totals(
         sum_tax += tax
 
     summary = tuple(
-        _summary(
-            code,
-            rate_by_code[code].name,
-            rate_by_code[code].rate,
-            to_dec(summary_base[code], exponent),
-            to_dec(summary_amount[code], exponent),
-        )
-        for code in sorted(rate_by_code)
+        [
+            _summary(
+                code,
+                rate_by_code[code].name,
+                rate_by_code[code].rate,
+                dec(summary_base[code]).scaleb(neg, exact),
+                dec(summary_amount[code]).scaleb(neg, exact),
+            )
+            for code in sorted(rate_by_code)
+        ]
     )
     return _sale_totals(
         currency,
         tuple(line_totals),
-        to_dec(sum(gross), exponent),
-        to_dec(sum(line_discount) + sum(shares), exponent),
-        to_dec(sum_net, exponent),
-        to_dec(sum_tax, exponent),
-        to_dec(sum(amounts) if inclusive else sum_net + sum_tax, exponent),
+        dec(sum(gross)).scaleb(neg, exact),
+        dec(sum(line_discount) + sum(shares)).scaleb(neg, exact),
+        dec(sum_net).scaleb(neg, exact),
+        dec(sum_tax).scaleb(neg, exact),
+        dec(sum(amounts) if inclusive else sum_net + sum_tax).scaleb(neg, exact),
         summary,
     )
 
