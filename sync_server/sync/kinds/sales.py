@@ -9,12 +9,9 @@ same: it is recorded, and flagged for a person to look at."""
 from __future__ import annotations
 
 from decimal import Decimal
-from operator import attrgetter
-from typing import Any
 
 import orjson
 
-from arcoiris_shared.money import RoundingMode
 from arcoiris_shared.ops import SalePayload, check_sale, dec
 from arcoiris_shared.sale_check import recompute_problem
 from arcoiris_shared.sync_protocol import Op
@@ -39,48 +36,13 @@ def needs(p: SalePayload, n: Needs) -> None:
 
 def check_and_stage(ctx: Context, op: Op, p: SalePayload) -> None:
     _check(ctx, op.kind, p)
-    line_taxes = [orjson.dumps(ln.taxes) for ln in p.lines]  # staged, and keyed on below
+    line_taxes = [orjson.dumps(ln.taxes) for ln in p.lines]
     _stage(ctx, p, line_taxes)
-    problem = _recomputed(p, ctx.rounding, line_taxes)
+    # Every sale is recomputed (~55 µs a 3-line one): no memory of verdicts, which real
+    # traffic, where few sales share all their figures, would rarely hit.
+    problem = recompute_problem(p, rounding=ctx.rounding)
     if problem:
         ctx.flag("sale", p.sale.id, problem)
-
-
-# The calculator's verdict on the figures it read, remembered: recomputing a 3-line sale
-# is ~120 µs (more than the rest of its ingest), and a shop sells the same few baskets
-# (one coffee, two loaves) over and over. The key is every figure ``recompute_problem``
-# reads, so a remembered verdict is the one it would give again.
-_VERDICTS: dict[tuple[Any, ...], str | None] = {}
-_MAX_VERDICTS = 8192
-
-
-def _recomputed(p: SalePayload, rounding: RoundingMode, line_taxes: list[bytes]) -> str | None:
-    key = (
-        rounding,
-        _SALE_FIGURES(p.sale),
-        tuple(map(_LINE_FIGURES, p.lines)),
-        tuple(line_taxes),  # each line's taxes as JSON: all of what is read of them
-        tuple(map(_SUMMARY_FIGURES, p.taxes)),
-    )
-    verdict: str | None = _VERDICTS.get(key, _UNSEEN)
-    if verdict is _UNSEEN:
-        verdict = recompute_problem(p, rounding=rounding)
-        if len(_VERDICTS) >= _MAX_VERDICTS:
-            _VERDICTS.clear()
-        _VERDICTS[key] = verdict
-    return verdict
-
-
-_SALE_FIGURES = attrgetter(
-    "kind", "refund_of_sale_id", "currency", "prices_include_tax", "tax_rounding", "gross",
-    "discount_total", "net", "tax_total", "total",
-)  # fmt: skip
-_LINE_FIGURES = attrgetter(
-    "line_no", "quantity", "unit_price", "line_discount", "sale_discount", "gross", "net",
-    "tax", "total", "refund_of_line_no",
-)  # fmt: skip
-_SUMMARY_FIGURES = attrgetter("tax_code", "rate", "base", "amount")
-_UNSEEN: Any = object()
 
 
 def _check(ctx: Context, kind: str, p: SalePayload) -> None:
