@@ -12,6 +12,7 @@ from dataclasses import fields
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -266,3 +267,30 @@ def test_a_rate_set_factor_is_the_exact_fraction_in_lowest_terms():
                 want = [Fraction(r.rate) / divisor for r in rates]
                 got = tax._tax_factors(rates, inclusive)
                 assert [(f.numerator, f.denominator) for f in want] == list(got)
+
+
+def test_a_line_input_is_checked_whatever_shape_it_comes_in():
+    vat = RATES[3]
+    # What the quick acceptance lets through is exactly what the full checks would keep.
+    plain = LineInput(D(2), D("1.50"), (vat,), D("0.10"), "k")
+    assert (plain.quantity, plain.unit_price, plain.rates, plain.discount) == (
+        D(2),
+        D("1.50"),
+        (vat,),
+        D("0.10"),
+    )
+    converted = LineInput(2, 3, [vat, RATES[1]], 0)  # type: ignore[arg-type]
+    assert type(converted.quantity) is Decimal and type(converted.unit_price) is Decimal
+    assert converted.rates == (vat, RATES[1]) and type(converted.rates) is tuple
+    for build, error in (
+        (lambda: LineInput(D("NaN"), D(1)), ValueError),
+        (lambda: LineInput(D(1), D("Infinity")), ValueError),
+        (lambda: LineInput(D(1), D(1), discount=D("-0.01")), ValueError),
+        (lambda: LineInput(D(1), D(1), key=7), TypeError),  # type: ignore[arg-type]
+        (lambda: LineInput(D(1), D(1), ("S",)), TypeError),  # type: ignore[arg-type]
+        (lambda: LineInput(D(1), D(1), (vat, vat)), ValueError),
+        (lambda: LineInput(D(1), D(1), (vat, RATES[1], vat)), ValueError),
+        (lambda: LineInput(1.5, D(1)), TypeError),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(error):
+            build()
