@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer, Shift
 from arcoiris_shared.money import RoundingMode
-from arcoiris_shared.ops import dec, instant
+from arcoiris_shared.ops import LineRow, dec, instant
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import posting
 from sync_server.accounting import service as accounting_service
@@ -581,9 +581,52 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
         else:
             refs.shifts[a] = ShiftState(b, c, d)
     assert org is not None, "a device of an org that does not exist"
+    if needs.refunded_sales:
+        _refunded_sales(db_session, org_id, sorted(needs.refunded_sales), refs)
     return _Lookup(
         currency=org[0], timezone=org[1], accounts=accounts, refs=refs, rounding=rounding
     )
+
+
+# The lines of sales being refunded, and what earlier refunds returned of each line: only
+# for pushes with a refund against a receipt (rare next to sales), so a query of its own.
+_SOLD_LINES = text(
+    """
+    SELECT l.sale_id::text, l.line_no, l.item_id::text, l.sku, l.name, l.quantity::text,
+           l.unit_price::text, l.gross::text, l.line_discount::text, l.sale_discount::text,
+           l.net::text, l.tax::text, l.total::text, l.taxes
+      FROM unnest(CAST(:ids AS uuid[])) AS k(id)
+      JOIN pos.sale_lines l ON l.org_id = :org AND l.sale_id = k.id
+    """
+)
+_RETURNED = text(
+    """
+    SELECT r.refund_of_sale_id::text, l.refund_of_line_no, -sum(l.quantity)
+      FROM unnest(CAST(:ids AS uuid[])) AS k(id)
+      JOIN pos.sales r ON r.org_id = :org AND r.refund_of_sale_id = k.id
+      JOIN pos.sale_lines l ON l.org_id = :org AND l.sale_id = r.id
+     WHERE l.refund_of_line_no IS NOT NULL
+     GROUP BY 1, 2
+    """
+)
+_SOLD_LINE_FIELDS = (
+    "sale_id", "line_no", "item_id", "sku", "name", "quantity", "unit_price", "gross",
+    "line_discount", "sale_discount", "net", "tax", "total", "taxes",
+)  # fmt: skip
+
+
+def _refunded_sales(
+    db_session: Session, org_id: uuid.UUID, ids: list[str], refs: References
+) -> None:
+    """The lines HQ holds of the sales a push refunds, and what was returned of them."""
+    params = {"org": org_id, "ids": ids}
+    for sale_id in ids:  # a sale staged in this same push fills its entry when staged
+        refs.sold_lines[sale_id] = {}
+    for row in db_session.execute(_SOLD_LINES, params):
+        line = LineRow.model_construct(**dict(zip(_SOLD_LINE_FIELDS, row, strict=True)))
+        refs.sold_lines[row[0]][line.line_no] = line
+    for sale_id, line_no, quantity in db_session.execute(_RETURNED, params):
+        refs.returned.setdefault(sale_id, {})[line_no] = quantity
 
 
 def _zone(name: str) -> dt.tzinfo:

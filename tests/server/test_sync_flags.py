@@ -115,3 +115,47 @@ def test_a_close_that_agrees_with_the_sales_hq_holds_is_not_flagged(client, db, 
     assert db.scalar(select(Flag).where(Flag.source_id == uuid.UUID(shift["id"]))) is None
     listed = client.get("/api/pos/shifts/flagged", headers=world_a.manager.headers).json()
     assert shift["id"] not in [x["id"] for x in listed["items"]]
+
+
+def _flag_of(db, op: dict[str, Any]) -> str | None:
+    sale_id = uuid.UUID(op["payload"]["sale"]["id"])
+    return db.scalar(select(Flag.reason).where(Flag.source_id == sale_id))
+
+
+def test_a_refund_is_checked_as_its_share_of_the_sale_it_returns(client, db, world_a):
+    """A full return of a sale pushed earlier is its exact negative: not flagged. A second
+    return of the same line returns more than was sold: recorded (the money left the
+    drawer) and flagged."""
+    enrolled = enroll(client, world_a)
+    sale = sale_op(world_a, enrolled, 1, qty=D(2))
+    assert statuses(push(client, enrolled, [sale]).json()) == ["applied"]
+    sale_id = sale["payload"]["sale"]["id"]
+    back = sale_op(world_a, enrolled, 2, qty=D(2), kind="refund", refund_of=sale_id)
+    again = sale_op(world_a, enrolled, 3, qty=D(1), kind="refund", refund_of=sale_id)
+    body = push(client, enrolled, [back, again]).json()
+    assert statuses(body) == ["applied", "applied"], body
+    assert _flag_of(db, back) is None
+    reason = _flag_of(db, again)
+    assert reason is not None and "refund" in reason, reason
+
+
+def test_a_sale_and_its_return_in_one_push_check_against_each_other(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    sale = sale_op(world_a, enrolled, 1, qty=D(3))
+    sale_id = sale["payload"]["sale"]["id"]
+    back = sale_op(world_a, enrolled, 2, qty=D(3), kind="refund", refund_of=sale_id)
+    body = push(client, enrolled, [sale, back]).json()
+    assert statuses(body) == ["applied", "applied"], body
+    assert _flag_of(db, sale) is None and _flag_of(db, back) is None
+
+
+def test_a_refund_at_another_price_than_the_sale_is_flagged(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    sale = sale_op(world_a, enrolled, 1, qty=D(2))
+    sale_id = sale["payload"]["sale"]["id"]
+    back = sale_op(world_a, enrolled, 2, qty=D(2), kind="refund", refund_of=sale_id)
+    back["payload"]["lines"][0]["unit_price"] = "2.60"  # the sums still hold
+    body = push(client, enrolled, [sale, back]).json()
+    assert statuses(body) == ["applied", "applied"], body
+    reason = _flag_of(db, back)
+    assert reason is not None and "unit price" in reason, reason

@@ -191,6 +191,10 @@ def check_invariants(live_server, terminals: list[Terminal], sold: dict[str, lis
                 {"o": org},
             ).scalar()
             assert revenue == sales_total, "takings in the books to the cent"
+            flagged = c.execute(
+                text("SELECT source_type, reason FROM pos.flags WHERE org_id = :o"), {"o": org}
+            ).all()
+            assert flagged == [], "HQ's recompute agrees with every sale and close a till made"
     finally:
         hq.dispose()
 

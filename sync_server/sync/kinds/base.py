@@ -19,6 +19,7 @@ from sqlalchemy import Table
 from arcoiris_shared.db.inv import StockMovement
 from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax, Shift
 from arcoiris_shared.money import RoundingMode
+from arcoiris_shared.ops import LineRow
 from sync_server.accounting.service import JournalEntry
 
 ZERO = Decimal(0)
@@ -51,6 +52,9 @@ class Needs:
     shifts: set[str] = field(default_factory=set)
     # shifts closing in this push: HQ sums the cash of their sales it already holds
     closing_shifts: set[str] = field(default_factory=set)
+    # sales refunded with a receipt in this push: HQ reads their lines and what earlier
+    # refunds returned of them, so each refund line is checked as the share it must be
+    refunded_sales: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -72,6 +76,10 @@ class References:
     shifts: dict[str, ShiftState]
     # closing shift id -> Σ cash payments of its sales and refunds HQ already holds
     shift_cash: dict[str, Decimal] = field(default_factory=dict)
+    # refunded sale id -> its lines by line_no (held at HQ or staged earlier in the push)
+    sold_lines: dict[str, dict[int, LineRow]] = field(default_factory=dict)
+    # refunded sale id -> line_no -> quantity returned by earlier refunds (positive)
+    returned: dict[str, dict[int, Decimal]] = field(default_factory=dict)
 
 
 @dataclass
