@@ -12,6 +12,7 @@ ingest hands it the strings the till sent, so nothing is converted twice.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -94,3 +95,21 @@ def copy_rows(db_session: Session, table: Table, rows: Sequence[dict[str, Any]])
 
 def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=str)
+
+
+_UUID_ARRAY = re.compile(r"\{(?:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?:,|\}\Z))*\Z|\{\}\Z")
+
+
+def uuid_array(ids: Iterable[str]) -> str:
+    """A PostgreSQL array literal of canonical UUID strings, for ``CAST(:x AS uuid[])``.
+
+    psycopg dumps a list of strings element by element in Python (a quoting check and
+    escape each: ~1 µs an id, some 2,000 ids a 500-op push); a canonical UUID needs no
+    quoting, so the literal is one join, checked in one regular-expression pass (anything
+    but canonical UUIDs is a ValueError here, never a different array)."""
+    ids = list(ids)
+    literal = "{" + ",".join(ids) + "}"
+    # the length says each string was one UUID (37 characters with its comma), not two
+    if len(literal) != 1 + 37 * len(ids) + (not ids) or not _UUID_ARRAY.match(literal):
+        raise ValueError("not a list of canonical UUID strings")
+    return literal

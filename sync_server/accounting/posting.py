@@ -20,6 +20,7 @@ from arcoiris_shared.enums import PAYMENT_METHODS
 from arcoiris_shared.money import currency_exponent
 from arcoiris_shared.ops import SalePayload, dec
 from sync_server.accounting.service import BalanceMoves
+from sync_server.bulk import uuid_array
 
 # Which ledger account (by system key) a tender lands in.
 TENDER_ACCOUNTS: dict[str, str] = {
@@ -149,7 +150,7 @@ def book_sales(
             "tender_methods": _TENDER_METHODS,
             "tender_accounts": [accounts.get(TENDER_ACCOUNTS[m]) for m in _TENDER_METHODS],
             "org": org_id,
-            "ids": list(sale_ids),
+            "ids": uuid_array(sale_ids),
             "zone": getattr(zone, "key", "UTC"),
             "places": currency_exponent(currency),
             "posted_at": posted_at,

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +35,7 @@ from arcoiris_shared.ops import LineRow, dec, instant
 from arcoiris_shared.sync_protocol import Op, OpResult, PushRequest, PushResponse, payload_digest
 from sync_server.accounting import posting
 from sync_server.accounting import service as accounting_service
-from sync_server.bulk import copy_rows, copy_staged
+from sync_server.bulk import copy_rows, copy_staged, uuid_array
 from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict
 from sync_server.inventory import repository as inventory_repository
@@ -46,6 +47,7 @@ from sync_server.sync.devices import (
     devices_with_terminals,
 )
 from sync_server.sync.kinds import HANDLERS
+from sync_server.sync.kinds import sales as sales_kind
 from sync_server.sync.kinds.base import (
     COLUMNS,
     Batch,
@@ -468,7 +470,17 @@ def _check_and_write(
                 except Rejected as exc:
                     outcomes[key] = str(exc)
             job.outcomes.append((op, outcomes[key]))
-    _write(db_session, org_id, ctx, now)
+    # The staged sales' recompute is pure Python on their payloads and the writes mostly
+    # wait on PostgreSQL (which lets go of the GIL): a push of many sales recomputes them
+    # in a worker thread meanwhile, and ``_write`` waits for it before writing the flags.
+    pending = ctx.batch.recompute
+    recomputed: Future[sales_kind.Recomputed]
+    if len(pending) >= _RECOMPUTE_BESIDE_FROM:
+        recomputed = _RECOMPUTE.submit(sales_kind.recompute_staged, pending, ctx.rounding)
+    else:
+        recomputed = Future()
+        recomputed.set_result(sales_kind.recompute_staged(pending, ctx.rounding))
+    _write(db_session, org_id, ctx, now, recomputed)
     copy_staged(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, _sync_op_rows(org_id, jobs, now))
     return ctx.batch
 
@@ -554,11 +566,12 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
         _LOOKUP,
         {
             "org": org_id,
-            "items": sorted(needs.items),
-            "sales": sorted(needs.sales),
-            "customers": sorted(needs.customers),
-            "shifts": sorted(needs.shifts),
-            "closing": sorted(needs.closing_shifts),
+            # validated ids (the op models' Uuid), as array literals: see bulk.uuid_array
+            "items": uuid_array(sorted(needs.items)),
+            "sales": uuid_array(sorted(needs.sales)),
+            "customers": uuid_array(sorted(needs.customers)),
+            "shifts": uuid_array(sorted(needs.shifts)),
+            "closing": uuid_array(sorted(needs.closing_shifts)),
         },
     )
     for kind, a, b, c, d in rows:
@@ -636,9 +649,22 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetime) -> None:
+# Below this many sales a push recomputes them in its own thread (handing them over costs
+# more than a few recomputes); the workers are shared by every push of the process.
+_RECOMPUTE_BESIDE_FROM = 20
+_RECOMPUTE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="recompute")
+
+
+def _write(
+    db_session: Session,
+    org_id: uuid.UUID,
+    ctx: Context,
+    now: dt.datetime,
+    recomputed: Future[sales_kind.Recomputed],
+) -> None:
     """The staged batch in dependency order: customers and opened shifts before the sales
-    that name them, closes after; the sales' journals once their rows are in."""
+    that name them, closes after; the sales' journals once their rows are in; the flags
+    last, once the staged sales' recompute (``recomputed``) is done."""
     batch = ctx.batch
     _upsert_customers(db_session, org_id, batch.customers)
     for table in ("pos.shifts", "pos.sales", "pos.sale_lines", "pos.sale_taxes", "pos.payments"):
@@ -650,7 +676,6 @@ def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetim
         COLUMNS["inv.stock_movements"],
         batch.rows["inv.stock_movements"],
     )
-    copy_staged(db_session, "pos.flags", FLAG_COLUMNS, batch.flags)
     _, moves = accounting_service.write_journals(
         db_session=db_session,
         org_id=org_id,
@@ -667,6 +692,8 @@ def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetim
         posted_at=now,
     )
     batch.balance_moves = accounting_service.add_moves(moves, booked)
+    sales_kind.flag_recomputed(ctx, recomputed.result())
+    copy_staged(db_session, "pos.flags", FLAG_COLUMNS, batch.flags)
 
 
 def _move_hot_rows(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:
