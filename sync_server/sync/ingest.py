@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,7 +46,6 @@ from sync_server.sync.devices import (
     devices_with_terminals,
 )
 from sync_server.sync.kinds import HANDLERS
-from sync_server.sync.kinds import sales as sales_kind
 from sync_server.sync.kinds.base import (
     COLUMNS,
     Batch,
@@ -470,17 +468,7 @@ def _check_and_write(
                 except Rejected as exc:
                     outcomes[key] = str(exc)
             job.outcomes.append((op, outcomes[key]))
-    # The staged sales' recompute is pure Python on their payloads and the writes mostly
-    # wait on PostgreSQL (which lets go of the GIL): a push of many sales recomputes them
-    # in a worker thread meanwhile, and ``_write`` waits for it before writing the flags.
-    pending = ctx.batch.recompute
-    recomputed: Future[sales_kind.Recomputed]
-    if len(pending) >= _RECOMPUTE_BESIDE_FROM:
-        recomputed = _RECOMPUTE.submit(sales_kind.recompute_staged, pending, ctx.rounding)
-    else:
-        recomputed = Future()
-        recomputed.set_result(sales_kind.recompute_staged(pending, ctx.rounding))
-    _write(db_session, org_id, ctx, now, recomputed)
+    _write(db_session, org_id, ctx, now)
     copy_staged(db_session, "pos.sync_ops", _SYNC_OP_COLUMNS, _sync_op_rows(org_id, jobs, now))
     return ctx.batch
 
@@ -649,22 +637,9 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
-# Below this many sales a push recomputes them in its own thread (handing them over costs
-# more than a few recomputes); the workers are shared by every push of the process.
-_RECOMPUTE_BESIDE_FROM = 20
-_RECOMPUTE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="recompute")
-
-
-def _write(
-    db_session: Session,
-    org_id: uuid.UUID,
-    ctx: Context,
-    now: dt.datetime,
-    recomputed: Future[sales_kind.Recomputed],
-) -> None:
+def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetime) -> None:
     """The staged batch in dependency order: customers and opened shifts before the sales
-    that name them, closes after; the sales' journals once their rows are in; the flags
-    last, once the staged sales' recompute (``recomputed``) is done."""
+    that name them, closes after; the sales' journals once their rows are in."""
     batch = ctx.batch
     _upsert_customers(db_session, org_id, batch.customers)
     for table in ("pos.shifts", "pos.sales", "pos.sale_lines", "pos.sale_taxes", "pos.payments"):
@@ -676,6 +651,7 @@ def _write(
         COLUMNS["inv.stock_movements"],
         batch.rows["inv.stock_movements"],
     )
+    copy_staged(db_session, "pos.flags", FLAG_COLUMNS, batch.flags)
     _, moves = accounting_service.write_journals(
         db_session=db_session,
         org_id=org_id,
@@ -692,8 +668,6 @@ def _write(
         posted_at=now,
     )
     batch.balance_moves = accounting_service.add_moves(moves, booked)
-    sales_kind.flag_recomputed(ctx, recomputed.result())
-    copy_staged(db_session, "pos.flags", FLAG_COLUMNS, batch.flags)
 
 
 def _move_hot_rows(db_session: Session, org_id: uuid.UUID, batch: Batch) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Table
 from arcoiris_shared.db.inv import StockMovement
 from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax, Shift
 from arcoiris_shared.money import RoundingMode
-from arcoiris_shared.ops import LineRow, SalePayload
+from arcoiris_shared.ops import LineRow
 from sync_server.accounting.service import JournalEntry
 
 ZERO = Decimal(0)
@@ -97,9 +97,6 @@ class Batch:
     shift_cash: dict[str, Decimal] = field(default_factory=dict)
     # facts recorded but flagged for a person to look at (rows of pos.flags)
     flags: list[Row] = field(default_factory=list)
-    # sales staged whose recompute is still to run (kinds.sales.recompute_staged): where
-    # in ``flags`` a flag of theirs goes, the terminal that sent them, the payload
-    recompute: list[tuple[int, str, SalePayload]] = field(default_factory=list)
     # (period, account id) -> (debit, credit): written last (see ingest)
     balance_moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = field(
         default_factory=dict
@@ -134,18 +131,16 @@ class Context:
     def flag(self, source_type: str, source_id: str, reason: str) -> None:
         """Record the fact, and flag it for a person: it happened, but HQ's own arithmetic
         says otherwise."""
-        self.batch.flags.append(self.flag_row(source_type, source_id, reason, self.terminal_id))
-
-    def flag_row(self, source_type: str, source_id: str, reason: str, terminal_id: str) -> Row:
-        """The pos.flags row of a flag raised about what ``terminal_id`` sent."""
-        return {
-            "org_id": self.org_id,
-            "source_type": source_type,
-            "source_id": source_id,
-            "terminal_id": terminal_id,
-            "reason": reason,
-            "flagged_at": self.now,
-        }
+        self.batch.flags.append(
+            {
+                "org_id": self.org_id,
+                "source_type": source_type,
+                "source_id": source_id,
+                "terminal_id": self.terminal_id,
+                "reason": reason,
+                "flagged_at": self.now,
+            }
+        )
 
     def local_date(self, instant: dt.datetime) -> dt.date:
         return instant.astimezone(self.zone).date()

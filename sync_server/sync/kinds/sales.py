@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import orjson
 
-from arcoiris_shared.money import RoundingMode
 from arcoiris_shared.ops import SalePayload, check_sale, dec
 from arcoiris_shared.sale_check import recompute_problem
 from arcoiris_shared.sync_protocol import Op
@@ -38,15 +37,14 @@ def needs(p: SalePayload, n: Needs) -> None:
 
 def check_and_stage(ctx: Context, op: Op, p: SalePayload) -> None:
     _check(ctx, op.kind, p)
-    # Every sale is recomputed (~45 µs a 3-line one): no memory of verdicts, which real
+    # Every sale is recomputed (~55 µs a 3-line one): no memory of verdicts, which real
     # traffic, where few sales share all their figures, would rarely hit. A refund with a
-    # receipt is recomputed here, as its share of the lines it returns, after what earlier
-    # refunds returned of them (so returning more than was sold is flagged too); any other
-    # sale needs nothing but its payload, so it is recomputed once the batch is staged
-    # (``recompute_staged``), which ingest runs beside the batch's writes.
+    # receipt is recomputed as its share of the lines it returns, after what earlier
+    # refunds returned of them (so returning more than was sold is flagged too).
     refund_of = p.sale.refund_of_sale_id
-    problem = None
-    if refund_of is not None:
+    if refund_of is None:
+        problem = recompute_problem(p, rounding=ctx.rounding)
+    else:
         problem = recompute_problem(
             p,
             rounding=ctx.rounding,
@@ -55,35 +53,8 @@ def check_and_stage(ctx: Context, op: Op, p: SalePayload) -> None:
         )
     line_taxes = [orjson.dumps(ln.taxes) for ln in p.lines]
     _stage(ctx, p, line_taxes)
-    if refund_of is None:
-        ctx.batch.recompute.append((len(ctx.batch.flags), ctx.terminal_id, p))
-    elif problem:
+    if problem:
         ctx.flag("sale", p.sale.id, problem)
-
-
-Recomputed = list[tuple[int, str, str, str]]  # (place in flags, terminal, sale id, problem)
-
-
-def recompute_staged(
-    pending: list[tuple[int, str, SalePayload]], rounding: RoundingMode
-) -> Recomputed:
-    """Recompute the staged sales ``pending`` (``Batch.recompute``): those the calculator
-    disagrees with, for ``flag_recomputed``. Reads the payloads only, so it may run in
-    another thread while the batch is written."""
-    found = []
-    for place, terminal_id, p in pending:
-        problem = recompute_problem(p, rounding=rounding)
-        if problem:
-            found.append((place, terminal_id, p.sale.id, problem))
-    return found
-
-
-def flag_recomputed(ctx: Context, found: Recomputed) -> None:
-    """Flag what ``recompute_staged`` found, each in the place in ``flags`` where it was
-    staged, so the flags are in op order as if each sale had been recomputed in turn."""
-    flags = ctx.batch.flags
-    for place, terminal_id, sale_id, problem in reversed(found):
-        flags.insert(place, ctx.flag_row("sale", sale_id, problem, terminal_id))
 
 
 def _check(ctx: Context, kind: str, p: SalePayload) -> None:
