@@ -29,6 +29,14 @@ import orjson
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import sessionmaker
 
+from arcoiris_shared.ops import (
+    LineRow,
+    PaymentRow,
+    SaleMovementRow,
+    SalePayload,
+    SaleRow,
+    TaxRow,
+)
 from arcoiris_shared.sync_protocol import Op, PushRequest
 from arcoiris_shared.tax import LineInput, TaxRate, compute_sale_totals
 
@@ -192,26 +200,27 @@ def _sale_ops(
             prices_include_tax=True,
             sale_discount=sale_discount,
         )
+        # Built with the op's own models, as the till builds it (arcoiris_shared.ops).
         lines, movements = [], []
         for j, ((item, quantity, _), t) in enumerate(zip(picked, totals.lines, strict=True), 1):
             item_id, sku, price, _, _ = item
             lines.append(
-                {
-                    "sale_id": sale_id,
-                    "line_no": j,
-                    "item_id": str(item_id),
-                    "sku": sku,
-                    "name": sku,
-                    "quantity": str(quantity),
-                    "unit_price": str(price),
-                    "gross": str(t.gross),
-                    "line_discount": str(t.line_discount),
-                    "sale_discount": str(t.sale_discount),
-                    "net": str(t.net),
-                    "tax": str(t.tax),
-                    "total": str(t.total),
-                    "unit_cost": "1.10",
-                    "taxes": [
+                LineRow(
+                    sale_id=sale_id,
+                    line_no=j,
+                    item_id=str(item_id),
+                    sku=sku,
+                    name=sku,
+                    quantity=str(quantity),
+                    unit_price=str(price),
+                    gross=str(t.gross),
+                    line_discount=str(t.line_discount),
+                    sale_discount=str(t.sale_discount),
+                    net=str(t.net),
+                    tax=str(t.tax),
+                    total=str(t.total),
+                    unit_cost="1.10",
+                    taxes=[
                         {
                             "code": x.code,
                             "rate": str(x.rate),
@@ -220,65 +229,65 @@ def _sale_ops(
                         }
                         for x in t.taxes
                     ],
-                }
+                )
             )
             movements.append(
-                {
-                    "id": str(uuid.uuid4()),
-                    "item_id": str(item_id),
-                    "location_id": str(catalog.location),
-                    "quantity": str(-quantity),
-                    "unit_cost": "1.10",
-                    "reason": "sale",
-                    "source_id": sale_id,
-                    "occurred_at": now,
-                }
+                SaleMovementRow(
+                    id=str(uuid.uuid4()),
+                    item_id=str(item_id),
+                    location_id=str(catalog.location),
+                    quantity=str(-quantity),
+                    unit_cost="1.10",
+                    reason="sale",
+                    source_id=sale_id,
+                    occurred_at=now,
+                )
             )
-        payload = {
-            "sale": {
-                "org_id": str(db.org_id),
-                "id": sale_id,
-                "kind": "sale",
-                "terminal_id": str(terminal_id),
-                "location_id": str(catalog.location),
-                "receipt_no": seq,
-                "receipt_code": f"B-{terminal_id.hex[:6]}-{seq}",
-                "cashier_id": str(catalog.cashier),
-                "currency": "EUR",
-                "prices_include_tax": True,
-                "tax_rounding": "per_line",
-                "gross": str(totals.gross),
-                "discount_total": str(totals.discount_total),
-                "net": str(totals.net),
-                "tax_total": str(totals.tax_total),
-                "total": str(totals.total),
-                "cash_rounding": "0",
-                "occurred_at": now,
-            },
-            "lines": lines,
-            "taxes": [
-                {
-                    "sale_id": sale_id,
-                    "tax_code": x.code,
-                    "tax_name": x.name,
-                    "rate": str(x.rate),
-                    "base": str(x.base),
-                    "amount": str(x.amount),
-                }
+        payload = SalePayload(
+            sale=SaleRow(
+                org_id=str(db.org_id),
+                id=sale_id,
+                kind="sale",
+                terminal_id=str(terminal_id),
+                location_id=str(catalog.location),
+                receipt_no=seq,
+                receipt_code=f"B-{terminal_id.hex[:6]}-{seq}",
+                cashier_id=str(catalog.cashier),
+                currency="EUR",
+                prices_include_tax=True,
+                tax_rounding="per_line",
+                gross=str(totals.gross),
+                discount_total=str(totals.discount_total),
+                net=str(totals.net),
+                tax_total=str(totals.tax_total),
+                total=str(totals.total),
+                cash_rounding="0",
+                occurred_at=now,
+            ),
+            lines=lines,
+            taxes=[
+                TaxRow(
+                    sale_id=sale_id,
+                    tax_code=x.code,
+                    tax_name=x.name,
+                    rate=str(x.rate),
+                    base=str(x.base),
+                    amount=str(x.amount),
+                )
                 for x in totals.taxes
             ],
-            "payments": [
-                {
-                    "sale_id": sale_id,
-                    "payment_no": 1,
-                    "method": "card",
-                    "amount": str(totals.total),
-                    "reference": "A1",
-                    "occurred_at": now,
-                }
+            payments=[
+                PaymentRow(
+                    sale_id=sale_id,
+                    payment_no=1,
+                    method="card",
+                    amount=str(totals.total),
+                    reference="A1",
+                    occurred_at=now,
+                )
             ],
-            "movements": movements,
-        }
+            movements=movements,
+        ).wire()
         ops.append(
             Op.model_validate(
                 {
