@@ -48,20 +48,25 @@ returned, as a positive quantity); each refund line is then recomputed exactly w
 price and rates compared with the original's.
 
 Cost: no pydantic model is built, every wire string is parsed once, and a line's calculator
-input is built once for each distinct (quantity, price, rates, discount). Measured on a
-2-core box: ~40 µs a 3-line sale (~55 µs when none of its lines was seen before), ~0.27 ms
-a 40-line one (~0.4 ms); ``compute_sale_totals`` alone is ~19 µs and ~0.14 ms of that. So
-HQ recomputes every sale it receives and remembers no verdicts.
+input is built once for each distinct (quantity, price, rates, discount). The common sale
+(kind sale, tax rounded per line, no sale discount) is first checked on a fast path that
+prices each line on its own in integer minor units with the calculator's own rounding and
+tax factors, and builds no calculator input or result; it only ever answers "agrees", and
+anything else (another kind of sale, a disagreement, an error) goes to the full check, so
+verdicts and messages are the full check's. Measured on a 2-core box (none of the sale's
+lines seen before): ~28 µs a 3-line sale (~48 µs on the full check), ~0.28 ms a 40-line
+one (~0.37 ms). So HQ recomputes every sale it receives and remembers no verdicts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 
-from arcoiris_shared.money import RoundingMode, currency_exponent
+from arcoiris_shared.money import _EXACT, RoundingMode, _round_checked, currency_exponent
 from arcoiris_shared.ops import LineRow, SalePayload
 from arcoiris_shared.tax import (
     LineInput,
@@ -71,6 +76,7 @@ from arcoiris_shared.tax import (
     TaxRate,
     TaxRounding,
     TaxSummary,
+    _tax_factors,
     compute_sale_totals,
     refund_share,
 )
@@ -144,6 +150,11 @@ def recompute_problem(
     (positive quantity of each original line returned by earlier refunds; missing = 0)
     make the check exact; without them only what the payload alone proves is checked (see
     the module docstring)."""
+    # The common sale is checked cheaply first; any doubt (not plain, a disagreement, an
+    # error) goes to the full check, which alone words a problem.
+    with suppress(Exception):
+        if _plain_sale_agrees(p, rounding):
+            return None
     try:
         return _problem(p, rounding, original_lines, already_refunded or {})
     except KeyError as exc:
@@ -190,6 +201,120 @@ def _problem(
         if problem:
             return problem
     return _compare_summary_and_sale(p, totals)
+
+
+def _plain_sale_agrees(p: SalePayload, rounding: RoundingMode) -> bool:
+    """True when ``p`` is a plain sale (kind sale, per-line rounding, no sale discount) on
+    which the calculator agrees with every figure; False when it is not plain, disagrees
+    anywhere, or anything is in doubt, so the caller runs the full check (which words the
+    problem, if any). Each line is priced on its own in integer minor units by the very
+    rules (and helpers) ``compute_sale_totals`` uses: with no sale discount to share out and
+    tax rounded per line, no line depends on another, and the summary and the sale's
+    figures are sums. So it only answers True where ``_problem`` returns None, without
+    building the calculator's inputs and results."""
+    s = p.sale
+    if (
+        s.kind != "sale"
+        or s.tax_rounding != "per_line"
+        or type(s.prices_include_tax) is not bool
+        or type(rounding) is not RoundingMode
+    ):
+        return False
+    inclusive = s.prices_include_tax
+    exponent = currency_exponent(s.currency)
+    scale = 10**exponent
+    neg = -exponent
+    dec, exact, rnd, mode = Decimal, _EXACT, _round_checked, rounding
+
+    def units(value: int) -> Decimal:
+        return dec(value).scaleb(neg, exact)
+
+    lines = sorted(p.lines, key=lambda ln: ln.line_no) if _unordered(p.lines) else p.lines
+    rate_by_code: dict[str, TaxRate] = {}
+    base: dict[str, int] = {}
+    amount_of: dict[str, int] = {}
+    sum_gross = sum_discount = sum_net = sum_tax = sum_amount = 0
+    for ln in lines:
+        stated = _amounts(ln)
+        if stated[2] != 0:
+            return False
+        row = ln.taxes
+        key = []
+        for t in row:
+            if type(t) is not dict:
+                return False
+            key.append((str(t["code"]), str(t["rate"])))
+        rates = _rates(tuple(key))
+        if len({rate.code for rate in rates}) != len(rates):
+            return False
+        for rate in rates:
+            known = rate_by_code.setdefault(rate.code, rate)
+            if known is not rate and known != rate:
+                return False
+        quantity, unit_price = Decimal(ln.quantity), Decimal(ln.unit_price)
+        discount = abs(Decimal(ln.line_discount))
+        if not (quantity.is_finite() and unit_price.is_finite() and discount.is_finite()):
+            return False
+        q_num, q_den = quantity.as_integer_ratio()
+        p_num, p_den = unit_price.as_integer_ratio()
+        gross = rnd(q_num * p_num * scale, q_den * p_den, mode)
+        own = 0
+        if discount:
+            d_num, d_den = discount.as_integer_ratio()
+            own = rnd(d_num * scale, d_den, mode)
+            if own > abs(gross):
+                return False
+            if gross < 0:
+                own = -own
+        amount = gross - own
+        parts = (
+            [rnd(amount * num, den, mode) for num, den in _tax_factors(rates, inclusive)]
+            if rates
+            else []
+        )
+        tax = sum(parts)
+        if inclusive:
+            total, net = amount, amount - tax
+        else:
+            net, total = amount, amount + tax
+        net_value = units(net)
+        if (
+            stated[0] != units(gross)
+            or stated[1] != units(own)
+            or stated[3] != units(tax)
+            or stated[4] != net_value
+            or stated[5] != units(total)
+        ):
+            return False
+        for t, rate, part in zip(row, rates, parts, strict=True):
+            if Decimal(t["amount"]) != units(part) or Decimal(t["base"]) != net_value:
+                return False
+            code = rate.code
+            base[code] = base.get(code, 0) + net
+            amount_of[code] = amount_of.get(code, 0) + part
+        sum_gross += gross
+        sum_discount += own
+        sum_net += net
+        sum_tax += tax
+        sum_amount += amount
+    stated_rows = {t.tax_code: t for t in p.taxes}
+    if stated_rows.keys() != rate_by_code.keys():
+        return False
+    for code, rate in rate_by_code.items():
+        summary_row = stated_rows[code]
+        if (
+            Decimal(summary_row.rate) != rate.rate
+            or Decimal(summary_row.base) != units(base[code])
+            or Decimal(summary_row.amount) != units(amount_of[code])
+        ):
+            return False
+    return (
+        Decimal(s.gross) == units(sum_gross)
+        and Decimal(s.discount_total) == units(sum_discount)
+        and Decimal(s.net) == units(sum_net)
+        and Decimal(s.tax_total) == units(sum_tax)
+        and Decimal(s.total) == units(sum_amount if inclusive else sum_net + sum_tax)
+    )
 
 
 def _unordered(lines: Sequence[LineRow]) -> bool:
