@@ -43,6 +43,7 @@ from babel.core import UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
 __all__ = [
+    "EXACT_CONTEXT",
     "CurrencyMismatch",
     "Money",
     "RoundingMode",
@@ -54,6 +55,7 @@ __all__ = [
     "format_money",
     "from_minor_units",
     "quantize",
+    "round_known_quotient",
     "round_quotient",
     "round_to_increment",
     "to_decimal",
@@ -63,7 +65,7 @@ __all__ = [
 # Additions, subtractions and multiplications of finite decimals have exact results; with
 # an unbounded precision and Inexact trapped, a result that would ever be rounded raises
 # instead of silently losing a cent. Never used for division.
-_EXACT = Context(
+EXACT_CONTEXT = Context(
     prec=MAX_PREC,
     Emax=MAX_EMAX,
     Emin=MIN_EMIN,
@@ -201,10 +203,10 @@ def round_quotient(
         raise ZeroDivisionError("denominator must not be zero")
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    return _round_checked(numerator, denominator, mode)
+    return round_known_quotient(numerator, denominator, mode)
 
 
-def _round_checked(numerator: int, denominator: int, mode: RoundingMode) -> int:
+def round_known_quotient(numerator: int, denominator: int, mode: RoundingMode) -> int:
     """:func:`round_quotient` on arguments already known good: ints, ``denominator`` > 0
     and ``mode`` a :class:`RoundingMode`. The rule itself, for callers (the tax
     calculator) that round thousands of values they produced themselves."""
@@ -249,7 +251,7 @@ def from_minor_units(units: int, exponent: int) -> Decimal:
 def _units_checked(units: int, exponent: int) -> Decimal:
     """:func:`from_minor_units` on ints already known to be ints."""
     # An int never carries a sign on zero, so this never yields "-0.00".
-    return Decimal(units).scaleb(-exponent, _EXACT)
+    return Decimal(units).scaleb(-exponent, EXACT_CONTEXT)
 
 
 def quantize(amount: Decimal, currency: str, mode: RoundingMode = RoundingMode.HALF_UP) -> Decimal:
@@ -276,7 +278,7 @@ def round_to_increment(
     amount_num, amount_den = amount.as_integer_ratio()
     step_num, step_den = increment.as_integer_ratio()
     steps = round_quotient(amount_num * step_den, amount_den * step_num, mode)
-    return _EXACT.multiply(Decimal(steps), increment)
+    return EXACT_CONTEXT.multiply(Decimal(steps), increment)
 
 
 def apportion(target: int, quotas: Sequence[int], denominator: int) -> list[int]:
@@ -456,13 +458,13 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same_currency(other)
-        return Money(_EXACT.add(self.amount, other.amount), self.currency)
+        return Money(EXACT_CONTEXT.add(self.amount, other.amount), self.currency)
 
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same_currency(other)
-        return Money(_EXACT.subtract(self.amount, other.amount), self.currency)
+        return Money(EXACT_CONTEXT.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
         # copy_negate is exact; unary minus would round to the thread's context precision.
@@ -481,7 +483,7 @@ class Money:
         if not isinstance(factor, Decimal | int):
             return NotImplemented
         factor = exact_decimal(factor, "factor")
-        return Money(_EXACT.multiply(self.amount, factor), self.currency)
+        return Money(EXACT_CONTEXT.multiply(self.amount, factor), self.currency)
 
     __rmul__ = __mul__
 

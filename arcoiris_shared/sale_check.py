@@ -47,9 +47,10 @@ returned, as a positive quantity); each refund line is then recomputed exactly w
 ``refund_share`` (rounding half up, as the till does whatever the org's mode) and its unit
 price and rates compared with the original's.
 
-Cost: no pydantic model is built, every wire string is parsed once, and a line's calculator
-input is built once for each distinct (quantity, price, rates, discount). The common sale
-(kind sale, tax rounded per line, no sale discount) is first checked on a fast path that
+Cost: no model is built beyond the payload HQ already validated, every wire string is
+parsed once, and a line's calculator input is built once for each distinct (quantity,
+price, rates, discount). The common sale (kind sale, tax rounded per line, no sale
+discount) is first checked on a fast path that
 prices each line on its own in integer minor units with the calculator's own rounding and
 tax factors, and builds no calculator input or result; it only ever answers "agrees", and
 anything else (another kind of sale, a disagreement, an error) goes to the full check, so
@@ -66,7 +67,12 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 
-from arcoiris_shared.money import _EXACT, RoundingMode, _round_checked, currency_exponent
+from arcoiris_shared.money import (
+    EXACT_CONTEXT,
+    RoundingMode,
+    currency_exponent,
+    round_known_quotient,
+)
 from arcoiris_shared.ops import LineRow, SalePayload
 from arcoiris_shared.tax import (
     LineInput,
@@ -76,9 +82,9 @@ from arcoiris_shared.tax import (
     TaxRate,
     TaxRounding,
     TaxSummary,
-    _tax_factors,
     compute_sale_totals,
     refund_share,
+    tax_factors,
 )
 
 __all__ = ["REFUND_TAX_SLACK", "TILL_SHARE_ROUNDING", "recompute_problem"]
@@ -224,7 +230,7 @@ def _plain_sale_agrees(p: SalePayload, rounding: RoundingMode) -> bool:
     exponent = currency_exponent(s.currency)
     scale = 10**exponent
     neg = -exponent
-    dec, exact, rnd, mode = Decimal, _EXACT, _round_checked, rounding
+    dec, exact, rnd, mode = Decimal, EXACT_CONTEXT, round_known_quotient, rounding
 
     def units(value: int) -> Decimal:
         return dec(value).scaleb(neg, exact)
@@ -268,7 +274,7 @@ def _plain_sale_agrees(p: SalePayload, rounding: RoundingMode) -> bool:
                 own = -own
         amount = gross - own
         parts = (
-            [rnd(amount * num, den, mode) for num, den in _tax_factors(rates, inclusive)]
+            [rnd(amount * num, den, mode) for num, den in tax_factors(rates, inclusive)]
             if rates
             else []
         )

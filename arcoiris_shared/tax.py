@@ -63,13 +63,13 @@ from functools import lru_cache
 from typing import cast
 
 from arcoiris_shared.money import (
-    _EXACT,
+    EXACT_CONTEXT,
     RoundingMode,
-    _round_checked,
     apportion,
     currency_exponent,
     exact_decimal,
     from_minor_units,
+    round_known_quotient,
     round_quotient,
     to_minor_units,
 )
@@ -84,6 +84,7 @@ __all__ = [
     "TaxSummary",
     "compute_sale_totals",
     "refund_share",
+    "tax_factors",
 ]
 
 
@@ -271,11 +272,11 @@ def _label(index: int, line: LineInput) -> str:
 
 def _to_units(value: Decimal, scale: int, mode: RoundingMode) -> int:
     numerator, denominator = value.as_integer_ratio()
-    return _round_checked(numerator * scale, denominator, mode)
+    return round_known_quotient(numerator * scale, denominator, mode)
 
 
 @lru_cache(maxsize=1024)
-def _tax_factors(rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[tuple[int, int], ...]:
+def tax_factors(rates: tuple[TaxRate, ...], inclusive: bool) -> tuple[tuple[int, int], ...]:
     """The exact fraction of the line's pricing-basis amount that each rate takes, as
     (numerator, denominator) in lowest terms with a positive denominator.
 
@@ -463,7 +464,7 @@ def compute_sale_totals(
     # Every intermediate is an exact int of minor units (or an exact fraction of ints);
     # the checked rounding rule and Decimal conversion of arcoiris_shared.money are used
     # on arguments this function made itself.
-    rnd = _round_checked
+    rnd = round_known_quotient
 
     rate_by_code: dict[str, TaxRate] = {}
     gross: list[int] = []
@@ -525,7 +526,7 @@ def compute_sale_totals(
     for rates in line_rates:
         row = seen.get(id(rates))
         if row is None:
-            row = _tax_factors(rates, inclusive) if rates else ()
+            row = tax_factors(rates, inclusive) if rates else ()
             seen[id(rates)] = row
         factors.append(row)
     line_taxes: list[list[int]]
@@ -549,7 +550,7 @@ def compute_sale_totals(
                 line_taxes[i][p] = part
 
     # _units_checked inlined: this is most of what the function returns.
-    dec, neg, exact = Decimal, -exponent, _EXACT
+    dec, neg, exact = Decimal, -exponent, EXACT_CONTEXT
     zero = dec(0).scaleb(neg, exact)
     line_totals: list[LineTotals] = []
     summary_base: dict[str, int] = {}

@@ -265,7 +265,7 @@ def test_a_rate_set_factor_is_the_exact_fraction_in_lowest_terms():
                     sum((Fraction(r.rate) for r in rates), Fraction(0)) if inclusive else 0
                 )
                 want = [Fraction(r.rate) / divisor for r in rates]
-                got = tax._tax_factors(rates, inclusive)
+                got = tax.tax_factors(rates, inclusive)
                 assert [(f.numerator, f.denominator) for f in want] == list(got)
 
 
