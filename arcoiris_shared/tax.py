@@ -55,12 +55,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from arcoiris_shared.money import (
     EXACT_CONTEXT,
@@ -315,10 +315,16 @@ def _setters(cls: type, names: str) -> tuple[Callable[[object, object], None], .
     return tuple(members[name].__set__ for name in names.split())
 
 
-_LINE_TAX_FIELDS = "code rate base amount"
-_LINE_TOTALS_FIELDS = "key gross line_discount sale_discount net tax total taxes"
-_SUMMARY_FIELDS = "code name rate base amount"
-_SALE_FIELDS = "currency lines gross discount_total net tax_total total taxes"
+def _field_names(cls: type) -> str:
+    """The dataclass's fields in order: what its builder sets, read off the class (a
+    builder's unpacking fails at import should a field come or go)."""
+    return " ".join(f.name for f in fields(cast(Any, cls)))
+
+
+_LINE_TAX_FIELDS = _field_names(LineTax)
+_LINE_TOTALS_FIELDS = _field_names(LineTotals)
+_SUMMARY_FIELDS = _field_names(TaxSummary)
+_SALE_FIELDS = _field_names(SaleTotals)
 
 
 def _line_tax_builder() -> Callable[[str, Decimal, Decimal, Decimal], LineTax]:
