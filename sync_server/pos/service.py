@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict, NotFound, Unprocessable
 from sync_server.inventory import service as inventory_service
 from sync_server.pos import repository
+from sync_server.pos.flags import Flag
 from sync_server.pos.schemas import (
     CustomerCreate,
     CustomerRead,
@@ -190,14 +191,7 @@ def list_flagged_sales(
 ) -> list[FlaggedSaleRead]:
     """Sales HQ recorded whose amounts the shared calculator does not give, with why."""
     rows = repository.flagged_sales(db_session, org_id=org_id, limit=limit, offset=offset)
-    return [
-        FlaggedSaleRead(
-            **SaleRead.model_validate(sale).model_dump(),
-            reason=flag.reason,
-            flagged_at=flag.flagged_at,
-        )
-        for sale, flag in rows
-    ]
+    return [_flagged(FlaggedSaleRead, sale, flag) for sale, flag in rows]
 
 
 def list_flagged_shifts(
@@ -205,18 +199,16 @@ def list_flagged_shifts(
 ) -> list[FlaggedShiftRead]:
     """Shift closes HQ recorded whose expected cash it makes different, with why."""
     rows = repository.flagged_shifts(db_session, org_id=org_id, limit=limit, offset=offset)
-    return [
-        FlaggedShiftRead(
-            id=shift.id,
-            terminal_id=shift.terminal_id,
-            opened_at=shift.opened_at,
-            closed_at=shift.closed_at,
-            opening_float=shift.opening_float,
-            expected_cash=shift.expected_cash,
-            counted_cash=shift.counted_cash,
-            over_short=shift.over_short,
-            reason=flag.reason,
-            flagged_at=flag.flagged_at,
-        )
-        for shift, flag in rows
-    ]
+    return [_flagged(FlaggedShiftRead, shift, flag) for shift, flag in rows]
+
+
+_FlaggedRead = TypeVar("_FlaggedRead", FlaggedSaleRead, FlaggedShiftRead)
+
+
+def _flagged(model: type[_FlaggedRead], row: object, flag: Flag) -> _FlaggedRead:
+    """The recorded row as ``model`` reads it, with the flag's reason and time."""
+    values = {name: getattr(row, name) for name in model.model_fields if name not in _FLAG_FIELDS}
+    return model(**values, reason=flag.reason, flagged_at=flag.flagged_at)
+
+
+_FLAG_FIELDS = frozenset({"reason", "flagged_at"})

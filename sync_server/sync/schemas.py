@@ -8,8 +8,10 @@ import uuid
 
 from pydantic import BaseModel
 
+from sync_server.schemas import OutModel
 
-class DeadLetterRead(BaseModel):
+
+class DeadLetterRead(OutModel):
     id: uuid.UUID
     terminal_id: uuid.UUID
     seq: int

@@ -37,16 +37,7 @@ def dead_letters(
 ) -> list[DeadLetterRead]:
     """The ops HQ refused, newest first, as HQ reads them."""
     return [
-        DeadLetterRead(
-            id=r.id,
-            terminal_id=r.terminal_id,
-            seq=r.seq,
-            op_id=r.op_id,
-            kind=r.kind,
-            reason=r.reason,
-            received_at=r.received_at,
-            payload=r.payload,
-        )
+        DeadLetterRead.model_validate(r)
         for r in repository.dead_letters(
             db_session, org_id=org_id, terminal_id=terminal_id, limit=limit, offset=offset
         )
