@@ -130,6 +130,11 @@ def _show(value: Decimal) -> str:
     return format(value, "f")
 
 
+def _disagrees(what: str, stated: Decimal, calculated: Decimal) -> str:
+    """The one wording of a figure the calculator makes otherwise."""
+    return f"{what} is {_show(stated)}, the calculator gives {_show(calculated)}"
+
+
 def _line_taxes(ln: LineRow) -> TaxEntries:
     """(code, rate string, base, amount) of each of the line's taxes (dicts on the wire;
     a typed row with those attributes is read too)."""
@@ -357,23 +362,14 @@ def _compare_line(n: int, stated: Amounts, row: TaxEntries, got: LineTotals) -> 
     if stated != want:
         for name, a, b in zip(_LINE_FIELDS, stated, want, strict=True):
             if a != b:
-                return (
-                    f"line {n}'s {_FIELD_WORDS[name]} is {_show(a)}, "
-                    f"the calculator gives {_show(b)}"
-                )
+                return _disagrees(f"line {n}'s {_FIELD_WORDS[name]}", a, b)
     if len(row) != len(got.taxes):  # pragma: no cover - the rates come from the row
         return f"line {n} carries {len(row)} taxes, the calculator {len(got.taxes)}"
     for (code, _, base, amount), want_tax in zip(row, got.taxes, strict=True):
         if amount != want_tax.amount:
-            return (
-                f"line {n}'s {code} tax is {_show(amount)}, "
-                f"the calculator gives {_show(want_tax.amount)}"
-            )
+            return _disagrees(f"line {n}'s {code} tax", amount, want_tax.amount)
         if base != want_tax.base:
-            return (
-                f"line {n}'s {code} tax base is {_show(base)}, "
-                f"the calculator gives {_show(want_tax.base)}"
-            )
+            return _disagrees(f"line {n}'s {code} tax base", base, want_tax.base)
     return None
 
 
@@ -387,15 +383,9 @@ def _compare_summary_and_sale(p: SalePayload, totals: SaleTotals) -> str | None:
             return f"the tax summary's {want.code} rate is {row.rate}, the lines' is {want.rate}"
         base, amount = Decimal(row.base), Decimal(row.amount)
         if base != want.base:
-            return (
-                f"the tax summary's {want.code} base is {_show(base)}, "
-                f"the calculator gives {_show(want.base)}"
-            )
+            return _disagrees(f"the tax summary's {want.code} base", base, want.base)
         if amount != want.amount:
-            return (
-                f"the tax summary's {want.code} tax is {_show(amount)}, "
-                f"the calculator gives {_show(want.amount)}"
-            )
+            return _disagrees(f"the tax summary's {want.code} tax", amount, want.amount)
     if stated:
         code = min(stated)
         return f"the tax summary has a {code} row that no line carries"
@@ -404,10 +394,7 @@ def _compare_summary_and_sale(p: SalePayload, totals: SaleTotals) -> str | None:
         value = Decimal(getattr(s, name))
         want_value = getattr(totals, name)
         if value != want_value:
-            return (
-                f"the {s.kind}'s {_FIELD_WORDS[name]} is {_show(value)}, "
-                f"the calculator gives {_show(want_value)}"
-            )
+            return _disagrees(f"the {s.kind}'s {_FIELD_WORDS[name]}", value, want_value)
     return None
 
 
