@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from arcoiris_shared.money import RoundingMode, currency_exponent
 from arcoiris_shared.ops import SalePayload
 from arcoiris_shared.sale_check import _plain_sale_agrees, _problem, recompute_problem
-from arcoiris_shared.tax import LineInput, TaxRate, TaxRounding, compute_sale_totals
+from arcoiris_shared.tax import LineInput, SaleTotals, TaxRate, TaxRounding, compute_sale_totals
 
 D = Decimal
 RATES = {"A": D("21"), "B": D("5.5"), "C": D("7.25"), "Z": D("0")}
@@ -76,6 +76,26 @@ def payloads(draw: st.DrawFn) -> tuple[dict[str, Any], RoundingMode, bool]:
             rounding=rounding,
             sale_discount=sale_discount,
         )
+    wire = _wire(
+        inputs,
+        totals,
+        kind="refund" if refund else "sale",
+        inclusive=inclusive,
+        tax_rounding=tax_rounding,
+    )
+    plain = not refund and tax_rounding is TaxRounding.PER_LINE and not sale_discount
+    return wire, rounding, plain
+
+
+def _wire(
+    inputs: list[LineInput],
+    totals: SaleTotals,
+    *,
+    kind: str = "sale",
+    inclusive: bool = True,
+    tax_rounding: TaxRounding = TaxRounding.PER_LINE,
+) -> dict[str, Any]:
+    """The payload of a sale the calculator priced, as a dict the till would send."""
     sale_id = str(uuid.uuid4())
     lines: list[dict[str, Any]] = [
         {
@@ -102,13 +122,13 @@ def payloads(draw: st.DrawFn) -> tuple[dict[str, Any], RoundingMode, bool]:
     sale = {
         "org_id": str(uuid.uuid4()),
         "id": sale_id,
-        "kind": "refund" if refund else "sale",
+        "kind": kind,
         "terminal_id": str(uuid.uuid4()),
         "location_id": str(uuid.uuid4()),
         "receipt_no": 1,
         "receipt_code": "B-1",
         "cashier_id": str(uuid.uuid4()),
-        "currency": currency,
+        "currency": totals.currency,
         "prices_include_tax": inclusive,
         "tax_rounding": tax_rounding.value,
         "gross": str(totals.gross),
@@ -129,8 +149,7 @@ def payloads(draw: st.DrawFn) -> tuple[dict[str, Any], RoundingMode, bool]:
         }
         for x in totals.taxes
     ]
-    plain = not refund and tax_rounding is TaxRounding.PER_LINE and not sale_discount
-    return {"sale": sale, "lines": lines, "taxes": taxes}, rounding, plain
+    return {"sale": sale, "lines": lines, "taxes": taxes}
 
 
 def _places(wire: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
@@ -196,52 +215,15 @@ def test_a_moved_cent_is_worded_as_before() -> None:
     v = TaxRate("A", "VAT", D("21"))
     inputs = [LineInput(D(1), D("1.05"), (v,)), LineInput(D(1), D("2.05"), (v,))]
     totals = compute_sale_totals(inputs, currency="EUR", prices_include_tax=True)
-    sale_id = str(uuid.uuid4())
-    lines: list[dict[str, Any]] = [
-        {
-            "sale_id": sale_id,
-            "line_no": j,
-            "item_id": str(uuid.uuid4()),
-            "sku": "S",
-            "name": "n",
-            "quantity": str(ln.quantity),
-            "unit_price": str(ln.unit_price),
-            "gross": str(t.gross),
-            "net": str(t.net),
-            "tax": str(t.tax),
-            "total": str(t.total),
-            "taxes": [
-                {"code": "A", "rate": "21", "base": str(t.net), "amount": str(t.tax)} for t in [t]
-            ],
-        }
-        for j, (ln, t) in enumerate(zip(inputs, totals.lines, strict=True), 1)
-    ]
+    wire = _wire(inputs, totals)
+    lines = wire["lines"]
     for line, step in zip(lines, (1, -1), strict=True):
         cent = D(step).scaleb(-2)
         line["tax"] = str(D(line["tax"]) + cent)
         line["net"] = str(D(line["net"]) - cent)
         line["taxes"][0]["amount"] = line["tax"]
         line["taxes"][0]["base"] = line["net"]
-    sale = {
-        "org_id": str(uuid.uuid4()),
-        "id": sale_id,
-        "kind": "sale",
-        "terminal_id": str(uuid.uuid4()),
-        "location_id": str(uuid.uuid4()),
-        "receipt_no": 1,
-        "receipt_code": "B-1",
-        "cashier_id": str(uuid.uuid4()),
-        "currency": "EUR",
-        "prices_include_tax": True,
-        "tax_rounding": "per_line",
-        "gross": str(totals.gross),
-        "discount_total": str(totals.discount_total),
-        "net": str(totals.net),
-        "tax_total": str(totals.tax_total),
-        "total": str(totals.total),
-        "occurred_at": "2026-12-01T10:00:00+00:00",
-    }
-    p = SalePayload.model_validate({"sale": sale, "lines": lines, "taxes": []})
+    p = SalePayload.model_validate({**wire, "taxes": []})
     assert not _fast(p, RoundingMode.HALF_UP)
     assert recompute_problem(p) == (
         f"line 1's tax is {D(lines[0]['tax'])}, the calculator gives {totals.lines[0].tax}"
