@@ -5,12 +5,13 @@ the parked sales list. Keyboard first (type and Enter), touch friendly (big keys
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +87,28 @@ class OneDialog:
     def accept(self) -> None:
         if self.current is not None:
             self.current.accept()
+
+
+def choice_row(
+    owner: QWidget,
+    options: Sequence[tuple[str, str]],
+    prefix: str,
+    on_toggle: Callable[[], None],
+) -> tuple[QHBoxLayout, QButtonGroup, dict[str, QRadioButton]]:
+    """One row of radio buttons, one per (key, label), named ``{prefix}-{key}``, each
+    calling ``on_toggle`` when it changes; a stretch after them."""
+    row = QHBoxLayout()
+    group = QButtonGroup(owner)
+    buttons: dict[str, QRadioButton] = {}
+    for key, text in options:
+        radio = QRadioButton(text)
+        radio.setObjectName(f"{prefix}-{key}")
+        group.addButton(radio)
+        buttons[key] = radio
+        row.addWidget(radio)
+        radio.toggled.connect(on_toggle)
+    row.addStretch(1)
+    return row, group, buttons
 
 
 def button(text: str, role: str | None = None, parent: QWidget | None = None) -> QPushButton:

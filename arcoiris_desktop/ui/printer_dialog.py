@@ -12,14 +12,12 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +28,7 @@ from arcoiris_desktop.receipts.printer_settings import (
     validate_printer_settings,
 )
 from arcoiris_desktop.ui.banner import Banner
-from arcoiris_desktop.ui.dialogs import button
+from arcoiris_desktop.ui.dialogs import button, choice_row
 
 KIND_LABELS = {"file": "File", "network": "Network", "usb": "USB"}
 
@@ -58,17 +56,9 @@ class PrinterDialog(QDialog):
         self.banner = Banner()
         layout.addWidget(self.banner)
 
-        kinds = QHBoxLayout()
-        self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[str, QRadioButton] = {}
-        for kind in KINDS:
-            radio = QRadioButton(KIND_LABELS[kind])
-            radio.setObjectName(f"kind-{kind}")
-            self.kind_group.addButton(radio)
-            self.kind_buttons[kind] = radio
-            kinds.addWidget(radio)
-            radio.toggled.connect(self._kind_changed)
-        kinds.addStretch(1)
+        kinds, self.kind_group, self.kind_buttons = choice_row(
+            self, [(kind, KIND_LABELS[kind]) for kind in KINDS], "kind", self._kind_changed
+        )
         layout.addLayout(kinds)
 
         form = QFormLayout()

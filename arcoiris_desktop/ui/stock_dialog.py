@@ -10,21 +10,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.ui.banner import Banner
-from arcoiris_desktop.ui.dialogs import button
+from arcoiris_desktop.ui.dialogs import button, choice_row
 
 MODES = (("receipt", "Receive goods  F1"), ("adjustment", "Adjust  F2"), ("count", "Count  F3"))
 WHY = (("damage", "Damaged"), ("loss", "Lost / stolen"), ("found", "Found"))
@@ -42,17 +40,9 @@ class StockMoveDialog(QDialog):
         layout.addWidget(title)
         self.banner = Banner()
         layout.addWidget(self.banner)
-        modes = QHBoxLayout()
-        self.mode_group = QButtonGroup(self)
-        self.mode_buttons: dict[str, QRadioButton] = {}
-        for key, text in MODES:
-            radio = QRadioButton(text)
-            radio.setObjectName(f"mode-{key}")
-            self.mode_group.addButton(radio)
-            self.mode_buttons[key] = radio
-            modes.addWidget(radio)
-            radio.toggled.connect(self._mode_changed)
-        modes.addStretch(1)
+        modes, self.mode_group, self.mode_buttons = choice_row(
+            self, MODES, "mode", self._mode_changed
+        )
         layout.addLayout(modes)
         from PySide6.QtGui import QKeySequence, QShortcut
 
