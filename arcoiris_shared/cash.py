@@ -4,17 +4,21 @@ to, what should be in the drawer, what was counted, the difference.
 ``paid = total + cash rounding``: a sale's payments add up to its total plus the rounding
 taken when cash is rounded to the smallest coin in use (positive or negative).
 
-``expected = opening float + Σ cash payments of the shift's sales and refunds`` (a
-refund's cash payment is negative); ``over/short = counted - expected``. A count may be
-given note by note and coin by coin: the total is Σ face value * pieces.
+``expected = opening float + Σ cash payments of the shift's sales and refunds + Σ its cash
+movements`` (a refund's cash payment and a paid out are negative, a paid in positive);
+``over/short = counted - expected``. A count may be given note by note and coin by coin:
+the total is Σ face value * pieces, kept as ``[[face, pieces], ...]`` largest first
+(``count_rows``). An over/short beyond the org's threshold needs a reason (``needs_reason``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from arcoiris_shared.money import currency_exponent, quantize
+from arcoiris_shared.sync_protocol import wire_decimal
 
 ZERO = Decimal(0)
 MAX_CASH = Decimal("10000000")
@@ -129,13 +133,88 @@ def payable(total: Decimal, cash_rounding: Decimal) -> Decimal:
     return total + cash_rounding
 
 
-def expected_cash(opening_float: Decimal, cash_payments: Iterable[Decimal]) -> Decimal:
-    return opening_float + sum(cash_payments, ZERO)
+def expected_cash(
+    opening_float: Decimal,
+    cash_payments: Iterable[Decimal],
+    cash_movements: Iterable[Decimal] = (),
+) -> Decimal:
+    """The float, plus the cash sales and refunds took (refunds negative), plus the cash
+    paid in and out (paid outs negative): what should be in the drawer."""
+    return opening_float + sum(cash_payments, ZERO) + sum(cash_movements, ZERO)
+
+
+# The ledger accounts a paid in or a paid out may name, by system key (HQ's chart has each):
+# the short list the manager picks from. Paid out: Dr the account, Cr cash. Paid in: Dr
+# cash, Cr the account.
+PAID_OUT_ACCOUNTS: dict[str, str] = {
+    "petty_cash": "Petty cash expenses",
+    "supplies": "Shop supplies",
+    "postage": "Postage and delivery",
+    "bank": "Cash taken to the bank",
+}
+PAID_IN_ACCOUNTS: dict[str, str] = {
+    "bank": "Change from the bank",
+    "other_income": "Other income",
+}
+CASH_ACCOUNTS: dict[str, dict[str, str]] = {
+    "paid_out": PAID_OUT_ACCOUNTS,
+    "paid_in": PAID_IN_ACCOUNTS,
+}
+# The org setting (a decimal string) beyond which over/short needs a reason, and its value
+# when the org set none; and the setting that makes the close blind.
+OVER_SHORT_THRESHOLD_SETTING = "over_short_threshold"
+DEFAULT_OVER_SHORT_THRESHOLD = Decimal("5.00")
+BLIND_CLOSE_SETTING = "blind_close"
+MAX_REASON = 200
+
+
+def signed_movement(kind: str, amount: Decimal) -> Decimal:
+    """A paid in or out as it moves the drawer: paid outs negative. ``amount`` positive."""
+    if kind not in CASH_ACCOUNTS:
+        raise CashError(f"{kind!r} is neither a paid in nor a paid out")
+    return amount if kind == "paid_in" else -amount
+
+
+def check_movement(kind: str, amount: Decimal, account: str, reason: str, currency: str) -> str:
+    """A paid in or out the till accepts (``amount`` as the manager typed it, positive):
+    returns the reason, trimmed. Raises ``CashError`` with a message for the manager."""
+    accounts = CASH_ACCOUNTS.get(kind)
+    if accounts is None:
+        raise CashError(f"{kind!r} is neither a paid in nor a paid out")
+    what = "amount paid in" if kind == "paid_in" else "amount paid out"
+    check_cash(amount, currency, what)
+    if amount == 0:
+        raise CashError(f"The {what} must be more than zero")
+    if account not in accounts:
+        raise CashError(f"Choose what the cash is for from the list, not {account!r}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CashError("Say what the cash is for")
+    if len(reason) > MAX_REASON:
+        raise CashError(f"Keep the reason under {MAX_REASON} characters")
+    return reason
+
+
+def needs_reason(over_short_amount: Decimal, threshold: Decimal) -> bool:
+    """An over/short beyond the threshold (either way) needs the manager's reason."""
+    return abs(over_short_amount) > threshold
 
 
 def over_short(counted: Decimal, expected: Decimal) -> Decimal:
     """Positive: more in the drawer than there should be; negative: money is missing."""
     return counted - expected
+
+
+def count_rows(pieces: Mapping[Decimal, int]) -> list[list[Any]] | None:
+    """A count as stored and carried: ``[[face as a string, pieces], ...]``, largest first,
+    the faces with no pieces left out; None when nothing was counted piece by piece."""
+    rows = [[wire_decimal(face), n] for face, n in sorted(pieces.items(), reverse=True) if n]
+    return rows or None
+
+
+def count_pieces(rows: Iterable[Sequence[Any]] | None) -> tuple[tuple[Decimal, int], ...]:
+    """The stored ``[[face, pieces], ...]`` back as (Decimal face, pieces), largest first."""
+    return tuple(sorted(((Decimal(str(f)), int(n)) for f, n in rows or ()), reverse=True))
 
 
 def count_total(pieces: Mapping[Decimal, int], currency: str) -> Decimal:

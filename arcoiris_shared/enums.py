@@ -27,6 +27,10 @@ PaymentMethod = Literal["cash", "card", "voucher", "other"]
 
 SHIFT_STATUSES: Final = ("open", "closed")
 
+# Cash put into (paid in) or taken out of (paid out) the drawer for something not a sale.
+CASH_MOVEMENT_KINDS: Final = ("paid_in", "paid_out")
+CashMovementKind = Literal["paid_in", "paid_out"]
+
 MOVEMENT_REASONS: Final = (
     "sale",
     "refund",

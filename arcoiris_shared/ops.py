@@ -183,6 +183,10 @@ class SalePayload(_Row):
     movements: Annotated[list[SaleMovementRow], Field(max_length=1000)] = []
 
 
+# A count by denomination, [face value, pieces], largest first (``cash.count_rows``).
+Count = Annotated[list[tuple[Amount, Annotated[int, Field(ge=0, lt=2**31)]]], Field(max_length=50)]
+
+
 class ShiftRow(_Row):
     org_id: Uuid
     id: Uuid
@@ -191,6 +195,8 @@ class ShiftRow(_Row):
     opened_by: Uuid
     opened_at: Instant
     opening_float: Amount
+    # The float counted note by note (None: a total only, or a till older than the field).
+    opening_count: Count | None = None
 
 
 class ClosedShiftRow(ShiftRow):
@@ -199,6 +205,10 @@ class ClosedShiftRow(ShiftRow):
     expected_cash: Amount
     counted_cash: Amount
     over_short: Amount
+    # Gapless per terminal; None only from a till older than Z numbers.
+    z_number: Annotated[int, Field(ge=1, lt=2**31)] | None = None
+    over_short_reason: Annotated[str, Field(max_length=200)] | None = None
+    closing_count: Count | None = None
 
 
 class ShiftOpenedPayload(_Row):
@@ -207,18 +217,63 @@ class ShiftOpenedPayload(_Row):
 
 class ShiftClosedPayload(_Row):
     shift: ClosedShiftRow
-    # The count note by note and coin by coin, [face value, pieces], largest first; absent
-    # when the manager counted a total only. Kept with the close (HQ does not store it).
-    denominations: (
-        Annotated[list[tuple[Amount, Annotated[int, Field(ge=0, lt=2**31)]]], Field(max_length=50)]
-        | None
-    ) = None
+    # The close's count as tills before ``closing_count`` sent it (HQ keeps whichever the
+    # op carries as the shift's closing count). A till now sends ``shift.closing_count``.
+    denominations: Count | None = None
 
     def wire(self) -> dict[str, Any]:
         out = super().wire()
         if out["denominations"] is None:
             del out["denominations"]
         return out
+
+    @property
+    def closing_count(self) -> list[tuple[str, int]] | None:
+        return self.shift.closing_count or self.denominations
+
+
+class CashMovementRow(_Row):
+    """A paid in or paid out (``pos.cash_movements``): amount signed as it moves the drawer."""
+
+    org_id: Uuid
+    id: Uuid
+    terminal_id: Uuid
+    location_id: Uuid
+    shift_id: Uuid
+    kind: Literal["paid_in", "paid_out"]
+    amount: Amount
+    account: Annotated[str, Field(min_length=1, max_length=32)]
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    staff_id: Uuid
+    approved_by: Uuid | None = None
+    occurred_at: Instant
+
+
+class CashMovedPayload(_Row):
+    """``cash.moved``."""
+
+    movement: CashMovementRow
+
+
+class AuditRow(_Row):
+    """One entry of the till's audit log (an approval, a void, a no-sale, a failed PIN, a
+    refund, a shift opened or closed ...): who did what, who approved it, in which shift."""
+
+    id: Uuid
+    terminal_id: Uuid
+    action: Annotated[str, Field(min_length=1, max_length=48)]
+    actor_id: Uuid | None = None
+    approver_id: Uuid | None = None
+    sale_id: Uuid | None = None
+    shift_id: Uuid | None = None
+    details: Annotated[dict[str, Any], Field(max_length=50)] = {}
+    occurred_at: Instant
+
+
+class AuditRecordedPayload(_Row):
+    """``audit.recorded``."""
+
+    entry: AuditRow
 
 
 class StockMoveRow(_Row):
@@ -374,10 +429,21 @@ CARRIED: tuple[tuple[str, type[_Row], dict[str, str]], ...] = (
         ShiftRow,
         {"status": SHIFT_STATE}
         | dict.fromkeys(
-            ("closed_by", "closed_at", "expected_cash", "counted_cash", "over_short"), AT_CLOSE
+            (
+                "closed_by",
+                "closed_at",
+                "expected_cash",
+                "counted_cash",
+                "over_short",
+                "z_number",
+                "over_short_reason",
+                "closing_count",
+            ),
+            AT_CLOSE,
         ),
     ),
     ("pos.shifts", ClosedShiftRow, {"status": SHIFT_STATE}),
+    ("pos.cash_movements", CashMovementRow, {"created_at": HQ_STAMPS}),
     ("pos.customers", CustomerRow, {"created_at": HQ_STAMPS}),
 )
 """(table, the row model that carries it, {column the op leaves out: why})."""

@@ -107,6 +107,10 @@ class AuditEntry(LocalBase):
     approver_id: Mapped[uuid.UUID | None]
     sale_id: Mapped[uuid.UUID | None]
     details: Mapped[dict[str, Any]] = mapped_column(JsonDoc())
+    # The shift open when it happened (None: none was); the entry's id in its
+    # ``audit.recorded`` op, which carries it to HQ (None: recorded before audits synced).
+    shift_id: Mapped[uuid.UUID | None]
+    event_id: Mapped[uuid.UUID | None]
 
 
 class ParkedSale(LocalBase):

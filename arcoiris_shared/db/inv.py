@@ -51,6 +51,9 @@ class Item(Base):
     is_active: Mapped[bool] = mapped_column(server_default=text("true"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # At or below this many in stock the item is low (the manager's takings screen lists
+    # it); None: not watched. Set at HQ, synced down with the item.
+    reorder_point: Mapped[Decimal | None] = mapped_column(Quantity())
 
 
 class ItemBarcode(Base):

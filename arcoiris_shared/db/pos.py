@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from arcoiris_shared.db.base import INV, POS, Base, new_id, one_of, org_fk, utcnow
 from arcoiris_shared.db.types import JsonDoc, Quantity, Rate
 from arcoiris_shared.enums import (
+    CASH_MOVEMENT_KINDS,
     PAYMENT_METHODS,
     SALE_KINDS,
     SHIFT_STATUSES,
@@ -95,13 +96,28 @@ class Terminal(Base):
 
 
 class Shift(Base):
-    """A cash drawer session: opened with a float, closed with a count."""
+    """A cash drawer session: opened with a float, closed with a count.
+
+    ``z_number`` is the close's number, gapless per terminal (1, 2, 3 ...), printed on the
+    Z report. A count by denomination is kept as ``[[face value, pieces], ...]``, largest
+    first, for the float (``opening_count``) and the close (``closing_count``); None when
+    the manager counted a total only. ``over_short_reason`` is what the manager said when
+    over/short was beyond the org's threshold (``cash.needs_reason``)."""
 
     __tablename__ = "shifts"
     __table_args__ = (
         org_fk(["terminal_id"], f"{POS}.terminals"),
         one_of("status", SHIFT_STATUSES),
         CheckConstraint("opening_float >= 0", name="opening_float_not_negative"),
+        # Unique: one Z number per close of a terminal (an index, not a constraint, so the
+        # till's SQLite adds it without rebuilding the table).
+        Index(
+            "ix_shifts_org_id_terminal_id_z_number",
+            "org_id",
+            "terminal_id",
+            "z_number",
+            unique=True,
+        ),
         {"schema": POS},
     )
 
@@ -118,6 +134,43 @@ class Shift(Base):
     expected_cash: Mapped[Decimal | None]
     counted_cash: Mapped[Decimal | None]
     over_short: Mapped[Decimal | None]
+    z_number: Mapped[int | None] = mapped_column(Integer)
+    over_short_reason: Mapped[str | None] = mapped_column(String(200))
+    opening_count: Mapped[list[Any] | None] = mapped_column(JsonDoc())
+    closing_count: Mapped[list[Any] | None] = mapped_column(JsonDoc())
+
+
+class CashMovement(Base):
+    """Cash paid into or out of the drawer for something not a sale (change from the bank,
+    a window cleaner paid from the till). A fact, like a sale. ``amount`` is signed as it
+    moves the drawer (paid out negative), so expected cash is a plain sum; ``account`` is
+    the key of the ledger account HQ books the other side to (``cash.CASH_ACCOUNTS``)."""
+
+    __tablename__ = "cash_movements"
+    __table_args__ = (
+        one_of("kind", CASH_MOVEMENT_KINDS),
+        CheckConstraint(
+            "(kind = 'paid_in' AND amount > 0) OR (kind = 'paid_out' AND amount < 0)",
+            name="amount_signed_by_kind",
+        ),
+        Index("ix_cash_movements_org_id_shift_id", "org_id", "shift_id"),
+        Index("ix_cash_movements_org_id_occurred_at", "org_id", "occurred_at"),
+        {"schema": POS},
+    )
+
+    org_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    terminal_id: Mapped[uuid.UUID]
+    location_id: Mapped[uuid.UUID]
+    shift_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal]
+    account: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(200))
+    staff_id: Mapped[uuid.UUID]  # who put the money in or took it out
+    approved_by: Mapped[uuid.UUID | None]
+    occurred_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Sale(Base):

@@ -2,6 +2,7 @@
 
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax, Location, StockLevel, StockMovement
 from arcoiris_shared.db.pos import (
+    CashMovement,
     Customer,
     Payment,
     Sale,
@@ -13,6 +14,7 @@ from arcoiris_shared.db.pos import (
 )
 
 __all__ = [
+    "CashMovement",
     "Customer",
     "Item",
     "ItemBarcode",
