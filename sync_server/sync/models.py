@@ -13,9 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from arcoiris_shared.db.base import POS, Base, new_id, one_of, org_fk, utcnow
 from arcoiris_shared.db.types import JsonDoc
+from sync_server.pos.audit import AuditEvent
 from sync_server.pos.flags import FLAG_COLUMNS, Flag
 
-__all__ = ["FLAG_COLUMNS", "DeadLetter", "Flag", "SyncOp", "TerminalDevice"]
+__all__ = ["FLAG_COLUMNS", "AuditEvent", "DeadLetter", "Flag", "SyncOp", "TerminalDevice"]
 
 CORE = "core"
 

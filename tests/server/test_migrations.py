@@ -75,9 +75,11 @@ def test_baseline_builds_four_schemas_on_an_empty_database(fresh_database):
             "sync_ops",
             "sync_dead_letters",
             "flags",
+            "cash_movements",
+            "audit_events",
         }
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
             # Downgrade to nothing, and back: the baseline is reversible.
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
