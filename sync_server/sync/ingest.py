@@ -15,18 +15,20 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 import psycopg
 from pydantic import ValidationError
-from sqlalchemy import BigInteger, Table, Uuid, any_, bindparam, select, text, update
+from sqlalchemy import BigInteger, Table, Uuid, any_, bindparam, null, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from arcoiris_shared.cash import DEFAULT_OVER_SHORT_THRESHOLD, OVER_SHORT_THRESHOLD_SETTING
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer, Shift
 from arcoiris_shared.money import RoundingMode
@@ -48,6 +50,7 @@ from sync_server.sync.devices import (
 from sync_server.sync.kinds import HANDLERS
 from sync_server.sync.kinds.base import (
     COLUMNS,
+    ZERO,
     Batch,
     Context,
     Needs,
@@ -455,6 +458,7 @@ def _check_and_write(
         refs=found.refs,
         batch=Batch(),
         rounding=found.rounding,
+        over_short_threshold=found.over_short_threshold,
     )
     for job in jobs:
         ctx.terminal_id = str(job.device.terminal_id)
@@ -530,6 +534,27 @@ _LOOKUP = text(
       JOIN pos.sales s ON s.org_id = :org AND s.shift_id = k.id
       JOIN pos.payments p ON p.org_id = :org AND p.sale_id = s.id AND p.method = 'cash'
      GROUP BY s.shift_id
+    UNION ALL
+    SELECT 'shift_cash', m.shift_id::text, sum(m.amount)::text, NULL, NULL
+      FROM unnest(CAST(:closing AS uuid[])) AS k(id)
+      JOIN pos.cash_movements m ON m.org_id = :org AND m.shift_id = k.id
+     GROUP BY m.shift_id
+    UNION ALL
+    SELECT 'threshold', value #>> '{}', NULL, NULL, NULL FROM core.org_settings
+     WHERE org_id = :org AND key = :threshold_key
+    UNION ALL
+    SELECT 'cash_movement', t.id::text, NULL, NULL, NULL
+      FROM unnest(CAST(:movements AS uuid[])) AS k(id)
+      JOIN pos.cash_movements t ON t.org_id = :org AND t.id = k.id
+    UNION ALL
+    SELECT 'audit', t.id::text, NULL, NULL, NULL
+      FROM unnest(CAST(:audits AS uuid[])) AS k(id)
+      JOIN pos.audit_events t ON t.org_id = :org AND t.id = k.id
+    UNION ALL
+    SELECT 'z', t.terminal_id::text, t.z_number::text, NULL, NULL
+      FROM unnest(CAST(:z_terminals AS uuid[]), CAST(:z_numbers AS int[])) AS k(terminal_id, z)
+      JOIN pos.shifts t ON t.org_id = :org AND t.terminal_id = k.terminal_id
+                       AND t.z_number = k.z
     """
 )
 
@@ -541,6 +566,7 @@ class _Lookup:
     accounts: dict[str, uuid.UUID]
     refs: References
     rounding: RoundingMode
+    over_short_threshold: Decimal
 
 
 def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
@@ -548,7 +574,9 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
     points at: one round trip for all of it."""
     org: tuple[str, str] | None = None
     rounding = RoundingMode.HALF_UP
+    threshold = DEFAULT_OVER_SHORT_THRESHOLD
     accounts: dict[str, uuid.UUID] = {}
+    z_keys = sorted(needs.z_numbers)
     refs = References(items=set(), locations=set(), sales={}, customers=set(), shifts={})
     rows = db_session.execute(
         _LOOKUP,
@@ -560,6 +588,11 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
             "customers": uuid_array(sorted(needs.customers)),
             "shifts": uuid_array(sorted(needs.shifts)),
             "closing": uuid_array(sorted(needs.closing_shifts)),
+            "movements": uuid_array(sorted(needs.cash_movements)),
+            "audits": uuid_array(sorted(needs.audit_events)),
+            "threshold_key": OVER_SHORT_THRESHOLD_SETTING,
+            "z_terminals": uuid_array(t for t, _ in z_keys),
+            "z_numbers": [z for _, z in z_keys],
         },
     )
     for kind, a, b, c, d in rows:
@@ -567,8 +600,16 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
             org = (a, b)
         elif kind == "rounding":
             rounding = RoundingMode(a)
-        elif kind == "shift_cash":
-            refs.shift_cash[a] = dec(b)
+        elif kind == "shift_cash":  # a shift's sales, then its paid ins and outs
+            refs.shift_cash[a] = refs.shift_cash.get(a, ZERO) + dec(b)
+        elif kind == "threshold":
+            threshold = _threshold(a)
+        elif kind == "cash_movement":
+            refs.cash_movements.add(a)
+        elif kind == "audit":
+            refs.audit_events.add(a)
+        elif kind == "z":
+            refs.z_numbers.add((a, int(b)))
         elif kind == "account":
             accounts[a] = uuid.UUID(b)
         elif kind == "location":
@@ -585,8 +626,23 @@ def _lookup(db_session: Session, org_id: uuid.UUID, needs: Needs) -> _Lookup:
     if needs.refunded_sales:
         _refunded_sales(db_session, org_id, sorted(needs.refunded_sales), refs)
     return _Lookup(
-        currency=org[0], timezone=org[1], accounts=accounts, refs=refs, rounding=rounding
+        currency=org[0],
+        timezone=org[1],
+        accounts=accounts,
+        refs=refs,
+        rounding=rounding,
+        over_short_threshold=threshold,
     )
+
+
+def _threshold(value: str | None) -> Decimal:
+    """The org's over/short threshold setting; the default when it is not a sane amount
+    (a setting typed wrong at HQ must not stop the tills' pushes)."""
+    try:
+        found = Decimal(str(value))
+    except ArithmeticError:
+        return DEFAULT_OVER_SHORT_THRESHOLD
+    return found if found.is_finite() and found >= 0 else DEFAULT_OVER_SHORT_THRESHOLD
 
 
 # The lines of sales being refunded, and what earlier refunds returned of each line: only
@@ -645,6 +701,8 @@ def _write(db_session: Session, org_id: uuid.UUID, ctx: Context, now: dt.datetim
     for table in ("pos.shifts", "pos.sales", "pos.sale_lines", "pos.sale_taxes", "pos.payments"):
         copy_staged(db_session, table, COLUMNS[table], batch.rows[table])
     _close_shifts(db_session, org_id, batch.shift_closes)
+    for table in ("pos.cash_movements", "pos.audit_events"):
+        copy_staged(db_session, table, COLUMNS[table], batch.rows[table])
     copy_staged(
         db_session,
         "inv.stock_movements",
@@ -718,5 +776,11 @@ def _close_shifts(db_session: Session, org_id: uuid.UUID, closes: list[dict[str,
                 expected_cash=dec(c["expected_cash"]),
                 counted_cash=dec(c["counted_cash"]),
                 over_short=dec(c["over_short"]),
+                z_number=c["z_number"],
+                over_short_reason=c["over_short_reason"],
+                # staged as JSON text for COPY; SQL NULL, not JSON null, for no count
+                closing_count=null()
+                if c["closing_count"] is None
+                else orjson.loads(c["closing_count"]),
             )
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sync_server.sync.kinds import customers, sales, shifts, stock
+from sync_server.sync.kinds import audit, cash, customers, sales, shifts, stock
 
 
 @dataclass(frozen=True)
@@ -27,4 +27,6 @@ HANDLERS: dict[str, Handler] = {
     "shift.closed": Handler(shifts.ClosedModel, shifts.needs, shifts.check_and_stage_closed),
     "stock.moved": Handler(stock.Model, stock.needs, stock.check_and_stage),
     "customer.upserted": Handler(customers.Model, customers.needs, customers.check_and_stage),
+    "cash.moved": Handler(cash.Model, cash.needs, cash.check_and_stage),
+    "audit.recorded": Handler(audit.Model, audit.needs, audit.check_and_stage),
 }

@@ -16,11 +16,13 @@ from typing import Any, cast
 
 from sqlalchemy import Table
 
+from arcoiris_shared.cash import DEFAULT_OVER_SHORT_THRESHOLD
 from arcoiris_shared.db.inv import StockMovement
-from arcoiris_shared.db.pos import Payment, Sale, SaleLine, SaleTax, Shift
+from arcoiris_shared.db.pos import CashMovement, Payment, Sale, SaleLine, SaleTax, Shift
 from arcoiris_shared.money import RoundingMode
 from arcoiris_shared.ops import LineRow
 from sync_server.accounting.service import JournalEntry
+from sync_server.pos.audit import AuditEvent
 
 ZERO = Decimal(0)
 
@@ -33,7 +35,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     t.fullname: tuple(c.key for c in t.columns)
     for t in (
         cast(Table, model.__table__)
-        for model in (Shift, Sale, SaleLine, SaleTax, Payment, StockMovement)
+        for model in (
+            Shift,
+            Sale,
+            SaleLine,
+            SaleTax,
+            Payment,
+            StockMovement,
+            CashMovement,
+            AuditEvent,
+        )
     )
 }
 
@@ -55,6 +66,11 @@ class Needs:
     # sales refunded with a receipt in this push: HQ reads their lines and what earlier
     # refunds returned of them, so each refund line is checked as the share it must be
     refunded_sales: set[str] = field(default_factory=set)
+    # paid ins/outs and audit entries: HQ says which ids it already holds
+    cash_movements: set[str] = field(default_factory=set)
+    audit_events: set[str] = field(default_factory=set)
+    # (terminal id, Z number) of the closes in this push: HQ says which are taken
+    z_numbers: set[tuple[str, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -74,8 +90,13 @@ class References:
     sales: dict[str, str]  # id -> kind
     customers: set[str]
     shifts: dict[str, ShiftState]
-    # closing shift id -> Σ cash payments of its sales and refunds HQ already holds
+    # closing shift id -> Σ cash payments of its sales and refunds, and of its paid ins
+    # and outs (signed), HQ already holds
     shift_cash: dict[str, Decimal] = field(default_factory=dict)
+    cash_movements: set[str] = field(default_factory=set)
+    audit_events: set[str] = field(default_factory=set)
+    # (terminal id, Z number) already used, at HQ or by a close staged earlier in the push
+    z_numbers: set[tuple[str, int]] = field(default_factory=set)
     # refunded sale id -> its lines by line_no (held at HQ or staged earlier in the push)
     sold_lines: dict[str, dict[int, LineRow]] = field(default_factory=dict)
     # refunded sale id -> line_no -> quantity returned by earlier refunds (positive)
@@ -93,7 +114,8 @@ class Batch:
     # shift id -> the closing values, for shifts opened before this push
     shift_closes: list[dict[str, Any]] = field(default_factory=list)
     customers: list[dict[str, Any]] = field(default_factory=list)
-    # shift id -> Σ cash payments of its sales and refunds staged in this push
+    # shift id -> Σ cash payments of its sales and refunds, and its paid ins and outs,
+    # staged in this push
     shift_cash: dict[str, Decimal] = field(default_factory=dict)
     # facts recorded but flagged for a person to look at (rows of pos.flags)
     flags: list[Row] = field(default_factory=list)
@@ -101,6 +123,9 @@ class Batch:
     balance_moves: dict[tuple[dt.date, uuid.UUID], tuple[Decimal, Decimal]] = field(
         default_factory=dict
     )
+
+    def add_shift_cash(self, shift_id: str, amount: Decimal) -> None:
+        self.shift_cash[shift_id] = self.shift_cash.get(shift_id, ZERO) + amount
 
     def move_stock(self, item_id: str, location_id: str, quantity: Decimal) -> None:
         key = (item_id, location_id)
@@ -121,6 +146,8 @@ class Context:
     refs: References
     batch: Batch
     rounding: RoundingMode = RoundingMode.HALF_UP  # the org's (org setting rounding_mode)
+    # beyond this over/short a close needs a reason (org setting over_short_threshold)
+    over_short_threshold: Decimal = DEFAULT_OVER_SHORT_THRESHOLD
 
     def account(self, system_key: str) -> uuid.UUID:
         found = self.accounts.get(system_key)
