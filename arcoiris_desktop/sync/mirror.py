@@ -55,11 +55,13 @@ SEARCH_BY_PAGE = "search_by_page"  # see migration t0004_pull
 # page's keys in one parameter.
 _UPSERT_ITEMS = (
     "INSERT INTO items (org_id, id, sku, name, category, unit, price, cost, tracked, weighed, "
-    "is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "is_active, reorder_point, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (org_id, id) DO UPDATE SET sku = excluded.sku, name = excluded.name, "
     "category = excluded.category, unit = excluded.unit, price = excluded.price, "
     "cost = excluded.cost, tracked = excluded.tracked, weighed = excluded.weighed, "
-    "is_active = excluded.is_active, updated_at = excluded.updated_at"
+    "is_active = excluded.is_active, reorder_point = excluded.reorder_point, "
+    "updated_at = excluded.updated_at"
 )
 # Each of the page's barcodes looked up by its key (CROSS JOIN keeps SQLite to that order).
 _CODE_OWNERS_OUTSIDE = (
@@ -209,6 +211,7 @@ def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str
     _bulk_settings(session, conn)
     uid = _binder(session, Item.__table__.c.id)
     money = _decimal_binder(session, Item.__table__.c.price)
+    quantity = _decimal_binder(session, Item.__table__.c.reorder_point)
     org, now = uid(org_id), _binder(session, Item.__table__.c.updated_at)(utcnow())
     conn.execute(_TRIGGERS_ASIDE, (SEARCH_BY_PAGE, now))
     ids = _stored_ids(session, Item.__table__.c.id, [r["id"] for r in rows])
@@ -227,6 +230,7 @@ def _apply_items(session: Session, *, org_id: uuid.UUID, rows: Sequence[dict[str
                 bool(r["tracked"]),
                 bool(r["weighed"]),
                 bool(r["is_active"]),
+                quantity(r.get("reorder_point")),
                 now,
                 now,
             )
@@ -304,24 +308,26 @@ STAGING_TABLES = ("pull_staged_items", "pull_staged_codes")
 _CREATE_STAGED = (
     "CREATE TABLE IF NOT EXISTS pull_staged_items (id TEXT NOT NULL, sku TEXT NOT NULL, "
     "name TEXT NOT NULL, category TEXT, unit TEXT NOT NULL, price, cost, tracked, weighed, "
-    "is_active, taxes TEXT NOT NULL, codes TEXT)",
+    "is_active, taxes TEXT NOT NULL, codes TEXT, reorder_point)",
     "CREATE TABLE IF NOT EXISTS pull_staged_codes (item_id TEXT NOT NULL, barcode TEXT NOT NULL)",
 )
 # A page's rows bound as values: no JSON made here for SQLite to parse again (its JSON
 # functions reparse a row's text for every field taken out of it). The thread fetching the
 # next page meanwhile only reads the socket and parses with orjson, so the interpreter lock
 # each row's step hands over comes straight back.
-_STAGE = "INSERT INTO pull_staged_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_STAGE = "INSERT INTO pull_staged_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _STAGE_CODES = "INSERT INTO pull_staged_codes VALUES (?, ?)"
 _STAGED_TOP = "SELECT coalesce(max(rowid), 0) FROM pull_staged_items"
 _MERGE_ITEMS = (
     "INSERT INTO items (org_id, id, sku, name, category, unit, price, cost, tracked, weighed, "
-    "is_active, created_at, updated_at) SELECT ?, id, sku, name, category, unit, price, cost, "
-    "tracked, weighed, is_active, ?, ? FROM pull_staged_items WHERE true ORDER BY rowid "
+    "is_active, reorder_point, created_at, updated_at) SELECT ?, id, sku, name, category, "
+    "unit, price, cost, tracked, weighed, is_active, reorder_point, ?, ? FROM pull_staged_items "
+    "WHERE true ORDER BY rowid "
     "ON CONFLICT (org_id, id) DO UPDATE SET sku = excluded.sku, name = excluded.name, "
     "category = excluded.category, unit = excluded.unit, price = excluded.price, "
     "cost = excluded.cost, tracked = excluded.tracked, weighed = excluded.weighed, "
-    "is_active = excluded.is_active, updated_at = excluded.updated_at"
+    "is_active = excluded.is_active, reorder_point = excluded.reorder_point, "
+    "updated_at = excluded.updated_at"
 )
 # A barcode sent twice (it moved between items while the pages were fetched): the later
 # page's owner keeps it, as on the per-page path.
@@ -368,10 +374,11 @@ def _bulk_load(session: Session, *, starting: bool) -> bool:
     conn = _sqlite(session)
     pending = conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (BULK_LOAD,)).fetchone()
     if not starting:
-        if pending is not None and not any(
-            name == "codes" for _, name, *_ in conn.execute("PRAGMA table_info(pull_staged_items)")
-        ):  # staged by an earlier version of the till
-            conn.execute("ALTER TABLE pull_staged_items ADD COLUMN codes TEXT")
+        if pending is not None:  # staged by an earlier version of the till: its columns
+            have = {name for _, name, *_ in conn.execute("PRAGMA table_info(pull_staged_items)")}
+            for column, decl in (("codes", "codes TEXT"), ("reorder_point", "reorder_point")):
+                if column not in have:  # in order: the staged rows are bound by position
+                    conn.execute(f"ALTER TABLE pull_staged_items ADD COLUMN {decl}")
         return pending is not None
     if conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None:
         if pending is not None:  # cannot be (the flag clears as the items arrive)
@@ -434,6 +441,7 @@ def _stage_items(session: Session, org_id: uuid.UUID, rows: Sequence[dict[str, A
     _bulk_settings(session, conn)
     org = _binder(session, Item.__table__.c.org_id)(org_id)
     money = _decimal_binder(session, Item.__table__.c.price)
+    quantity = _decimal_binder(session, Item.__table__.c.reorder_point)
     tax_id = _id_binder(session, ItemTax.__table__.c.tax_rate_id)
     tax_lists: dict[tuple[str, ...], str] = {}  # most items share their rates
 
@@ -463,6 +471,7 @@ def _stage_items(session: Session, org_id: uuid.UUID, rows: Sequence[dict[str, A
                 int(bool(r["is_active"])),
                 taxes(r.get("tax_rate_ids", ())),
                 " ".join(r.get("barcodes", ())),
+                quantity(r.get("reorder_point")),
             )
             for i, r in zip(ids, rows, strict=True)
         ],

@@ -27,6 +27,8 @@ Sku = Annotated[
 ]
 Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Barcodes = Annotated[list[Barcode], Field(max_length=20)]
+# At or below this many in stock the item is low (the till's takings screen lists it).
+ReorderPoint = Annotated[QuantityIn, Field(ge=0)]
 TaxRateIds = Annotated[list[uuid.UUID], Field(max_length=5)]
 
 
@@ -44,6 +46,7 @@ class ItemCreate(InModel):
     cost: MoneyIn | None = None
     tracked: bool = True
     weighed: bool = False
+    reorder_point: ReorderPoint | None = None
     barcodes: Barcodes = []
     tax_rate_ids: TaxRateIds = []
 
@@ -68,6 +71,8 @@ class ItemUpdate(InModel):
     tracked: bool | None = None
     weighed: bool | None = None
     is_active: bool | None = None
+    # null stops watching the item's stock
+    reorder_point: ReorderPoint | None = None
     barcodes: Barcodes | None = None
     tax_rate_ids: TaxRateIds | None = None
 
@@ -89,6 +94,7 @@ class ItemRead(OutModel):
     tracked: bool
     weighed: bool
     is_active: bool
+    reorder_point: Decimal | None
     barcodes: list[str]
     tax_rate_ids: list[uuid.UUID]
     created_at: dt.datetime

@@ -44,6 +44,7 @@ def _reads(db_session: Session, org_id: uuid.UUID, items: Sequence[Item]) -> lis
             tracked=i.tracked,
             weighed=i.weighed,
             is_active=i.is_active,
+            reorder_point=i.reorder_point,
             barcodes=codes[i.id],
             tax_rate_ids=sorted(taxes[i.id]),
             created_at=i.created_at,

@@ -59,6 +59,7 @@ def _page(stmt: Any, key: Any, keys: Sequence[str] | None, after: str | None, li
 _ITEMS_SELECT = """
 SELECT i.id::text AS id, i.sku, i.name, i.category, i.unit, i.price::text AS price,
        i.cost::text AS cost, i.tracked, i.weighed, i.is_active,
+       i.reorder_point::text AS reorder_point,
        ARRAY(SELECT b.barcode FROM inv.item_barcodes b
               WHERE b.org_id = i.org_id AND b.item_id = i.id
               ORDER BY b.barcode COLLATE "C") AS barcodes,
@@ -115,6 +116,7 @@ _ITEM_FIELDS = (
     "tracked",
     "weighed",
     "is_active",
+    "reorder_point",
     "barcodes",
     "tax_rate_ids",
 )

@@ -24,7 +24,7 @@ def hq_catalog(live_server: Any) -> dict[str, tuple[Any, ...]]:
             rows = c.execute(
                 text(
                     "SELECT i.id, i.sku, i.name, i.category, i.unit, i.price, i.cost, "
-                    "i.tracked, i.weighed, i.is_active, "
+                    "i.tracked, i.weighed, i.is_active, i.reorder_point, "
                     "ARRAY(SELECT barcode FROM inv.item_barcodes b "
                     "      WHERE b.org_id = i.org_id AND b.item_id = i.id), "
                     "ARRAY(SELECT tax_rate_id FROM inv.item_taxes t "
@@ -36,7 +36,7 @@ def hq_catalog(live_server: Any) -> dict[str, tuple[Any, ...]]:
     finally:
         hq.dispose()
     return {
-        str(r[0]): (*r[1:5], Decimal(r[5]), r[6], *r[7:10], frozenset(r[10]), frozenset(r[11]))
+        str(r[0]): (*r[1:5], Decimal(r[5]), r[6], *r[7:11], frozenset(r[11]), frozenset(r[12]))
         for r in rows
     }
 
@@ -60,6 +60,7 @@ def till_catalog(t: Terminal) -> dict[str, tuple[Any, ...]]:
                 i.tracked,
                 i.weighed,
                 i.is_active,
+                i.reorder_point,
                 frozenset(codes.get(i.id, ())),
                 frozenset(taxes.get(i.id, ())),
             )
