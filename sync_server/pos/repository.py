@@ -73,6 +73,10 @@ def terminal(db_session: Session, *, org_id: uuid.UUID, terminal_id: uuid.UUID) 
     return db_session.get(Terminal, (org_id, terminal_id))
 
 
+def shift(db_session: Session, *, org_id: uuid.UUID, shift_id: uuid.UUID) -> Shift | None:
+    return db_session.get(Shift, (org_id, shift_id))
+
+
 def terminal_code_taken(db_session: Session, *, org_id: uuid.UUID, code: str) -> bool:
     found = db_session.scalar(
         select(Terminal.id).where(Terminal.org_id == org_id, Terminal.code == code)

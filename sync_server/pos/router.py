@@ -20,6 +20,7 @@ from sync_server.pos.schemas import (
     FlaggedShiftRead,
     SaleDetail,
     SaleRead,
+    ShiftZRead,
     TaxRateCreate,
     TaxRateRead,
     TaxRateUpdate,
@@ -169,6 +170,14 @@ def list_flagged_shifts(
         db_session=session, org_id=ctx.org_id, limit=paging.limit + 1, offset=paging.offset
     )
     return make_page(rows, paging)
+
+
+@router.get("/shifts/{shift_id}/z")
+def get_shift_z(shift_id: uuid.UUID, ctx: SalesReader, session: SessionDep) -> ShiftZRead:
+    """HQ's own Z of the shift, worked out from the sales, refunds and cash movements HQ
+    received with the till's own definition of each figure, beside what the till said at
+    the close (``till_expected_cash``) and whether the two agree."""
+    return service.shift_z(db_session=session, org_id=ctx.org_id, shift_id=shift_id)
 
 
 @router.get("/sales/{sale_id}")

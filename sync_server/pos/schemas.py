@@ -173,3 +173,59 @@ class FlaggedShiftRead(OutModel):
     over_short: Decimal | None
     reason: str
     flagged_at: dt.datetime
+
+
+class ZTaxRead(OutModel):
+    code: str
+    name: str
+    rate: Decimal
+    base: str
+    amount: str
+
+
+class ZTenderRead(OutModel):
+    method: str
+    count: int
+    amount: str
+
+
+class ShiftZRead(OutModel):
+    """A shift's Z as HQ works it out itself from the sales, refunds and cash movements it
+    received (``arcoiris_shared.takings.z_figures``, the till's own definition). Amounts are
+    strings in the currency's places. ``expected_cash`` and ``over_short`` are HQ's;
+    ``till_expected_cash`` / ``till_over_short`` are what the till sent with its close, and
+    ``agrees`` says the till's close states HQ's figures (False while the shift is open: the
+    till has stated nothing yet)."""
+
+    shift_id: uuid.UUID
+    terminal_id: uuid.UUID
+    status: str
+    z_number: int | None
+    currency: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    opening_float: str
+    sales_count: int
+    sales_total: str
+    refunds_count: int
+    refunds_total: str
+    net_takings: str
+    gross: str
+    discounts: str
+    net_excl_tax: str
+    tax_total: str
+    cash_rounding: str
+    tax_by_rate: list[ZTaxRead]
+    by_tender: list[ZTenderRead]
+    cash_sales: str
+    cash_refunds: str
+    paid_in: str
+    paid_out: str
+    movements_count: int
+    expected_cash: str
+    counted_cash: str | None
+    over_short: str | None
+    over_short_reason: str | None
+    till_expected_cash: str | None
+    till_over_short: str | None
+    agrees: bool

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from arcoiris_shared import takings
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.pos import Customer, TaxRate, Terminal
+from arcoiris_shared.money import quantize
 from sync_server.changelog import service as changelog
 from sync_server.errors import Conflict, NotFound, Unprocessable
 from sync_server.inventory import service as inventory_service
@@ -26,12 +29,15 @@ from sync_server.pos.schemas import (
     SaleLineRead,
     SaleRead,
     SaleTaxRead,
+    ShiftZRead,
     TaxRateCreate,
     TaxRateRead,
     TaxRateUpdate,
     TerminalCreate,
     TerminalRead,
     TerminalUpdate,
+    ZTaxRead,
+    ZTenderRead,
 )
 
 
@@ -212,3 +218,68 @@ def _flagged(model: type[_FlaggedRead], row: object, flag: Flag) -> _FlaggedRead
 
 
 _FLAG_FIELDS = frozenset({"reason", "flagged_at"})
+
+
+def shift_z(*, db_session: Session, org_id: uuid.UUID, shift_id: uuid.UUID) -> ShiftZRead:
+    """HQ's own Z of a shift: the shared definition of every figure run over what HQ
+    received, set beside what the till said when it closed the shift."""
+    shift = repository.shift(db_session, org_id=org_id, shift_id=shift_id)
+    if shift is None:
+        raise NotFound("No such shift in this organization", code="shift_not_found")
+    z = takings.z_figures(db_session, shift)
+    f = z.figures
+    cur = shift.currency
+
+    def money(amount: Decimal) -> str:
+        return format(quantize(amount, cur), "f")
+
+    def maybe(amount: Decimal | None) -> str | None:
+        return None if amount is None else money(amount)
+
+    agrees = (
+        shift.status == "closed"
+        and shift.expected_cash is not None
+        and shift.expected_cash == z.expected_cash
+        and shift.over_short == z.over_short
+    )
+    return ShiftZRead(
+        shift_id=shift.id,
+        terminal_id=shift.terminal_id,
+        status=shift.status,
+        z_number=z.z_number,
+        currency=cur,
+        opened_at=shift.opened_at,
+        closed_at=shift.closed_at,
+        opening_float=money(z.opening_float),
+        sales_count=f.sales_count,
+        sales_total=money(f.sales_total),
+        refunds_count=f.refunds_count,
+        refunds_total=money(f.refunds_total),
+        net_takings=money(f.net_takings),
+        gross=money(f.gross),
+        discounts=money(f.discounts),
+        net_excl_tax=money(f.net_excl_tax),
+        tax_total=money(f.tax_total),
+        cash_rounding=money(f.cash_rounding),
+        tax_by_rate=[
+            ZTaxRead(
+                code=t.code, name=t.name, rate=t.rate, base=money(t.base), amount=money(t.amount)
+            )
+            for t in f.tax_by_rate
+        ],
+        by_tender=[
+            ZTenderRead(method=t.method, count=t.count, amount=money(t.amount)) for t in f.by_tender
+        ],
+        cash_sales=money(f.cash_sales),
+        cash_refunds=money(f.cash_refunds),
+        paid_in=money(f.paid_in),
+        paid_out=money(f.paid_out),
+        movements_count=f.movements_count,
+        expected_cash=money(z.expected_cash),
+        counted_cash=maybe(z.counted_cash),
+        over_short=maybe(z.over_short),
+        over_short_reason=z.over_short_reason,
+        till_expected_cash=maybe(shift.expected_cash),
+        till_over_short=maybe(shift.over_short),
+        agrees=agrees,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
@@ -25,11 +26,12 @@ from arcoiris_shared.sync_protocol import (
     SnapshotPage,
     StockPage,
 )
+from arcoiris_shared.takings_wire import StoreTakingsWire
 from sync_server.auth.permissions import Permission
 from sync_server.deps import OrgContext, SessionDep, require
 from sync_server.errors import AppError, Unauthorized
 from sync_server.schemas import Page, PageParams, make_page, page_params
-from sync_server.sync import devices, service
+from sync_server.sync import devices, service, takings
 from sync_server.sync import pull as pull_service
 from sync_server.sync.devices import DeviceDep, ProtocolDep, get_pushing_device
 from sync_server.sync.group_commit import GroupCommit
@@ -206,6 +208,21 @@ def stock(
         terminal_id=device.terminal_id,
     )
     return Response(page.model_dump_json(), media_type="application/json")
+
+
+@router.get("/takings")
+def store_takings(
+    device: DeviceDep,
+    session: SessionDep,
+    first: dt.date,
+    last: dt.date | None = None,
+) -> StoreTakingsWire:
+    """The asking terminal's whole store (all its tills) for local days ``first`` to
+    ``last`` (the org's time zone), the same days whole weeks earlier, and ``as_of``: the
+    newest push HQ received from any till of the store (see ``sync.takings``)."""
+    return takings.store_takings(
+        db_session=session, device=device, first=first, last=first if last is None else last
+    )
 
 
 @router.get("/dead-letters")
