@@ -4,6 +4,7 @@ batch too large, conflict."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from arcoiris_shared.sync_protocol import (
     SnapshotPage,
     StockPage,
 )
+from arcoiris_shared.takings_wire import StoreTakingsWire
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +171,16 @@ class SyncClient:
             params["since"] = since
         data = self._call("GET", "/api/sync/stock", params=params)
         return _with_rows(StockPage, data, "levels")
+
+    def store_takings(self, first: dt.date, last: dt.date) -> StoreTakingsWire:
+        """HQ's figures for this terminal's whole store (every till of it), local days
+        ``first`` to ``last``, with the comparison weeks and how fresh HQ's copy is."""
+        data = self._call(
+            "GET",
+            "/api/sync/takings",
+            params={"first": first.isoformat(), "last": last.isoformat()},
+        )
+        return StoreTakingsWire.model_validate(data)
 
 
 def _with_rows(model: type[_Page], data: Any, field: str) -> _Page:
