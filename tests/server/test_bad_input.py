@@ -61,7 +61,7 @@ def valid_bodies(ids: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
         ("PATCH", "/api/org/users/{user_id}"): {"pin": "13579"},
         ("PATCH", "/api/org/current"): {"name": "Renamed shop", "timezone": "Europe/Madrid"},
         ("PATCH", "/api/org/settings"): {"idle_lock_seconds": 120},
-        ("POST", "/api/accounting/accounts"): {"code": "6100", "name": "Rent", "type": "expense"},
+        ("POST", "/api/accounting/accounts"): {"code": "6200", "name": "Rent", "type": "expense"},
         ("POST", "/api/accounting/journals"): {
             "entry_date": "2026-11-02",
             "memo": "Float top-up",

@@ -113,3 +113,50 @@ def test_money_columns_are_numeric_never_float(engine):
                 assert "FLOAT" not in kind and "REAL" not in kind and "DOUBLE" not in kind, (
                     f"{schema}.{table}.{col['name']} is {kind}"
                 )
+
+
+def test_0006_gives_an_existing_org_the_accounts_paid_ins_and_outs_book_to(fresh_database):
+    """An org made before 0006 gets the new system accounts; one that used 6100 for its rent
+    keeps its rent and gets petty cash under its key as the code."""
+    engine = create_engine(fresh_database())
+    try:
+        with engine.connect() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0005")
+            conn.commit()
+            org = conn.scalar(
+                text(
+                    "INSERT INTO core.organizations "
+                    "(id, name, slug, currency, timezone, created_at) "
+                    "VALUES (gen_random_uuid(), 'Old shop', 'old', 'EUR', 'Europe/Madrid', now()) "
+                    "RETURNING id"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO acct.chart_of_accounts "
+                    "(org_id, id, code, name, type, is_active, created_at) "
+                    "VALUES (:o, gen_random_uuid(), '6100', 'Rent', 'expense', true, now())"
+                ),
+                {"o": org},
+            )
+            conn.commit()
+            command.upgrade(cfg, "0006")
+            conn.commit()
+            rows = conn.execute(
+                text(
+                    "SELECT code, name, system_key FROM acct.chart_of_accounts "
+                    "WHERE org_id = :o ORDER BY code"
+                ),
+                {"o": org},
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("4800", "Other income", "other_income"),
+        ("6100", "Rent", None),
+        ("6110", "Shop supplies", "supplies"),
+        ("6120", "Postage and delivery", "postage"),
+        ("PETTY_CASH", "Petty cash expenses", "petty_cash"),
+    ]

@@ -109,23 +109,24 @@ def upgrade() -> None:
     op.create_index(
         "ix_audit_events_org_id_shift_id", "audit_events", ["org_id", "shift_id"], schema="pos"
     )
-    # Orgs made before these accounts existed get them; an org that already uses one of
-    # the codes (or has the key) keeps its own, and a paid in or out naming a key it lacks
-    # is rejected with a reason until someone adds it.
+    # Orgs made before these accounts existed get them. An org that already has the key
+    # keeps its own account; one that used the code for something else (6100 Rent, say)
+    # gets the account under its key as the code (PETTY_CASH), which it may renumber.
     for code, name, type_, key in _NEW_ACCOUNTS:
-        op.execute(
-            sa.text(
-                """
-                INSERT INTO acct.chart_of_accounts
-                       (org_id, id, code, name, type, system_key, is_active, created_at)
-                SELECT o.id, gen_random_uuid(), :code, :name, :type, :key, true, now()
-                  FROM core.organizations o
-                 WHERE NOT EXISTS (SELECT 1 FROM acct.chart_of_accounts a
-                                    WHERE a.org_id = o.id
-                                      AND (a.code = :code OR a.system_key = :key))
-                """
-            ).bindparams(code=code, name=name, type=type_, key=key)
-        )
+        for use in (code, key.upper()):
+            op.execute(
+                sa.text(
+                    """
+                    INSERT INTO acct.chart_of_accounts
+                           (org_id, id, code, name, type, system_key, is_active, created_at)
+                    SELECT o.id, gen_random_uuid(), :code, :name, :type, :key, true, now()
+                      FROM core.organizations o
+                     WHERE NOT EXISTS (SELECT 1 FROM acct.chart_of_accounts a
+                                        WHERE a.org_id = o.id
+                                          AND (a.code = :code OR a.system_key = :key))
+                    """
+                ).bindparams(code=use, name=name, type=type_, key=key)
+            )
 
 
 def downgrade() -> None:
