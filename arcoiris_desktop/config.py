@@ -17,6 +17,11 @@ from sqlalchemy.orm import Session
 
 from arcoiris_desktop.db.local import Setting
 from arcoiris_shared.barcodes import DEFAULT_VARIABLE_MEASURE_RULES, VariableMeasureRule
+from arcoiris_shared.cash import (
+    BLIND_CLOSE_SETTING,
+    DEFAULT_OVER_SHORT_THRESHOLD,
+    OVER_SHORT_THRESHOLD_SETTING,
+)
 from arcoiris_shared.money import RoundingMode, RoundingPolicy
 from arcoiris_shared.tax import TaxRounding
 
@@ -53,6 +58,10 @@ class TerminalConfig:
     no_receipt_returns: str = "manager"
     printer: dict[str, str] = field(default_factory=dict)
     variable_measure_rules: tuple[VariableMeasureRule, ...] = DEFAULT_VARIABLE_MEASURE_RULES
+    # Over/short beyond this (either way) needs the manager's reason at the close; a blind
+    # close asks for the count without showing what the drawer should hold.
+    over_short_threshold: Decimal = DEFAULT_OVER_SHORT_THRESHOLD
+    blind_close: bool = False
 
     @property
     def rounding(self) -> RoundingPolicy:
@@ -98,7 +107,21 @@ def load_config(session: Session) -> TerminalConfig:
             if rules
             else DEFAULT_VARIABLE_MEASURE_RULES
         ),
+        over_short_threshold=_threshold(raw.get(OVER_SHORT_THRESHOLD_SETTING)),
+        blind_close=raw.get(BLIND_CLOSE_SETTING) in (True, "true", "1", 1),
     )
+
+
+def _threshold(value: Any) -> Decimal:
+    """The org's over/short threshold; the default when unset or not a sane amount (a bad
+    setting must not stop a close)."""
+    try:
+        amount = _decimal(value)
+    except ArithmeticError:
+        return DEFAULT_OVER_SHORT_THRESHOLD
+    if amount is None or not amount.is_finite() or amount < 0:
+        return DEFAULT_OVER_SHORT_THRESHOLD
+    return amount
 
 
 def put_settings(session: Session, values: dict[str, Any]) -> None:

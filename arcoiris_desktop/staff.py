@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arcoiris_desktop.audit import record_audit
 from arcoiris_desktop.db.local import AuditEntry, StaffMember
 from arcoiris_shared.passwords import hash_secret, verify_secret
 
@@ -165,14 +166,13 @@ def _audit(
     approver_id: uuid.UUID | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            occurred_at=_utc(now),
-            action=action,
-            actor_id=user_id,
-            approver_id=approver_id,
-            details=details or {},
-        )
+    record_audit(
+        session,
+        action=action,
+        actor_id=user_id,
+        approver_id=approver_id,
+        details=details,
+        occurred_at=_utc(now),
     )
 
 

@@ -71,6 +71,7 @@ from arcoiris_desktop.sales.cart import Cart
 from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
 from arcoiris_desktop.sales.service import CompletedSale, ParkedInfo
 from arcoiris_desktop.sales.tender import Tender
+from arcoiris_desktop.shifts import cash as shift_cash
 from arcoiris_desktop.shifts import history as shift_history
 from arcoiris_desktop.shifts import service as shifts
 from arcoiris_desktop.shifts.history import ClosedShift
@@ -360,13 +361,19 @@ class Till:
         return shifts.current_shift(self.db, self.config)
 
     def open_shift(
-        self, person: Staff, opening_float: Decimal, *, approval: Approval | None = None
+        self,
+        person: Staff,
+        opening_float: Decimal | None = None,
+        *,
+        denominations: Mapping[Decimal, int] | None = None,
+        approval: Approval | None = None,
     ) -> ShiftInfo:
         return shifts.open_shift(
             self.db,
             config=self.config,
             actor=person,
             opening_float=opening_float,
+            denominations=denominations,
             approval=approval,
         )
 
@@ -380,7 +387,10 @@ class Till:
         counted_cash: Decimal | None = None,
         denominations: Mapping[Decimal, int] | None = None,
         approval: Approval | None = None,
+        reason: str | None = None,
     ) -> ShiftReport:
+        """Raises ``shifts.ReasonRequired`` when over/short is beyond the org's threshold
+        and no reason was given: ask the manager why, then close again with it."""
         return shifts.close_shift(
             self.db,
             config=self.config,
@@ -388,7 +398,59 @@ class Till:
             counted_cash=counted_cash,
             denominations=denominations,
             approval=approval,
+            reason=reason,
         )
+
+    @property
+    def blind_close(self) -> bool:
+        """The close asks for the count without showing what the drawer should hold."""
+        return self.config.blind_close
+
+    @property
+    def over_short_threshold(self) -> Decimal:
+        return self.config.over_short_threshold
+
+    # -- cash in and out of the drawer (a manager's) ----------------------------------------
+
+    def cash_accounts(self, kind: str) -> dict[str, str]:
+        """What a paid in or out may be for: account key -> label, in the order to list."""
+        return shift_cash.accounts(kind)
+
+    def pay_in_out(
+        self,
+        person: Staff,
+        *,
+        kind: shift_cash.CashKind,
+        amount: Decimal,
+        account: str,
+        reason: str,
+        approval: Approval | None = None,
+    ) -> shift_cash.CashMovementInfo:
+        return shift_cash.pay(
+            self.db,
+            config=self.config,
+            actor=person,
+            kind=kind,
+            amount=amount,
+            account=account,
+            reason=reason,
+            approval=approval,
+        )
+
+    def no_sale(self, person: Staff, approval: Approval | None = None) -> PrintOutcome:
+        """Open the drawer with nothing sold: audited first, then the drawer is kicked. A
+        printer (drawer) failure is reported, never raised: the no-sale stands."""
+        shift_cash.no_sale(self.db, config=self.config, actor=person, approval=approval)
+        if self.config.printer.get("drawer_kick", "on") == "off":
+            return PrintOutcome(False, "No sale recorded. Open the drawer with the key.", ())
+        try:
+            self.printer.send(drawer_kick_bytes())
+        except Exception as exc:  # a printer's fault is never the no-sale's
+            logger.warning("drawer kick for a no-sale failed: %s", exc)
+            return PrintOutcome(
+                False, "No sale recorded. The drawer did not open: open it with the key.", ()
+            )
+        return PrintOutcome(True, "No sale: the drawer is open", ())
 
     def denominations(self) -> tuple[Decimal, ...]:
         """The notes and coins of the till's currency, largest first (empty: count a total)."""

@@ -64,6 +64,21 @@ class ItemTotal(Protocol):
     def amount(self) -> Decimal: ...
 
 
+class CashMovementLine(Protocol):
+    @property
+    def time(self) -> dt.datetime: ...
+    @property
+    def kind(self) -> str: ...  # "paid_in" or "paid_out"
+    @property
+    def amount(self) -> Decimal: ...  # signed: paid outs negative
+    @property
+    def account(self) -> str: ...  # the account's label
+    @property
+    def reason(self) -> str: ...
+    @property
+    def who(self) -> str: ...
+
+
 class ShiftReport(Protocol):
     """What an X (mid-shift) or Z (closing) report prints. Amounts signed as stored."""
 
@@ -127,6 +142,20 @@ class ShiftReport(Protocol):
     def over_short(self) -> Decimal | None: ...
     @property
     def denominations(self) -> Sequence[tuple[Decimal, int]]: ...
+    @property
+    def z_number(self) -> int | None: ...
+    @property
+    def paid_in_total(self) -> Decimal: ...
+    @property
+    def paid_out_total(self) -> Decimal: ...
+    @property
+    def cash_movements(self) -> Sequence[CashMovementLine]: ...
+    @property
+    def no_sales_count(self) -> int: ...
+    @property
+    def over_short_reason(self) -> str | None: ...
+    @property
+    def opening_denominations(self) -> Sequence[tuple[Decimal, int]]: ...
 
 
 def shift_report_layout(report: ShiftReport, *, width: int = 42) -> list[LayoutLine]:
@@ -146,6 +175,8 @@ class _Report:
         self._centred(r.store_name, "tall")
         if r.kind == "Z":
             self._centred("*** Z REPORT - SHIFT CLOSED ***", "bold")
+            if r.z_number is not None:
+                self._centred(f"Z No. {r.z_number}", "tall")
         else:
             self._centred("*** X REPORT - SHIFT STILL OPEN ***", "bold")
         self._rule()
@@ -176,11 +207,29 @@ class _Report:
         self._row("Opening float", r.opening_float)
         self._row("Cash sales", r.cash_sales)
         self._row("Cash refunds", r.cash_refunds)
+        self._row(f"Paid in ({self._n('paid_in')})", r.paid_in_total)
+        self._row(f"Paid out ({self._n('paid_out')})", r.paid_out_total)
         self._row("Expected in drawer", r.expected_cash, "bold")
         if r.counted_cash is not None and r.over_short is not None:
             self._row("Counted", r.counted_cash)
             label = "OVER" if r.over_short > 0 else "SHORT" if r.over_short < 0 else "EXACT"
             self._row(label, r.over_short, "tall")
+            if r.over_short_reason:
+                self._text(f"Reason: {r.over_short_reason}")
+        self._text(f"No sales (drawer opened): {r.no_sales_count}")
+        if r.cash_movements:
+            self._rule()
+            self._text("PAID IN AND OUT", "bold")
+            for m in r.cash_movements:
+                word = "In" if m.kind == "paid_in" else "Out"
+                self._row(
+                    f"{format_time(m.time, 'short', locale=r.locale)} {word}: {m.account}", m.amount
+                )
+                self._text(f"  {m.reason} ({m.who})")
+        if r.opening_denominations:
+            self._text("Float by note and coin:")
+            for face, n in r.opening_denominations:
+                self._row(f"  {n} x {self._money(face)}", face * n)
         if r.denominations:
             self._text("Counted by note and coin:")
             for face, n in r.denominations:
@@ -203,8 +252,14 @@ class _Report:
                     self.lines.append(LayoutLine(text))
                 self._row(f"  x {self._qty(item.quantity)}", item.amount)
         self._rule()
-        self._text(f"Shift {str(r.shift_id)[:8]}")
+        if r.kind == "Z" and r.z_number is not None:
+            self._text(f"Z No. {r.z_number}")
+        else:
+            self._text(f"Shift {str(r.shift_id)[:8]}")
         return self.lines
+
+    def _n(self, kind: str) -> int:
+        return sum(1 for m in self.r.cash_movements if m.kind == kind)
 
     # -- pieces ------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@ again exactly as it was at its close (a manager's reprint for the books or an in
 
 A Z report is not stored: it is the close's own figures, drawn again from the sales, refunds
 and payments the shift holds, which never change after it closed, and from the shift's
-counted cash. Only the note-by-note count is not kept locally, so a reprint shows the counted
-total without the pieces."""
+counted cash, count by note and coin, Z number and over/short reason (all kept on the shift).
+A shift closed before Z numbers has none, and shows its id instead."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class ClosedShift:
     closed_by_name: str
     counted_cash: Decimal | None
     over_short: Decimal | None
+    z_number: int | None = None
 
 
 def closed_shifts(db: Database, config: TerminalConfig, *, limit: int = 60) -> list[ClosedShift]:
@@ -59,6 +60,7 @@ def closed_shifts(db: Database, config: TerminalConfig, *, limit: int = 60) -> l
                 closed_by_name=names.get(r.closed_by, "") if r.closed_by else "",
                 counted_cash=r.counted_cash,
                 over_short=r.over_short,
+                z_number=r.z_number,
             )
             for r in rows
         ]

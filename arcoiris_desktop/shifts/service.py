@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,17 +26,22 @@ from arcoiris_desktop.audit import VOID_ACTION, record_audit
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AuditEntry, StaffMember
-from arcoiris_desktop.outbox import enqueue
+from arcoiris_desktop.outbox import enqueue, next_number
 from arcoiris_desktop.shifts.current import open_shift_row
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.cash import (
+    CASH_ACCOUNTS,
+    MAX_REASON,
     check_cash,
+    count_pieces,
+    count_rows,
     count_total,
     expected_cash,
+    needs_reason,
     over_short,
 )
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.pos import Payment, Sale, SaleLine, Shift
+from arcoiris_shared.db.pos import CashMovement, Payment, Sale, SaleLine, Shift
 from arcoiris_shared.money import quantize
 from arcoiris_shared.ops import (
     ClosedShiftRow,
@@ -48,6 +53,9 @@ from arcoiris_shared.sync_protocol import wire_decimal
 
 ZERO = Decimal(0)
 TOP_ITEMS = 10
+NO_SALE_ACTION = "drawer.no_sale"
+# The counter the Z numbers come from: gapless per till, as receipt numbers are.
+Z_COUNTER = "z_number"
 
 
 class ShiftError(ValueError):
@@ -60,6 +68,18 @@ class ManagerRequired(ShiftError):
     def __init__(self, message: str, action: str) -> None:
         super().__init__(message)
         self.action = action
+
+
+class ReasonRequired(ShiftError):
+    """Over/short is beyond the org's threshold: the manager says why, then closes again
+    with the reason (the count is kept by the caller; nothing was written)."""
+
+    def __init__(self, over_short: Decimal, expected: Decimal, counted: Decimal) -> None:
+        word = "over" if over_short > 0 else "short"
+        super().__init__(f"The drawer is {abs(over_short)} {word}: say why to close the shift")
+        self.over_short = over_short
+        self.expected = expected
+        self.counted = counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +113,17 @@ class ItemTotal:
     name: str
     quantity: Decimal
     amount: Decimal
+
+
+class MovementLine(NamedTuple):
+    """A paid in or out as the X/Z report lists it (``amount`` signed: paid outs negative)."""
+
+    time: dt.datetime  # in the store's time zone
+    kind: str  # "paid_in" | "paid_out"
+    amount: Decimal
+    account: str  # the account's label, as the manager picked it
+    reason: str
+    who: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,19 +161,33 @@ class ShiftReport:
     counted_cash: Decimal | None = None
     over_short: Decimal | None = None
     denominations: tuple[tuple[Decimal, int], ...] = ()
+    z_number: int | None = None  # the close's number (a Z only)
+    paid_in_total: Decimal = ZERO
+    paid_out_total: Decimal = ZERO  # negative
+    cash_movements: tuple[MovementLine, ...] = ()
+    no_sales_count: int = 0  # the drawer opened without a sale
+    over_short_reason: str | None = None
+    opening_denominations: tuple[tuple[Decimal, int], ...] = ()
 
     @property
     def net_takings(self) -> Decimal:
         return self.sales_total + self.refunds_total
 
 
-def _authorise(actor: Staff, approval: Approval | None, action: str, what: str) -> uuid.UUID:
+def authorise(actor: Staff, approval: Approval | None, action: str, what: str) -> uuid.UUID:
     """Who answers for it: the manager signed in, or the one whose PIN approved it."""
     if actor.can_approve:
         return actor.user_id
     if approval is not None and approval.action == action:
         return approval.approver_id
     raise ManagerRequired(f"{what} needs a manager", action)
+
+
+_authorise = authorise
+
+
+def _pieces(denominations: Mapping[Decimal, int] | None) -> dict[Decimal, int]:
+    return {Decimal(k): v for k, v in (denominations or {}).items() if v}
 
 
 def _local(moment: dt.datetime, timezone: str) -> dt.datetime:
@@ -208,11 +253,21 @@ def open_shift(
     *,
     config: TerminalConfig,
     actor: Staff,
-    opening_float: Decimal,
+    opening_float: Decimal | None = None,
+    denominations: Mapping[Decimal, int] | None = None,
     approval: Approval | None = None,
 ) -> ShiftInfo:
-    """Open a shift with the float the manager counted into the drawer."""
+    """Open a shift with the float the manager counted into the drawer (a total, or note
+    by note and coin by coin: the pieces are kept on the shift and printed on its Z)."""
     opened_by = _authorise(actor, approval, "shift.open", "Opening a shift")
+    pieces = _pieces(denominations)
+    if pieces:
+        counted = count_total(pieces, config.currency)
+        if opening_float is not None and opening_float != counted:
+            raise ShiftError("The float and its notes and coins do not agree")
+        opening_float = counted
+    elif opening_float is None:
+        raise ShiftError("Count the float into the drawer first")
     check_cash(opening_float, config.currency, "opening float")
     now = utcnow()
     with db.write() as session:
@@ -227,8 +282,10 @@ def open_shift(
             opened_by=opened_by,
             opened_at=now,
             opening_float=opening_float,
+            opening_count=count_rows(pieces),
         )
         session.add(shift)
+        session.flush()
         record_audit(
             session,
             action="shift.opened",
@@ -338,7 +395,26 @@ def shift_figures(
         for (sku, name), (q, a) in sorted(items.items(), key=lambda kv: (-kv[1][1], kv[0][0]))
         if q > 0
     )[:TOP_ITEMS]
-    expected = expected_cash(shift.opening_float, (cash_sales, cash_refunds))
+    movements = session.scalars(
+        select(CashMovement)
+        .where(CashMovement.org_id == org, CashMovement.shift_id == shift.id)
+        .order_by(CashMovement.occurred_at, CashMovement.created_at)
+    ).all()
+    names.update(staff_names(session, {m.staff_id for m in movements} - set(names)))
+    movement_lines = tuple(
+        MovementLine(
+            time=_local(m.occurred_at, config.timezone),
+            kind=m.kind,
+            amount=m.amount,
+            account=CASH_ACCOUNTS.get(m.kind, {}).get(m.account, m.account),
+            reason=m.reason,
+            who=names.get(m.staff_id, str(m.staff_id)[:8]),
+        )
+        for m in movements
+    )
+    expected = expected_cash(
+        shift.opening_float, (cash_sales, cash_refunds), (m.amount for m in movements)
+    )
     voids = _voids(session, shift)
     return ShiftReport(
         kind=kind,
@@ -369,6 +445,22 @@ def shift_figures(
         closed_by_name=names.get(shift.closed_by) if shift.closed_by else None,
         counted_cash=shift.counted_cash,
         over_short=shift.over_short,
+        paid_in_total=sum((m.amount for m in movements if m.amount > 0), ZERO),
+        paid_out_total=sum((m.amount for m in movements if m.amount < 0), ZERO),
+        cash_movements=movement_lines,
+        no_sales_count=_no_sales(session, shift),
+        opening_denominations=count_pieces(shift.opening_count),
+    )
+
+
+def _no_sales(session: Session, shift: Shift) -> int:
+    """How often the drawer was opened without a sale in ``shift`` (its audit rows)."""
+    return len(
+        session.scalars(
+            select(AuditEntry.id).where(
+                AuditEntry.action == NO_SALE_ACTION, AuditEntry.shift_id == shift.id
+            )
+        ).all()
     )
 
 
@@ -392,11 +484,19 @@ def close_shift(
     counted_cash: Decimal | None = None,
     denominations: Mapping[Decimal, int] | None = None,
     approval: Approval | None = None,
+    reason: str | None = None,
 ) -> ShiftReport:
     """Close the open shift with the cash counted in the drawer (a total, or note by note
-    and coin by coin) and return its Z report."""
+    and coin by coin) and return its Z report, numbered by the till's gapless Z counter.
+
+    Over/short beyond ``config.over_short_threshold`` needs ``reason``: without one this
+    raises ``ReasonRequired`` (carrying the over/short) and writes nothing, so the screen
+    asks the manager why and closes again with the same count and the reason."""
     closed_by = _authorise(actor, approval, "shift.close", "Closing a shift")
-    pieces = {Decimal(k): v for k, v in (denominations or {}).items() if v}
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:
+        raise ShiftError(f"Keep the reason under {MAX_REASON} characters")
+    pieces = _pieces(denominations)
     if pieces:
         counted = count_total(pieces, config.currency)
         if counted_cash is not None and counted_cash != counted:
@@ -412,32 +512,41 @@ def close_shift(
         if shift is None:
             raise ShiftError("No shift is open on this till")
         figures = shift_figures(session, config, shift, kind="Z", made_at=now)
+        difference = over_short(counted, figures.expected_cash)
+        if reason is None and needs_reason(difference, config.over_short_threshold):
+            raise ReasonRequired(
+                quantize(difference, config.currency),
+                quantize(figures.expected_cash, config.currency),
+                counted,
+            )
         shift.status = "closed"
         shift.closed_by = closed_by
         shift.closed_at = now
         shift.expected_cash = figures.expected_cash
         shift.counted_cash = counted
-        shift.over_short = over_short(counted, figures.expected_cash)
+        shift.over_short = difference
+        shift.over_short_reason = reason
+        shift.closing_count = count_rows(pieces)
+        shift.z_number = next_number(session, Z_COUNTER)
         counted_pieces = tuple(sorted(pieces.items(), reverse=True))
         record_audit(
             session,
             action="shift.closed",
             actor_id=actor.user_id,
             approver_id=closed_by if closed_by != actor.user_id else None,
+            shift_id=shift.id,
             details={
                 "shift_id": str(shift.id),
+                "z_number": shift.z_number,
                 "expected_cash": str(shift.expected_cash),
                 "counted_cash": str(counted),
                 "over_short": str(shift.over_short),
+                **({"reason": reason} if reason else {}),
             },
         )
         closed = _shift_row(shift, closing=True)
         assert isinstance(closed, ClosedShiftRow)
-        payload = ShiftClosedPayload(
-            shift=closed,
-            # The count stays with the close (HQ does not store it).
-            denominations=[(str(f), n) for f, n in counted_pieces] if counted_pieces else None,
-        ).wire()
+        payload = ShiftClosedPayload(shift=closed).wire()
         enqueue(session, kind="shift.closed", payload=payload, occurred_at=now)
         session.flush()
         names = staff_names(session, {closed_by})
@@ -450,11 +559,14 @@ def closed_report(
     closed_by_name: str,
     pieces: tuple[tuple[Decimal, int], ...],
 ) -> ShiftReport:
-    """The figures with the close's count, over/short and who closed it: the Z report."""
+    """The figures with the close's count, over/short, its reason, its Z number and who
+    closed it: the Z report. ``pieces`` empty: the count kept on the shift."""
     return replace(
         figures,
         closed_by_name=closed_by_name,
         counted_cash=shift.counted_cash,
         over_short=shift.over_short,
-        denominations=pieces,
+        denominations=pieces or count_pieces(shift.closing_count),
+        z_number=shift.z_number,
+        over_short_reason=shift.over_short_reason,
     )
