@@ -196,6 +196,15 @@ def check_invariants(live_server, terminals: list[Terminal], sold: dict[str, lis
                 text("SELECT source_type, reason FROM pos.flags WHERE org_id = :o"), {"o": org}
             ).all()
             assert flagged == [], "HQ's recompute agrees with every sale and close a till made"
+            unbooked = c.execute(
+                text(
+                    "SELECT m.id FROM pos.cash_movements m LEFT JOIN acct.journals j "
+                    "ON j.org_id = m.org_id AND j.source_type = 'cash_movement' "
+                    "AND j.source_id = m.id WHERE m.org_id = :o AND j.id IS NULL"
+                ),
+                {"o": org},
+            ).all()
+            assert unbooked == [], "every paid in and out a till made is in the books"
     finally:
         hq.dispose()
 
