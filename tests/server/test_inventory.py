@@ -34,6 +34,22 @@ def test_item_with_several_barcodes_is_found_by_each(client, world_a: OrgWorld):
     assert [i["sku"] for i in by_code] == ["MULTI"]
 
 
+def test_an_item_keeps_the_reorder_point_hq_gives_it(client, world_a: OrgWorld):
+    h = world_a.owner.headers
+    body = {"sku": "LOW-1", "name": "Paper bags", "price": "0.10", "reorder_point": "25"}
+    item = client.post("/api/inventory/items", headers=h, json=body).json()
+    assert Decimal(item["reorder_point"]) == 25
+    read = client.get(f"/api/inventory/items/{item['id']}", headers=h).json()
+    assert Decimal(read["reorder_point"]) == 25
+    negative = {**body, "sku": "LOW-2", "reorder_point": "-1"}
+    assert client.post("/api/inventory/items", headers=h, json=negative).status_code == 422
+    unwatched = {"sku": "LOW-3", "name": "Bin liners", "price": "1.00"}
+    assert (
+        client.post("/api/inventory/items", headers=h, json=unwatched).json()["reorder_point"]
+        is None
+    )
+
+
 def test_search_treats_wildcards_literally(client, world_a: OrgWorld):
     h = world_a.owner.headers
     client.post(

@@ -301,3 +301,29 @@ def test_over_short_beyond_the_threshold_needs_a_reason(client, db, world_a):
     assert statuses(push(client, enrolled, ops).json()) == ["applied"] * 2
     flag = _flag(db, tight)
     assert flag is not None and "over by 1.50" in flag.reason
+
+
+def test_paid_ins_and_outs_in_pushes_between_open_and_close_count_at_close(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    shift = shift_row(world_a, enrolled)
+    pushes = [
+        [op(1, "shift.opened", {"shift": shift})],
+        [
+            op(2, "cash.moved", movement(world_a, enrolled, shift, "-7.30", account="postage")),
+            in_shift(sale_op(world_a, enrolled, 3), shift["id"]),  # 5.00 cash
+        ],
+        [
+            op(
+                4,
+                "cash.moved",
+                movement(world_a, enrolled, shift, "2.00", kind="paid_in", account="other_income"),
+            )
+        ],
+        # 100.00 - 7.30 + 5.00 + 2.00
+        [op(5, "shift.closed", {"shift": closed_shift_row(shift, world_a, "99.70", "99.70")})],
+    ]
+    for ops in pushes:
+        body = push(client, enrolled, ops).json()
+        assert set(statuses(body)) == {"applied"}, body
+    assert _flag(db, shift) is None
+    assert _shift(db, shift).expected_cash == D("99.70")
