@@ -327,3 +327,27 @@ def test_paid_ins_and_outs_in_pushes_between_open_and_close_count_at_close(clien
         assert set(statuses(body)) == {"applied"}, body
     assert _flag(db, shift) is None
     assert _shift(db, shift).expected_cash == D("99.70")
+
+
+def test_a_close_the_chart_cannot_book_leaves_the_shift_open(client, db, world_a):
+    enrolled = enroll(client, world_a)
+    shift = shift_row(world_a, enrolled)
+    assert statuses(push(client, enrolled, [op(1, "shift.opened", {"shift": shift})]).json())
+    account = db.scalar(
+        select(Account).where(
+            Account.org_id == world_a.org_id, Account.system_key == "cash_over_short"
+        )
+    )
+    assert account is not None
+    account.system_key = None  # the org's accountant unlinked it
+    db.commit()
+    short = closed_shift_row(shift, world_a, "100.00", "99.00")
+    body = push(client, enrolled, [op(2, "shift.closed", {"shift": short})]).json()
+    assert statuses(body) == ["rejected"] and "cash_over_short" in body["results"][0]["reason"]
+    assert _shift(db, shift).status == "open"
+    # The till can still close it once the books can take it (here: nothing over or short).
+    exact = closed_shift_row(shift, world_a, "100.00", "100.00")
+    assert statuses(push(client, enrolled, [op(3, "shift.closed", {"shift": exact})]).json()) == [
+        "applied"
+    ]
+    assert _shift(db, shift).status == "closed"

@@ -89,6 +89,9 @@ def check_and_stage_closed(ctx: Context, op: Op, p: ShiftClosedPayload) -> None:
     problem = check_closed_shift(s)
     if problem:
         raise Rejected(problem)
+    over_short = dec(s.over_short)
+    for key in ("cash", "cash_over_short") if over_short else ():
+        ctx.account(key)  # rejected here, before anything of the close is staged
     problems = []
     z_number = s.z_number
     if z_number is not None:
@@ -124,7 +127,6 @@ def check_and_stage_closed(ctx: Context, op: Op, p: ShiftClosedPayload) -> None:
             f"cash of the shift's sales and refunds and its paid ins and outs HQ holds "
             f"make {expected}",
         )
-    over_short = dec(s.over_short)
     if reason is None and needs_reason(over_short, ctx.over_short_threshold):
         problems.append(
             f"the drawer was {'over' if over_short > 0 else 'short'} by {abs(over_short)}, "
