@@ -5,9 +5,14 @@ from __future__ import annotations
 import platform
 import sys
 
-from benchmarks import bench_sync, bench_till, bench_totals
+from benchmarks import bench_sync, bench_takings, bench_till, bench_totals
 
-SUITES = {"totals": bench_totals.run, "till": bench_till.run, "sync": bench_sync.run}
+SUITES = {
+    "totals": bench_totals.run,
+    "till": bench_till.run,
+    "takings": bench_takings.run,
+    "sync": bench_sync.run,
+}
 
 
 def main() -> None:
