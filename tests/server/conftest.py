@@ -254,6 +254,8 @@ def build_world(client: TestClient, session: Session, label: str) -> OrgWorld:
             "terminal_id": terminal["id"],
             "journal_id": journal["id"],
             "sale_id": str(sale_id),
+            # No such shift: the tenancy matrix is refused before any shift is looked up.
+            "shift_id": str(uuid.uuid4()),
             "user_id": str(members["cashier"].user_id),
             "barcode": item["barcodes"][0],
             "account_id": by_key["bank"],

@@ -19,6 +19,7 @@ DEVICE_ROUTES = {
     ("GET", "/api/sync/pull"),
     ("GET", "/api/sync/snapshot"),
     ("GET", "/api/sync/stock"),
+    ("GET", "/api/sync/takings"),
 }
 """Routes a terminal calls with its device credential, which names the org itself (their
 isolation is tested in test_sync.py)."""
