@@ -47,8 +47,11 @@ class _EngineLike(Protocol):
 class _Engine(Protocol):
     """What of ``SyncEngine`` this needs: where HQ is, the credential, a client."""
 
-    credentials: _Credentials
-    client_factory: Callable[[str, str | None], _Asks]
+    @property
+    def credentials(self) -> _Credentials: ...
+
+    @property
+    def client_factory(self) -> Callable[[str, str | None], _Asks]: ...
 
     def server_url(self) -> str | None: ...
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import types
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal as D
@@ -286,6 +287,8 @@ def test_a_till_offline_across_a_close_and_a_reopen_keeps_its_sales_in_their_shi
     with pytest.raises(StoreUnavailable, match="HQ cannot be reached"):
         store_takings(nowhere, till.config, Period(dt.date.today(), dt.date.today()))
     nowhere.close()
+    with pytest.raises(StoreUnavailable, match="not connected to HQ"):
+        store_takings(_NotEnrolled(), till.config, Period(dt.date.today(), dt.date.today()))
 
     t.wire.plan = []  # and comes back
     drain(t)
@@ -308,3 +311,13 @@ def test_a_till_offline_across_a_close_and_a_reopen_keeps_its_sales_in_their_shi
         z = _hq_z(hq, headers, z1.shift_id)
         assert z["sales_count"] == z1.sales_count == 2 and z["agrees"] is True
         assert D(z["sales_total"]) == z1.sales_total
+
+
+class _NotEnrolled:
+    """A till's sync engine before any enrolment: no HQ address, no credential."""
+
+    credentials = types.SimpleNamespace(load=lambda: None)
+    client_factory = SyncClient
+
+    def server_url(self) -> str | None:
+        return None
