@@ -1,5 +1,6 @@
 """What the sale screen's manager keys do: F6 shift (open with a counted float, or the X
-report with closing from there), F7 customer, F10 stock; the receipt printer
+report with closing from there), F7 customer, F10 stock, Ctrl+I paid in, Ctrl+O paid
+out, Ctrl+D no-sale (the drawer opened for nothing sold); the receipt printer
 (``printer``, offered from the X report). Every call goes to ``Till`` on the worker; a
 cashier signed in is asked for a manager's PIN first.
 
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import QDialog, QWidget
 from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.customers.service import CustomerInfo
+from arcoiris_desktop.shifts.cash import CashMovementInfo
 from arcoiris_desktop.shifts.history import ClosedShift
-from arcoiris_desktop.shifts.service import ShiftInfo, ShiftReport
+from arcoiris_desktop.shifts.service import ReasonRequired, ShiftInfo, ShiftReport
 from arcoiris_desktop.staff import Staff
 from arcoiris_desktop.stock.service import APPROVAL_ACTION, MoveLine, StockMove
 from arcoiris_desktop.till import PrintOutcome, Till
 from arcoiris_desktop.ui.banner import Banner
+from arcoiris_desktop.ui.cash_dialogs import OverShortReasonDialog, PayDialog
 from arcoiris_desktop.ui.customer_dialog import CustomerDialog
 from arcoiris_desktop.ui.dialogs import OneDialog
 from arcoiris_desktop.ui.format import Formatter
@@ -118,6 +121,7 @@ class ManagerActions:
                 self.till.open_shift,
                 self.host.cashier,
                 total,
+                denominations=pieces or None,
                 approval=approval,
                 done=lambda shift: self._opened(dialog, shift),
                 failed=lambda exc: dialog.show_error(_message(exc)),
@@ -166,7 +170,11 @@ class ManagerActions:
                 ("Counted", money(report.counted_cash), ""),
                 (word, money(diff), ACCENT if diff == 0 else DANGER if diff < 0 else WARN),
             ]
-            title = "Z report — shift closed"
+            title = (
+                f"Z report No. {report.z_number} — shift closed"
+                if report.z_number is not None
+                else "Z report — shift closed"
+            )
         dialog = ShiftReportDialog(
             title,
             summary,
@@ -203,9 +211,12 @@ class ManagerActions:
         self._as_manager("shift.close", "close the shift", self._count_drawer)
 
     def _count_drawer(self, approval: Approval | None) -> None:
+        # Blind close: the manager counts without being told what should be there (the
+        # count dialog never shows it); over/short is shown once the count is in.
         dialog = CashCountDialog(
             "Close shift",
-            "Count the cash in the drawer",
+            "Count the cash in the drawer"
+            + (" (blind: count first, the till compares after)" if self.till.blind_close else ""),
             self.fmt,
             self.till.denominations(),
             ok_text="Close shift",
@@ -222,18 +233,131 @@ class ManagerActions:
                 denominations=pieces or None,
                 approval=approval,
                 done=lambda report: self._closed_shift(dialog, report),
-                failed=lambda exc: dialog.show_error(_message(exc)),
+                failed=lambda exc: refused(exc, total, pieces),
             )
+
+        def refused(exc: BaseException, total: Decimal, pieces: dict[Decimal, int]) -> None:
+            if isinstance(exc, ReasonRequired):
+                self._ask_reason(dialog, exc, total, pieces, approval)
+            else:
+                dialog.show_error(_message(exc))
 
         dialog.submitted.connect(submitted)
         self._show(dialog)
 
-    def _closed_shift(self, dialog: CashCountDialog, report: ShiftReport) -> None:
+    def _ask_reason(
+        self,
+        count_dialog: CashCountDialog,
+        needed: ReasonRequired,
+        total: Decimal,
+        pieces: dict[Decimal, int],
+        approval: Approval | None,
+    ) -> None:
+        """Over/short beyond the threshold: the manager says why, then the same count
+        closes the shift with the reason. Cancel keeps the shift open (count again)."""
+        dialog = OverShortReasonDialog(
+            needed.over_short,
+            needed.expected,
+            needed.counted,
+            self.till.over_short_threshold,
+            self.fmt,
+            parent=self.parent,
+        )
+        dialog.setObjectName("over-short-reason")
+
+        def submitted(reason: str) -> None:
+            assert self.host.cashier is not None
+            self.worker.run(
+                self.till.close_shift,
+                self.host.cashier,
+                counted_cash=None if pieces else total,
+                denominations=pieces or None,
+                approval=approval,
+                reason=reason,
+                done=lambda report: self._closed_shift(dialog, report),
+                failed=lambda exc: dialog.show_error(_message(exc)),
+            )
+
+        def cancelled() -> None:
+            self.host.banner.warn("The shift is still open: count again with F6 to close it")
+
+        dialog.submitted.connect(submitted)
+        dialog.rejected.connect(cancelled)
+        self._show(dialog)  # the reason's dialog is current now; the count's closes under it
+        count_dialog.finish()
+
+    def _closed_shift(
+        self, dialog: CashCountDialog | OverShortReasonDialog, report: ShiftReport
+    ) -> None:
         dialog.finish()
         self.host.set_shift(None)
         self.host.facts_changed()
         self.show_report(report)
         self._print(report)  # the Z report prints at once; Print gives another copy
+
+    # -- cash in and out of the drawer -----------------------------------------------------
+
+    def paid_in(self) -> None:
+        """Ctrl+I: cash put into the drawer that is not a sale (change from the bank)."""
+        self._as_manager("cash.paid_in", "pay cash into the drawer", self._pay_in)
+
+    def paid_out(self) -> None:
+        """Ctrl+O: cash taken out of the drawer that is not a refund (a supplier, stamps)."""
+        self._as_manager("cash.paid_out", "pay cash out of the drawer", self._pay_out)
+
+    def _pay_in(self, approval: Approval | None) -> None:
+        self._pay_dialog("paid_in", approval)
+
+    def _pay_out(self, approval: Approval | None) -> None:
+        self._pay_dialog("paid_out", approval)
+
+    def _pay_dialog(self, kind: str, approval: Approval | None) -> PayDialog:
+        dialog = PayDialog(kind, self.till.cash_accounts(kind), self.fmt, parent=self.parent)
+        dialog.setObjectName(kind.replace("_", "-"))
+
+        def submitted(amount: Decimal, account: str, reason: str) -> None:
+            assert self.host.cashier is not None
+            self.worker.run(
+                self.till.pay_in_out,
+                self.host.cashier,
+                kind=kind,
+                amount=amount,
+                account=account,
+                reason=reason,
+                approval=approval,
+                done=lambda info: self._paid(dialog, info),
+                failed=lambda exc: dialog.show_error(_message(exc)),
+            )
+
+        dialog.submitted.connect(submitted)
+        self._show(dialog)
+        return dialog
+
+    def _paid(self, dialog: PayDialog, info: CashMovementInfo) -> None:
+        dialog.finish()
+        word = "Paid in" if info.kind == "paid_in" else "Paid out"
+        self.host.banner.info(
+            f"{word} {self.fmt.money(abs(info.amount))}: {info.account_label} ({info.reason})"
+        )
+        self.host.facts_changed()
+
+    def no_sale(self) -> None:
+        """Ctrl+D: open the drawer with nothing sold; audited, counted on the X/Z."""
+        self._as_manager("drawer.no_sale", "open the drawer without a sale", self._no_sale)
+
+    def _no_sale(self, approval: Approval | None) -> None:
+        assert self.host.cashier is not None
+        self.worker.run(
+            self.till.no_sale,
+            self.host.cashier,
+            approval,
+            done=self._drawer_opened,
+            failed=self.host.fail,
+        )
+
+    def _drawer_opened(self, outcome: PrintOutcome) -> None:
+        (self.host.banner.info if outcome.ok else self.host.banner.warn)(outcome.message)
+        self.host.facts_changed()
 
     # -- customers ----------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ digits then Enter) adds items with no click. ``3*`` before a scan sells three. T
 searches as you type; arrows and Enter pick a result. Function keys: F2 quantity, F3 line
 discount, F4 price override, F5 sale discount, Del void line, F8 park, F9 resume,
 F12 pay, Ctrl+P reprint, Ctrl+R returns, Ctrl+L lock. A manager's keys (a cashier is asked
-for a manager's PIN): F6 shift (open it, or the X report and closing), F10 stock moves;
-F7 attaches a customer.
+for a manager's PIN): F6 shift (open it, or the X report and closing), F10 stock moves,
+Ctrl+I paid in, Ctrl+O paid out, Ctrl+D no-sale (opens the drawer); F7 attaches a customer.
 """
 
 from __future__ import annotations
@@ -234,6 +234,9 @@ class SaleScreen(QWidget):
             ("F10", self.manager.stock),
             ("F11", self.manager.printer),
             ("Ctrl+F6", self.manager.past_z),
+            ("Ctrl+I", self.manager.paid_in),
+            ("Ctrl+O", self.manager.paid_out),
+            ("Ctrl+D", self.manager.no_sale),
             ("Ctrl+P", self.reprint),
             ("Ctrl+R", self.returns_requested.emit),
             ("Ctrl+L", self.lock_requested.emit),

@@ -331,8 +331,9 @@ class PastZDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         for row, shift in enumerate(self.shifts):
+            z = f"Z {shift.z_number}  ·  " if shift.z_number is not None else ""
             cells = [
-                fmt.when(shift.closed_at),
+                z + fmt.when(shift.closed_at),
                 shift.closed_by_name,
                 fmt.money(shift.counted_cash) if shift.counted_cash is not None else "",
                 fmt.money(shift.over_short) if shift.over_short is not None else "",
