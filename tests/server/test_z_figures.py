@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from arcoiris_shared.takings import day_range
+from arcoiris_shared.takings import Scope, day_range
+from arcoiris_shared.takings import figures as takings_figures
 from arcoiris_shared.takings_wire import figures_from_wire
 from sync_server.org.models import Organization, User
 from tests.server.conftest import OrgWorld
@@ -230,6 +231,9 @@ def test_a_till_gets_its_whole_store_from_hq(client, db, world_a):
         )
     )
     assert tills == D("20.00") and figs.net_takings >= tills  # both tills are in it
+    # What the till rebuilds is what HQ computed, field for field, exponent for exponent.
+    scope = Scope(org_id=world_a.org_id, location_id=at["loc"], start=start, end=end)
+    assert figs == takings_figures(db, scope)
     assert (figs.paid_in, figs.paid_out) == (D("40.00"), D("-25.00"))
     assert figures_from_wire(body["compared"]).sales_count == 0
     assert body["compared_first"] == str(day - dt.timedelta(days=7))
