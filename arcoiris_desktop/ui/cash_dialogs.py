@@ -86,8 +86,8 @@ class PayDialog(QDialog):
         form.addRow(f"Amount ({fmt.currency})", self.amount_field)
         layout.addLayout(form)
 
-        what = QLabel("What is it for?")
-        what.setProperty("role", "big")
+        what = QLabel("What is it for?  (F1 to pick the first, and so on)")
+        what.setStyleSheet("font-weight: 600; margin-top: 6px;")
         layout.addWidget(what)
         self.account_group = QButtonGroup(self)
         self.account_buttons: dict[str, QRadioButton] = {}
@@ -256,7 +256,7 @@ class OverShortReasonDialog(QDialog):
         row.addWidget(self.ok)
         layout.addLayout(row)
         self.reason_field.setFocus()
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
 
     def accept(self) -> None:
         if self.busy:

@@ -204,6 +204,8 @@ class SaleScreen(QWidget):
             ("reprint", "Reprint  ^P", self.reprint, None),
             ("returns", "Returns  ^R", self.returns_requested.emit, None),
             ("lock", "Lock  ^L", self.lock_requested.emit, None),
+            # Paid in (^I) and no-sale (^D) are keys only: the grid's last cell is this one.
+            ("paid_out", "Paid out  ^O", self.manager.paid_out, None),
         ]
         for i, (key, text, slot, role) in enumerate(spec):
             b = button(text, role)

@@ -2,7 +2,8 @@
 
 Drives the real window offscreen (sign in, open the shift with a manager's PIN and a
 counted float, scan a full cart, pay, preview the receipt, refund it, attach a customer,
-receive stock, the X report, count the drawer and close with the Z report) and saves what
+receive stock, pay cash out, the X report, count the drawer, say why it is short and close
+with the Z report) and saves what
 a cashier or manager would see at 1024x768 and 1920x1080 (dialogs at their own size).
 """
 
@@ -39,6 +40,7 @@ def render(out: Path) -> list[Path]:
     from arcoiris_desktop.catalog.demo import DEMO_TILL_STAFF, seed_demo
     from arcoiris_desktop.db.database import DB_FILENAME, Database
     from arcoiris_desktop.till import Till
+    from arcoiris_desktop.ui.cash_dialogs import OverShortReasonDialog, PayDialog
     from arcoiris_desktop.ui.customer_dialog import CustomerDialog
     from arcoiris_desktop.ui.dialogs import ApprovalDialog
     from arcoiris_desktop.ui.first_run import FirstRunDialog
@@ -233,6 +235,17 @@ def render(out: Path) -> list[Path]:
         shoot_dialog("13-stock-move", stock)
         stock.reject()
 
+        # A paid out: the window cleaner paid from the drawer, with a manager's PIN.
+        sale.manager.paid_out()
+        approve()
+        paying = dialog_of(PayDialog)
+        paying.amount_field.setText("25.00")
+        paying.account_buttons["petty_cash"].setChecked(True)
+        paying.reason_field.setText("Window cleaner, March")
+        shoot_dialog("13b-paid-out", paying)
+        paying.accept()
+        _wait(app, lambda: not window.worker.busy and sale.active_dialog is None)
+
         # The X report, then closing: count the drawer, the Z report.
         sale.manager.shift()
         approve()
@@ -241,11 +254,15 @@ def render(out: Path) -> list[Path]:
         x_report.close_shift_button.click()
         approve()
         closing = dialog_of(CashCountDialog)
-        closing.total_field.setText("146.30")
+        closing.total_field.setText("110.00")  # short: the manager is asked why
         closing._show_total()
         closing.accept()  # the confirmation a manager sees before the count becomes a fact
         shoot_dialog("15-cash-count-close", closing)
         closing.accept()
+        why = dialog_of(OverShortReasonDialog)
+        why.reason_field.setText("Change for a €50 given as for a €20, customer came back")
+        shoot_dialog("15b-close-reason", why)
+        why.accept()
         z_report = dialog_of(ShiftReportDialog)
         _wait(app, lambda: not window.worker.busy)
         shoot_dialog("16-z-report", z_report, (640, 740))
