@@ -460,10 +460,10 @@ class Till:
         """The report as it prints, line for line, for the screen."""
         return tuple(line.text for line in self._shift_report_layout(report))
 
-    @staticmethod
-    def _shift_report_layout(report: ShiftReport) -> list[LayoutLine]:
+    def _shift_report_layout(self, report: ShiftReport) -> list[LayoutLine]:
         # One layout for the screen and the printer: what the manager reads is what prints.
-        return shift_report_layout(report, width=RECEIPT_WIDTH)
+        # A blind close's X report leaves out what the drawer should hold.
+        return shift_report_layout(report, width=RECEIPT_WIDTH, blind=self.config.blind_close)
 
     def print_shift_report(self, report: ShiftReport) -> PrintOutcome:
         """Print an X or Z report. The close is on disk already: a failing printer is

@@ -158,16 +158,21 @@ class ShiftReport(Protocol):
     def opening_denominations(self) -> Sequence[tuple[Decimal, int]]: ...
 
 
-def shift_report_layout(report: ShiftReport, *, width: int = 42) -> list[LayoutLine]:
+def shift_report_layout(
+    report: ShiftReport, *, width: int = 42, blind: bool = False
+) -> list[LayoutLine]:
+    """``blind``: a blind close's X report, without what the drawer should hold (the
+    person who will count it must not know beforehand); a Z always shows it."""
     if width < MIN_WIDTH:
         raise ValueError(f"a report needs at least {MIN_WIDTH} columns, got {width}")
-    return _Report(report, width).build()
+    return _Report(report, width, blind=blind and report.kind == "X").build()
 
 
 class _Report:
-    def __init__(self, report: ShiftReport, width: int) -> None:
+    def __init__(self, report: ShiftReport, width: int, *, blind: bool = False) -> None:
         self.r = report
         self.width = width
+        self.blind = blind
         self.lines: list[LayoutLine] = []
 
     def build(self) -> list[LayoutLine]:
@@ -209,7 +214,10 @@ class _Report:
         self._row("Cash refunds", r.cash_refunds)
         self._row(f"Paid in ({self._n('paid_in')})", r.paid_in_total)
         self._row(f"Paid out ({self._n('paid_out')})", r.paid_out_total)
-        self._row("Expected in drawer", r.expected_cash, "bold")
+        if self.blind:
+            self._text("Expected in drawer: shown at the close")
+        else:
+            self._row("Expected in drawer", r.expected_cash, "bold")
         if r.counted_cash is not None and r.over_short is not None:
             self._row("Counted", r.counted_cash)
             label = "OVER" if r.over_short > 0 else "SHORT" if r.over_short < 0 else "EXACT"

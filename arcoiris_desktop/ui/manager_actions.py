@@ -158,7 +158,11 @@ class ManagerActions:
             summary = [
                 ("Net takings", money(report.net_takings), ""),
                 ("Sales / refunds", f"{report.sales_count} / {report.refunds_count}", ""),
-                ("Expected in drawer", money(report.expected_cash), ""),
+                (
+                    "Expected in drawer",
+                    "at the close" if self.till.blind_close else money(report.expected_cash),
+                    "",
+                ),
             ]
             title = "X report — shift still open"
         else:

@@ -349,3 +349,15 @@ def test_closing_out_beyond_the_threshold_asks_why_and_the_z_shows_its_number(
     assert op.payload["shift"]["over_short_reason"] == "a twenty went to the bank"
     assert op.payload["shift"]["z_number"] == 1
     assert "Z No. 1" in "\n".join(parse_escpos(printed.read_bytes()).texts)
+
+
+def test_a_blind_close_hides_expected_until_the_count_is_in(till, manager, cashier):
+    till.config = dataclasses.replace(till.config, blind_close=True)
+    assert till.blind_close
+    sell_for_cash(till, cashier, [MILK])
+    x = till.x_report(manager)
+    lines = "\n".join(till.shift_report_lines(x))
+    assert "Expected in drawer: shown at the close" in lines
+    assert "€103.09" not in lines
+    z = till.close_shift(manager, counted_cash=D("103.09"))
+    assert "€103.09" in "\n".join(till.shift_report_lines(z)), "the Z shows it, after"
