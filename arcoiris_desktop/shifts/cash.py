@@ -25,7 +25,7 @@ from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.outbox import enqueue
 from arcoiris_desktop.shifts.current import open_shift_row
-from arcoiris_desktop.shifts.service import NO_SALE_ACTION, ShiftError, authorise
+from arcoiris_desktop.shifts.service import NO_SALE_ACTION, NO_SALE_EVENT, ShiftError, authorise
 from arcoiris_desktop.staff import Staff
 from arcoiris_shared.cash import CASH_ACCOUNTS, CashError, check_movement, signed_movement
 from arcoiris_shared.db.base import utcnow
@@ -119,7 +119,8 @@ def pay(
         session.add(row)
         record_audit(
             session,
-            action=f"cash.{kind}",
+            # The movement's own entry ("paid_out"), not its approval's ("cash.paid_out").
+            action=kind,
             actor_id=actor.user_id,
             approver_id=row.approved_by,
             shift_id=shift.id,
@@ -155,7 +156,7 @@ def no_sale(
             raise ShiftError("Open a shift first")
         record_audit(
             session,
-            action=NO_SALE_ACTION,
+            action=NO_SALE_EVENT,
             actor_id=actor.user_id,
             approver_id=approver if approver != actor.user_id else None,
             shift_id=shift.id,

@@ -53,6 +53,10 @@ from arcoiris_shared.sync_protocol import wire_decimal
 
 ZERO = Decimal(0)
 TOP_ITEMS = 10
+# A no-sale as the audit log records it, and the approval a cashier needs for one. Distinct
+# names: a cashier's approval is audited on its own (``Till.approve``) and must not count
+# as a second no-sale.
+NO_SALE_EVENT = "no_sale"
 NO_SALE_ACTION = "drawer.no_sale"
 # The counter the Z numbers come from: gapless per till, as receipt numbers are.
 Z_COUNTER = "z_number"
@@ -458,7 +462,7 @@ def _no_sales(session: Session, shift: Shift) -> int:
     return len(
         session.scalars(
             select(AuditEntry.id).where(
-                AuditEntry.action == NO_SALE_ACTION, AuditEntry.shift_id == shift.id
+                AuditEntry.action == NO_SALE_EVENT, AuditEntry.shift_id == shift.id
             )
         ).all()
     )

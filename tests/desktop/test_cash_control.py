@@ -72,7 +72,7 @@ def test_a_paid_out_lowers_expected_cash_and_goes_to_hq_as_one_op(till, db, mana
     assert m["shift_id"] == str(shift.id) and m["staff_id"] == str(manager.user_id)
     assert m["location_id"] == str(till.config.location_id) and m["approved_by"] is None
     audits = [o.payload["entry"] for o in _ops(db, "audit.recorded")]
-    assert audits[-1]["action"] == "cash.paid_out" and audits[-1]["shift_id"] == str(shift.id)
+    assert audits[-1]["action"] == "paid_out" and audits[-1]["shift_id"] == str(shift.id)
     z = till.close_shift(manager, counted_cash=D("87.50"))
     assert z.over_short == 0 and z.expected_cash == D("87.50")
     assert any("Paid out (1)" in ln and "-€12.50" in ln for ln in till.shift_report_lines(z))
@@ -146,15 +146,18 @@ def test_a_no_sale_is_audited_synced_and_counted_and_kicks_the_drawer(
     with pytest.raises(ManagerRequired) as needed:
         till.no_sale(cashier)
     assert needed.value.action == "drawer.no_sale"
-    outcome = till.no_sale(cashier, Approval("drawer.no_sale", manager.user_id, manager.full_name))
+    # As the screen does it: the manager's PIN (audited as the approval), then the no-sale.
+    approval = till.approve(MANAGER_PIN, action="drawer.no_sale", cashier=cashier, details={})
+    assert approval is not None
+    outcome = till.no_sale(cashier, approval)
     assert outcome.ok and "drawer is open" in outcome.message
     assert printed.read_bytes().startswith(b"\x1bp"), "the drawer kick went to the printer"
     till.no_sale(manager)
     with db.read() as s:
-        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "drawer.no_sale")).all()
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "no_sale")).all()
     assert len(rows) == 2 and rows[0].approver_id == manager.user_id
     entries = [o.payload["entry"] for o in _ops(db, "audit.recorded")]
-    no_sales = [e for e in entries if e["action"] == "drawer.no_sale"]
+    no_sales = [e for e in entries if e["action"] == "no_sale"]
     assert [e["id"] for e in no_sales] == [str(r.event_id) for r in rows]
     assert till.x_report(manager).no_sales_count == 2
 
@@ -322,7 +325,7 @@ def test_ctrl_d_opens_the_drawer_for_a_manager(qtbot, window, till, db, printed)
     key(qtbot, w, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "drawer is open" in w.sale.banner.text())
     with db.read() as s:
-        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "drawer.no_sale")).one()
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "no_sale")).one()
 
 
 def test_closing_out_beyond_the_threshold_asks_why_and_the_z_shows_its_number(
