@@ -364,3 +364,13 @@ def test_a_blind_close_hides_expected_until_the_count_is_in(till, manager, cashi
     assert "€103.09" not in lines
     z = till.close_shift(manager, counted_cash=D("103.09"))
     assert "€103.09" in "\n".join(till.shift_report_lines(z)), "the Z shows it, after"
+
+
+def test_ctrl_d_asks_a_cashier_for_a_managers_pin_and_counts_once(qtbot, window, till, db):
+    w = window
+    sign_in(qtbot, w, "cashier", CASHIER_PIN)
+    key(qtbot, w, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    type_into(qtbot, dialog_of(qtbot, w, ApprovalDialog).field, MANAGER_PIN)
+    qtbot.waitUntil(lambda: "drawer is open" in w.sale.banner.text())
+    manager = next(s for s in till.staff() if s.role == "manager")
+    assert till.x_report(manager).no_sales_count == 1
