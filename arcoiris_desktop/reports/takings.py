@@ -31,7 +31,17 @@ from arcoiris_shared.db.inv import Item, StockLevel
 from arcoiris_shared.db.pos import Shift
 from arcoiris_shared.money import format_money
 from arcoiris_shared.sync_protocol import MOVING_KINDS
-from arcoiris_shared.takings import ZERO, Figures, Scope, _zone, day_range, figures
+from arcoiris_shared.takings import (
+    ALL,
+    ZERO,
+    Figures,
+    Scope,
+    _zone,
+    day_range,
+    figures,
+    merge,
+    with_item_labels,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +201,13 @@ def takings_in(
     scope, compared_scope, start, end = span.scope, span.compared, span.start, span.end
     period, label, compare_label = span.period, span.label, span.compare_label
     tz = _zone(config.timezone)
-    figs = figures(session, scope, top=top)
-    compared = figures(session, compared_scope, top=top)
+    if period.shift_id is None:
+        figs = _days(session, config, period.first, period.last, top)
+        back = dt.timedelta(days=compare_days(period))
+        compared = _days(session, config, period.first - back, period.last - back, top)
+    else:
+        figs = figures(session, scope, top=top)
+        compared = figures(session, compared_scope, top=top)
     audit_lines = _audit(session, config, start, end, period.shift_id, tz)
     names = staff_names(session, {c.cashier_id for c in (*figs.by_cashier, *compared.by_cashier)})
     return TakingsView(
@@ -211,6 +226,46 @@ def takings_in(
         currency=config.currency,
         locale=config.locale,
     )
+
+
+# Days that ended are facts that never change on a till (a sale is written at its own
+# moment; a refund is a new row, dated when it happens), so each ended day's figures are
+# worked out once per process and a month is the sum of its days: the manager going from a
+# day to the month and back waits for the SQL once. Keyed by database, org and time zone.
+_ENDED: dict[tuple[str, uuid.UUID, str, dt.date], Figures] = {}
+_ENDED_MAX = 800  # days kept (two years and a bit)
+_SETTLED = dt.timedelta(minutes=5)  # a day is ended this long after its local midnight
+
+
+def _days(
+    session: Session, config: TerminalConfig, first: dt.date, last: dt.date, top: int
+) -> Figures:
+    """The figures of the local days ``first``..``last``: ended days from the cache (or
+    worked out and kept), the rest (today, the future) in one scope, all merged."""
+    bind = session.get_bind()
+    db_key = str(getattr(bind, "url", id(bind)))
+    now = utcnow()
+    parts: list[Figures] = []
+    n = (last - first).days + 1
+    open_from: dt.date | None = None
+    for i in range(n):
+        day = first + dt.timedelta(days=i)
+        start, end = day_range(day, config.timezone)
+        if end + _SETTLED > now:
+            open_from = day
+            break
+        key = (db_key, config.org_id, config.timezone, day)
+        part = _ENDED.get(key)
+        if part is None:
+            part = figures(session, Scope(org_id=config.org_id, start=start, end=end), top=ALL)
+            if len(_ENDED) >= _ENDED_MAX:
+                _ENDED.pop(next(iter(_ENDED)))
+            _ENDED[key] = part
+        parts.append(part)
+    if open_from is not None:
+        start, end = day_range(open_from, config.timezone, (last - open_from).days + 1)
+        parts.append(figures(session, Scope(org_id=config.org_id, start=start, end=end), top=ALL))
+    return with_item_labels(session, config.org_id, merge(parts, top=top))
 
 
 def _hours(figs: Figures, compared: Figures, zone: str) -> dict[int, tuple[Decimal, Decimal]]:
