@@ -1,10 +1,18 @@
-"""The day's takings for the manager's screen (CONTRACT; the service fills it in).
+"""The day's takings for the manager's screen, from the till's own database (offline).
 
-``takings(db, config, period)`` answers, from the till's own database (offline), with the
-figures of the period (``arcoiris_shared.takings.figures``), the same figures for the
-comparison period (the same dates whole weeks earlier: a day against the same weekday last
-week; a range of n days against the range ceil(n/7) weeks earlier), the audit list and the
-items at or below their reorder point.
+``takings(db, config, period)`` answers with the figures of the period
+(``arcoiris_shared.takings.figures``), the same figures for the comparison period (the same
+dates whole weeks earlier: a day against the same weekday last week; a range of n days
+against the range ceil(n/7) weeks earlier; a shift against the same hours of the clock a
+week earlier), the takings per local hour, the audit list in a manager's words (voids,
+overrides, discounts over the limit, refunds, no-sales, paid in/out, approvals and refused
+PINs, shifts opened and closed, stock moves: who did it and who approved it) and the items
+at or below their reorder point by the till's own level.
+
+Local days are ``day_range`` in the till's time zone. A day that has ended never changes on
+a till, so its figures are worked out once per process and kept (``_ENDED``); a range is
+the merge of its days (``arcoiris_shared.takings.merge``), today's worked out fresh.
+Labels are babel's, in the till's locale.
 """
 
 from __future__ import annotations
@@ -333,9 +341,11 @@ _REVIEWED = {
     "discount",
     "refund",
     "no_receipt_return",
-    "drawer.no_sale",
-    "cash.paid_in",
-    "cash.paid_out",
+    # The events themselves (shifts.cash): their approvals ("drawer.no_sale",
+    # "cash.paid_in", "cash.paid_out") name the same people and are not listed again.
+    "no_sale",
+    "paid_in",
+    "paid_out",
     "shift.opened",
     "shift.closed",
     "stock.move",
@@ -431,11 +441,11 @@ def _words(
             return f"Return without a receipt ({money(total)})", total
         of = d.get("refund_of") or d.get("receipt") or ""
         return f"Refund on receipt {of} ({money(total)})".replace("  ", " "), total
-    if action == "drawer.no_sale":
+    if action == "no_sale":
         return f"Drawer opened, no sale{': ' + reason if reason else ''}", None
-    if action in ("cash.paid_in", "cash.paid_out"):
+    if action in ("paid_in", "paid_out"):
         amount = _dec_or_none(d.get("amount"))
-        verb = "Paid in" if action == "cash.paid_in" else "Paid out"
+        verb = "Paid in" if action == "paid_in" else "Paid out"
         shown = money(abs(amount)) if amount is not None else ""
         return f"{verb} {shown}{': ' + reason if reason else ''}".strip(), amount
     if action == "shift.opened":

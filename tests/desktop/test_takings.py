@@ -155,3 +155,16 @@ def test_the_printed_report_fits_the_paper(till, cashier):
 
 def till_takings(till, period):
     return takings(till.db, till.config, period)
+
+
+def test_a_paid_out_and_a_no_sale_are_listed_once_with_who_did_them(till, manager):
+    till.pay_in_out(
+        manager, kind="paid_out", amount=D("7.50"), account="petty_cash", reason="Window cleaner"
+    )
+    till.no_sale(manager)
+    view = till_takings(till, period_for_day(_today(till)))
+    paid = [a for a in view.audit if "Paid out" in a.what]
+    assert len(paid) == 1 and "Window cleaner" in paid[0].what and "7.50" in paid[0].what
+    assert paid[0].by == manager.full_name and paid[0].amount == D("-7.50")
+    assert len([a for a in view.audit if a.what.startswith("Drawer opened")]) == 1
+    assert view.figures.paid_out == D("-7.50")
