@@ -159,6 +159,9 @@ class EnrollResponse(_Message):
     issued_at: dt.datetime
     last_seq: int = Field(description="Where HQ's record of this terminal's ops stands")
     last_receipt_no: int = Field(description="The highest receipt number HQ has from it")
+    last_z_number: int = Field(
+        default=0, description="The highest Z number HQ has from it (its closes go on from it)"
+    )
 
 
 class StockPage(_Message):

@@ -512,6 +512,7 @@ def adopt_enrolment(
     belong elsewhere (use a fresh data folder).
     """
     from arcoiris_desktop.outbox import raise_counter
+    from arcoiris_desktop.shifts.service import Z_COUNTER
     from arcoiris_shared.db.inv import Location
     from arcoiris_shared.db.pos import Sale, Terminal
 
@@ -558,6 +559,7 @@ def adopt_enrolment(
         # Continue HQ's numbering: a replaced till must not reuse seqs or receipt numbers.
         raise_counter(session, "outbox_seq", enrolled.last_seq)
         raise_counter(session, "receipt_no", enrolled.last_receipt_no)
+        raise_counter(session, Z_COUNTER, enrolled.last_z_number)
     CredentialStore(data_dir).save(enrolled.credential)
     logger.info("enrolled as terminal %s (%s)", enrolled.terminal_code, enrolled.terminal_id)
 

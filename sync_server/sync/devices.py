@@ -25,7 +25,7 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from arcoiris_shared.db.base import utcnow
-from arcoiris_shared.db.pos import Sale, Terminal
+from arcoiris_shared.db.pos import Sale, Shift, Terminal
 from arcoiris_shared.sync_protocol import (
     SUPPORTED_VERSIONS,
     VERSION_HEADER,
@@ -364,6 +364,11 @@ def enroll(
             Sale.org_id == ctx.org_id, Sale.terminal_id == terminal.id
         )
     )
+    last_z = db_session.scalar(
+        select(func.coalesce(func.max(Shift.z_number), 0)).where(
+            Shift.org_id == ctx.org_id, Shift.terminal_id == terminal.id
+        )
+    )
     response = EnrollResponse(
         org_id=ctx.org_id,
         terminal_id=terminal.id,
@@ -373,6 +378,7 @@ def enroll(
         issued_at=now,
         last_seq=device.last_seq,
         last_receipt_no=int(last_receipt or 0),
+        last_z_number=int(last_z or 0),
     )
     db_session.commit()
     if known is not None:  # the till's first push then finds this process knowing it

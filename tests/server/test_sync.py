@@ -16,7 +16,18 @@ from sqlalchemy import func, select
 
 from arcoiris_shared.db.pos import Sale
 from sync_server.accounting.models import Journal, JournalLine
-from tests.server.ops import PROTOCOL, device, enroll, push, sale_op, stock_level
+from tests.server.ops import (
+    PROTOCOL,
+    closed_shift_row,
+    device,
+    enroll,
+    op,
+    push,
+    sale_op,
+    shift_row,
+    statuses,
+    stock_level,
+)
 
 
 def test_enrolment_needs_a_manager_and_gives_a_working_credential(client, world_a):
@@ -250,3 +261,22 @@ def test_bad_pull_requests_get_4xx(client, world_a, path):
     enrolled = enroll(client, world_a)
     r = client.get(path, headers=device(enrolled))
     assert 400 <= r.status_code < 500 and r.json()["error"]["code"]
+
+
+def test_a_reenrolled_till_goes_on_from_its_last_z_number(client, world_a):
+    """A till restored or re-enrolled must not print Z No. 1 again: enrolment tells it the
+    highest Z number HQ holds from it, and the till raises its counter to it."""
+    enrolled = enroll(client, world_a)
+    assert enrolled["last_z_number"] == 0
+    shift = shift_row(world_a, enrolled)
+    closed = {**closed_shift_row(shift, world_a, "100.00", "100.00"), "z_number": 7}
+    r = push(
+        client,
+        enrolled,
+        [
+            op(1, "shift.opened", {"shift": shift}),
+            op(2, "shift.closed", {"shift": closed}),
+        ],
+    )
+    assert statuses(r.json()) == ["applied", "applied"]
+    assert enroll(client, world_a)["last_z_number"] == 7
