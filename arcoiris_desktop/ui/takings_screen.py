@@ -261,6 +261,8 @@ class TakingsDialog(QDialog):
         grid.addLayout(row)
 
         self.tax = _table("tax-table", ("Rate", "Base", "Tax"), (1, 2))
+        self.tax.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tax.horizontalHeader().setStretchLastSection(False)
         self.top_revenue = _table("top-revenue", ("Item", "Qty", "Revenue"), (1, 2))
         self.top_quantity = _table("top-quantity", ("Item", "Qty", "Revenue"), (1, 2))
         for t in (self.top_revenue, self.top_quantity):
