@@ -4,6 +4,7 @@ and it renders at the till's two screen sizes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
 from decimal import Decimal as D
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy import text
 
 from arcoiris_desktop.reports.takings import Period, takings
@@ -34,19 +35,28 @@ def screen(qtbot, till):
     worker = Worker()
     fmt = Formatter(till.config.currency, till.config.locale, till.config.timezone)
     asked: list[Period] = []
+    printed: list[object] = []
+    stores: list[bool] = []
 
     def fetch(period: Period, whole_store: bool):
         asked.append(period)
-        return takings(till.db, till.config, period)
+        stores.append(whole_store)
+        view = takings(till.db, till.config, period)
+        if whole_store:  # as the lead's fetch answers with HQ's figures
+            at = dt.datetime(2026, 12, 3, 14, 5)
+            return dataclasses.replace(view, source="store", as_of=at)
+        return view
 
-    def make():
-        dialog = TakingsDialog(fetch, worker, fmt, today=_today(till), on_print=lambda v: None)
+    def make(**kw):
+        kw.setdefault("on_print", printed.append)
+        dialog = TakingsDialog(fetch, worker, fmt, today=_today(till), **kw)
         dialog.setStyleSheet(STYLE)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitUntil(lambda: dialog.view is not None and not worker.busy, timeout=5000)
         return dialog
 
+    make.printed, make.stores = printed, stores  # type: ignore[attr-defined]
     yield make, asked, fmt
     worker.shutdown()
 
@@ -132,3 +142,39 @@ def test_it_renders_at_both_screen_sizes(screen, till, qtbot):
         assert dialog.close_button.geometry().right() <= w
         assert dialog.print_button.isVisible() and dialog.close_button.isVisible()
         image.save(f"/tmp/takings_{w}x{h}.png")  # noqa: S108
+
+
+def test_the_whole_store_says_how_fresh_hqs_figures_are(screen, qtbot):
+    make, _asked, _fmt = screen
+    dialog = make()
+    assert dialog.note.isHidden()
+    dialog.whole_store.click()
+    qtbot.waitUntil(lambda: dialog.view.source == "store", timeout=5000)
+    assert make.stores[-1] is True
+    assert dialog.note.isVisible()
+    assert dialog.note.text() == "Whole store, as of HQ's last sync at 14:05"
+
+
+def test_this_shift_asks_for_the_open_shift(screen, till, qtbot):
+    make, asked, _fmt = screen
+    shift = till.current_shift()
+    dialog = make(shift_id=shift.id)
+    dialog.period_buttons["shift"].click()
+    qtbot.waitUntil(lambda: dialog.view.period.shift_id == shift.id, timeout=5000)
+    assert asked[-1].shift_id == shift.id
+    assert dialog.view.label.startswith("Shift")
+    without = make()
+    assert not without.period_buttons["shift"].isEnabled()  # no shift given: not offered
+
+
+def test_keys_print_and_close(screen, qtbot, tmp_path: Path):
+    make, _asked, _fmt = screen
+    dialog = make()
+    dialog.activateWindow()
+    qtbot.keyClick(dialog, Qt.Key.Key_F9)
+    assert make.printed == [dialog.view]
+    dialog.save_csv(tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().startswith("section,key,label")
+    assert dialog.status.text() == "Saved t.csv"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
