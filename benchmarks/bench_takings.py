@@ -188,7 +188,7 @@ def run() -> None:
                 ).fetchone()
 
             def cold(p: Period = period) -> None:
-                reports._ENDED.clear()  # the first view: every ended day worked out in SQL
+                reports.forget_cached()  # the first view: every ended day worked out in SQL
                 takings(db, config, p)
 
             runs = 20 if days == 1 else 8

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,7 +27,7 @@ from typing import Any, Literal
 
 from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton, format_time
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from arcoiris_desktop.audit import VOID_ACTION
@@ -472,29 +473,62 @@ def _words(
 # -- low stock -----------------------------------------------------------------------------
 
 
+# The items that have a reorder point: finding them reads the whole catalog (a million
+# rows, ~200 ms), and they change only when a catalog pull brings new reorder points, so
+# the list is kept a short while per database; their levels are read fresh every time.
+_REORDER_ITEMS: dict[tuple[str, uuid.UUID], tuple[float, dict[uuid.UUID, Any]]] = {}
+REORDER_ITEMS_SECONDS = 120.0
+
+
+def forget_cached() -> None:
+    """Drop what the service keeps between calls (after a catalog pull, or in tests)."""
+    _ENDED.clear()
+    _REORDER_ITEMS.clear()
+
+
+def _reorder_items(session: Session, org: uuid.UUID) -> dict[uuid.UUID, Any]:
+    bind = session.get_bind()
+    key = (str(getattr(bind, "url", id(bind))), org)
+    now = time.monotonic()
+    hit = _REORDER_ITEMS.get(key)
+    if hit is not None and now - hit[0] < REORDER_ITEMS_SECONDS:
+        return hit[1]
+    items = {
+        i: (sku, name, point)
+        for i, sku, name, point in session.execute(
+            select(Item.id, Item.sku, Item.name, Item.reorder_point).where(
+                Item.org_id == org, Item.reorder_point.is_not(None), Item.tracked.is_(True)
+            )
+        )
+    }
+    _REORDER_ITEMS[key] = (now, items)
+    return items
+
+
 def low_stock(
     session: Session, config: TerminalConfig, *, limit: int = 200
 ) -> tuple[LowStock, ...]:
     """Tracked items at or below their reorder point, by the till's own level (HQ's pulled
     level, the movements still in the outbox, the acknowledged ones: ``stock.service``'s
-    rule), worked out for every such item at once: one pass over the items that have a
-    reorder point, one over the outbox and one over the acknowledged movements."""
+    rule), worked out for every such item at once: the items that have a reorder point
+    (kept a short while, ``_reorder_items``), their HQ levels by key, one pass over the
+    outbox and one over the acknowledged movements."""
     org, here = config.org_id, config.location_id
-    rows = session.execute(
-        select(Item.id, Item.sku, Item.name, Item.reorder_point, StockLevel.quantity)
-        .outerjoin(
-            StockLevel,
-            and_(
-                StockLevel.org_id == Item.org_id,
-                StockLevel.item_id == Item.id,
-                StockLevel.location_id == here,
-            ),
-        )
-        .where(Item.org_id == org, Item.reorder_point.is_not(None), Item.tracked.is_(True))
-    ).all()
-    if not rows:
+    items = _reorder_items(session, org)
+    if not items:
         return ()
-    level = {r[0]: r[4] or ZERO for r in rows}
+    level = dict.fromkeys(items, ZERO)
+    ids = list(items)
+    for i in range(0, len(ids), 500):  # HQ's levels of those items only, by primary key
+        for item_id, qty in session.execute(
+            select(StockLevel.item_id, StockLevel.quantity).where(
+                StockLevel.org_id == org,
+                StockLevel.location_id == here,
+                StockLevel.item_id.in_(ids[i : i + 500]),
+            )
+        ):
+            level[item_id] = qty
+    rows = [(i, sku, name, point, None) for i, (sku, name, point) in items.items()]
     for item, qty in session.execute(
         _PENDING_BY_ITEM, {"kinds": _MOVING_KINDS_JSON, "here": str(here)}
     ):
