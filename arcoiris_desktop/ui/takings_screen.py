@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from arcoiris_desktop.reports.export import takings_csv
-from arcoiris_desktop.reports.takings import Period, TakingsView
+from arcoiris_desktop.reports.takings import Period, TakingsView, compare_days
 from arcoiris_desktop.ui.charts import BarList, HourChart
 from arcoiris_desktop.ui.dialogs import choice_row
 from arcoiris_desktop.ui.format import Formatter
@@ -381,12 +381,14 @@ class TakingsDialog(QDialog):
             note = "This till only: offline"
         self.note.setText(note)
         self.note.setVisible(bool(note))
+        weeks = compare_days(view.period) // 7
+        earlier = "Last week" if weeks == 1 else f"{weeks} weeks earlier"
         for key, _title, kind, up in TILES:
             a, b = getattr(f, key), getattr(c, key)
             tile = self.tiles[key]
             tile.value.setText(shown(fmt, a, kind))
             ratio = change(a, b)
-            before = f"Last week {shown(fmt, b, kind)}"
+            before = f"{earlier} {shown(fmt, b, kind)}"
             if ratio is None:
                 tile.compare.setText(f"{before}\n")
                 tile.compare.setStyleSheet(f"color: {MUTED};")
