@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
 
+from arcoiris_desktop.audit import AUDIT_OP
 from arcoiris_desktop.db.local import OutboxOp, StaffMember, SyncState
 from arcoiris_shared.db.inv import Item, ItemBarcode, ItemTax
 from tests.sync.conftest import Terminal
@@ -99,6 +100,25 @@ SLOW_PULL_CHILD = textwrap.dedent(
     print("DONE", flush=True)
     """
 )
+
+
+def queued(t: Terminal, *, audits: bool = True) -> int:
+    """How many ops the till's outbox holds, read straight from its table. With
+    ``audits=False`` only the business ops (shifts, sales, cash, stock): every audit entry
+    (a sign-in, an approval, a shift opened) rides the same queue as an ``audit.recorded``
+    op, and how many of those an action makes is the audit log's business, not sync's."""
+    query = select(func.count()).select_from(OutboxOp)
+    if not audits:
+        query = query.where(OutboxOp.kind != AUDIT_OP)
+    with t.db.read() as s:
+        return s.scalar(query) or 0
+
+
+def queued_kinds(t: Terminal) -> dict[str, int]:
+    """The till's outbox counted by kind, audit ops included."""
+    with t.db.read() as s:
+        rows = s.execute(select(OutboxOp.kind, func.count()).group_by(OutboxOp.kind)).all()
+    return {kind: n for kind, n in rows}
 
 
 def sell(t: Terminal, rng: random.Random, n: int) -> list[str]:

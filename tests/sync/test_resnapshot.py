@@ -15,7 +15,7 @@ from arcoiris_shared.sync_protocol import CATALOG_SCHEMA
 from sync_server.changelog import service as changelog
 from sync_server.sync import pull as pull_service
 from tests.sync.conftest import hq_headers
-from tests.sync.helpers import catalog_matches, check_invariants, sell
+from tests.sync.helpers import catalog_matches, check_invariants, queued, sell
 
 
 def _state(t, key: str) -> str | None:
@@ -32,6 +32,7 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     assert _state(t, "catalog_schema") == str(CATALOG_SCHEMA)
     t.open_till()
     sold = {"Q1": sell(t, random.Random(71), 3)}
+    waiting = queued(t)  # the shift's opening, the three sales and their audit entries
     with httpx.Client(base_url=live_server.url) as hq:
         h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
@@ -49,7 +50,8 @@ def test_a_till_behind_the_log_or_on_an_old_schema_snapshots_and_keeps_its_queue
     t.wire.max_ops = 0  # the push is refused; the pull goes on, and it is told to snapshot
     status = t.engine.sync_once()
     assert status.blocked is not None and "larger than HQ accepts" in status.blocked
-    assert status.waiting == 4  # the shift's opening and the three sales, all kept
+    assert queued(t, audits=False) == 4  # the shift's opening and the three sales
+    assert status.waiting == waiting  # all kept, audit entries too
     assert int(_state(t, "catalog_cursor") or 0) >= floor
     catalog_matches(live_server, t)  # the new price came with the snapshot
 

@@ -16,7 +16,14 @@ from sqlalchemy import func, select, text
 from arcoiris_shared.db.inv import Item, ItemBarcode
 from arcoiris_shared.db.pos import Sale
 from tests.sync.conftest import hq_headers
-from tests.sync.helpers import catalog_matches, check_invariants, drain, hq_engine, sell
+from tests.sync.helpers import (
+    catalog_matches,
+    check_invariants,
+    drain,
+    hq_engine,
+    queued,
+    sell,
+)
 
 
 def test_enrol_snapshot_sell_and_push(live_server, make_terminal):
@@ -27,7 +34,8 @@ def test_enrol_snapshot_sell_and_push(live_server, make_terminal):
     till = t.open_till()
     assert till.config.currency == "EUR" and till.config.store_name.startswith("Arcoiris")
     sold = {"T11": sell(t, random.Random(1), 5)}
-    assert t.engine.refresh_status().waiting == 6  # shift.opened, then the five sales
+    assert queued(t, audits=False) == 6  # shift.opened, then the five sales
+    assert t.engine.refresh_status().waiting == queued(t)  # and their audit entries
     drain(t)
     check_invariants(live_server, [t], sold)
 
@@ -125,9 +133,11 @@ def test_revoked_terminal_keeps_selling_and_its_queue(live_server, make_terminal
             f"/api/pos/terminals/{t.till.config.terminal_id}", headers=h, json={"status": "revoked"}
         )
     sell(t, random.Random(41), 2)
+    waiting = queued(t)  # the shift's opening, the two sales and their audit entries
     status = t.engine.sync_once()
     assert status.blocked and "revoked" in status.blocked
-    assert status.waiting == 3  # the shift's opening and the two sales
+    assert queued(t, audits=False) == 3  # the shift's opening and the two sales
+    assert status.waiting == waiting  # all kept
     with t.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Sale)) == 2
 

@@ -8,11 +8,12 @@ import signal
 import textwrap
 import time
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
+from arcoiris_desktop.db.local import OutboxOp
 from arcoiris_desktop.sync.engine import SyncEngine
 from tests.sync.conftest import start_child
-from tests.sync.helpers import drain, sell
+from tests.sync.helpers import drain, queued, sell
 
 CHILD = textwrap.dedent(
     """
@@ -36,6 +37,10 @@ def test_killed_mid_push_then_restarted_drains_exactly_once(live_server, make_te
     t.engine.sync_once()
     t.open_till()
     sold = sell(t, random.Random(71), 60)
+    assert queued(t, audits=False) == 61  # the shift's opening and the 60 sales
+    with t.db.read() as s:  # and the audit log's entries: the whole queue, seq 1 to last
+        last = s.scalar(select(func.max(OutboxOp.seq)))
+    assert last is not None and queued(t) == last
     rng = random.Random(7)
     for _ in range(3):
         proc = start_child(CHILD, t.data_dir, "PUSHING")
@@ -63,4 +68,4 @@ def test_killed_mid_push_then_restarted_drains_exactly_once(live_server, make_te
     finally:
         hq.dispose()
     assert sorted(codes) == sorted(sold)
-    assert ops == (61, 61)  # the shift's opening and the 60 sales, each once
+    assert ops == (last, last)  # every op the till queued, each once, none missing

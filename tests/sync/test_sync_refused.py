@@ -11,23 +11,28 @@ from decimal import Decimal as D
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from arcoiris_desktop.sync.client import RequestRefused, SyncClient
 from arcoiris_shared.db.inv import Item
 from tests.sync.conftest import hq_headers
-from tests.sync.helpers import check_invariants, sell
+from tests.sync.helpers import check_invariants, queued, sell
 
 
 def test_a_batch_too_large_is_halved_and_stays_halved(live_server, make_terminal):
     t = make_terminal("R51")
     t.engine.sync_once()
     t.open_till()
-    sold = {"R51": sell(t, random.Random(51), 20)}  # 21 ops with the shift's opening
+    sold = {"R51": sell(t, random.Random(51), 20)}
+    assert queued(t, audits=False) == 21  # the 20 sales and the shift's opening
+    n = queued(t)  # with the audit log's entries, more than 12 but fewer than 25
+    assert 12 < n < 25
     t.wire.max_ops = 7
     status = t.engine.sync_once()
     assert status.last_error is None and status.waiting == 0
-    # 50 -> 25 -> 12 refused, then 6 at a time to the end (21 waiting: 21, 21, 12 refused).
-    assert t.wire.pushes == [(21, 413), (21, 413), (12, 413), (6, 0), (6, 0), (6, 0), (3, 0)]
+    # 50 -> 25 -> 12 refused, then 6 at a time to the end (n waiting: n, n, 12 refused).
+    halves = [(n, 413), (n, 413), (12, 413)] + [(6, 0)] * (n // 6) + [(n % 6, 0)] * (n % 6 > 0)
+    assert t.wire.pushes == halves
     check_invariants(live_server, [t], sold)
 
 
@@ -36,6 +41,7 @@ def test_an_op_too_large_alone_stops_the_queue_but_not_the_catalog(live_server, 
     t.engine.sync_once()
     till = t.open_till()
     sell(t, random.Random(52), 2)
+    waiting = queued(t)  # the shift's opening, the two sales and their audit entries
     with httpx.Client(base_url=live_server.url) as hq:
         h = hq_headers(hq, live_server.org_id)
         item = hq.get("/api/inventory/items?limit=1", headers=h).json()["items"][0]
@@ -45,7 +51,8 @@ def test_an_op_too_large_alone_stops_the_queue_but_not_the_catalog(live_server, 
     status = t.engine.sync_once()
     assert status.blocked is not None
     assert "larger than HQ accepts" in status.blocked and "nothing was deleted" in status.blocked
-    assert status.waiting == 3  # the shift's opening and the two sales, all kept
+    assert queued(t, audits=False) == 3  # the shift's opening and the two sales
+    assert status.waiting == waiting  # all kept
     with t.db.read() as s:
         assert s.get(Item, (live_server.org_id, uuid.UUID(item["id"]))).price == D("7.77")
     found = till.find_item(item["sku"])
@@ -86,8 +93,10 @@ def test_an_op_hq_refuses_is_shown_on_the_status_bar_and_listed_with_why(
     till = t.open_till()
     receipts = sell(t, random.Random(54), 2)
     with t.db.write() as s:  # the last sale's total no longer its lines' sum: HQ says no
-        row = s.get(OutboxOp, 3)
-        assert row is not None and row.kind == "sale.completed"
+        row = s.scalars(
+            select(OutboxOp).where(OutboxOp.kind == "sale.completed").order_by(OutboxOp.seq.desc())
+        ).first()
+        assert row is not None and row.payload["sale"]["receipt_code"] == receipts[1]
         payload = dict(row.payload)
         payload["sale"] = {**payload["sale"], "total": "999.00"}
         row.payload = payload
