@@ -64,8 +64,10 @@ def test_a_day_of_paid_ins_outs_and_a_counted_close_reaches_hq(live_server, make
                 {"o": live_server.org_id, "s": report.shift_id},
             ).scalars()
             events = c.execute(
-                text("SELECT id, action FROM pos.audit_events WHERE org_id = :o"),
-                {"o": live_server.org_id},
+                text(
+                    "SELECT id, action FROM pos.audit_events WHERE org_id = :o AND terminal_id = :t"
+                ),
+                {"o": live_server.org_id, "t": till.config.terminal_id},
             ).all()
     finally:
         hq.dispose()
@@ -73,7 +75,7 @@ def test_a_day_of_paid_ins_outs_and_a_counted_close_reaches_hq(live_server, make
     assert shift.closing_count == local_shift.closing_count
     assert shift.expected_cash == expected
     assert sorted(moves) == local_moves
-    # HQ keeps the till's log entry for entry, each under the till's action, once.
+    # HQ keeps this till's log entry for entry, each under the till's action, once.
     hq_events = {uuid.UUID(str(i)): a for i, a in events}
     assert local_events.items() <= hq_events.items()
     # The manager's own no-sale and paid in/out are audited under their own names.

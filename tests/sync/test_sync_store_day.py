@@ -30,6 +30,22 @@ FAULTS = [
 ]
 
 
+BALANCES = ("cash", "cash_over_short", "goods_received", "stock_adjustments")
+
+
+def _balance(c, org, key: str) -> D:
+    """An account's debits less its credits at HQ, by the account's system key."""
+    return c.execute(
+        text(
+            "SELECT coalesce(sum(jl.debit - jl.credit), 0) FROM acct.journal_lines jl "
+            "JOIN acct.chart_of_accounts a "
+            "ON a.org_id = jl.org_id AND a.id = jl.account_id "
+            "WHERE jl.org_id = :o AND a.system_key = :k"
+        ),
+        {"o": org, "k": key},
+    ).scalar()
+
+
 def _people(t: Terminal):
     till = t.till or t.open_till()
     staff = till.staff()
@@ -86,6 +102,12 @@ def _takings_report_matches_the_tills(
 
 def test_a_store_day_offline_reaches_hq_whole(live_server, make_terminal):
     day_began = dt.datetime.now(dt.UTC)
+    hq = hq_engine(live_server)
+    try:
+        with hq.connect() as c:  # the books as the day begins
+            before = {key: _balance(c, live_server.org_id, key) for key in BALANCES}
+    finally:
+        hq.dispose()
     a, b = make_terminal("D1"), make_terminal("D2")
     for t in (a, b):
         t.engine.sync_once()
@@ -142,38 +164,27 @@ def test_a_store_day_offline_reaches_hq_whole(live_server, make_terminal):
                 assert row.over_short == diff
 
             def balance(key: str) -> D:
-                return c.execute(
-                    text(
-                        "SELECT coalesce(sum(jl.debit - jl.credit), 0) FROM acct.journal_lines jl "
-                        "JOIN acct.chart_of_accounts a "
-                        "ON a.org_id = jl.org_id AND a.id = jl.account_id "
-                        "WHERE jl.org_id = :o AND a.system_key = :k"
-                    ),
-                    {"o": org, "k": key},
-                ).scalar()
+                return _balance(c, org, key)
 
-            # Cash on hand: what the tills took in cash and paid in or out (HQ is the
-            # session's: other tests' tills pay in and out too), less the shortage, plus
-            # the overage.
+            # Cash on hand: what the two tills took in cash, less the shortage, plus the
+            # overage (HQ is the session's: each balance is read as it moved today).
             cash_taken = c.execute(
                 text(
                     "SELECT coalesce(sum(p.amount), 0) FROM pos.payments p "
-                    "WHERE p.org_id = :o AND p.method = 'cash'"
+                    "JOIN pos.sales s ON s.org_id = p.org_id AND s.id = p.sale_id "
+                    "WHERE p.org_id = :o AND p.method = 'cash' AND s.terminal_id IN (:a, :b)"
                 ),
-                {"o": org},
+                {"o": org, "a": till_a.config.terminal_id, "b": till_b.config.terminal_id},
             ).scalar()
-            cash_moved = c.execute(
-                text("SELECT coalesce(sum(amount), 0) FROM pos.cash_movements WHERE org_id = :o"),
-                {"o": org},
-            ).scalar()
-            assert balance("cash") == cash_taken + cash_moved - D("0.50") + D("0.20")
-            assert balance("cash_over_short") == D("0.50") - D("0.20")
+            moved = {key: balance(key) - was for key, was in before.items()}
+            assert moved["cash"] == cash_taken - D("0.50") + D("0.20")
+            assert moved["cash_over_short"] == D("0.50") - D("0.20")
             # Goods received at cost, awaiting the supplier's invoice; the breakage written
             # off and the five found by the count written back, each at its item's cost.
-            assert balance("goods_received") == -D("26.40")
+            assert moved["goods_received"] == -D("26.40")
             assert item.cost is not None and counted_item.cost is not None
             written_off = 2 * item.cost - 5 * counted_item.cost
-            assert balance("stock_adjustments") == written_off.quantize(D("0.01"))
+            assert moved["stock_adjustments"] == written_off.quantize(D("0.01"))
 
             level = c.execute(
                 text(
