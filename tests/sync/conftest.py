@@ -226,6 +226,9 @@ def start_child(script: str, data_dir: Path, ready: str) -> subprocess.Popen[str
         text=True,
         env={**os.environ, "ARCOIRIS_CREDENTIAL_STORE": "file"},
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == ready
+    assert proc.stdout is not None and proc.stderr is not None
+    line = proc.stdout.readline().strip()
+    if line != ready:  # it died first: say why, not just that it printed nothing
+        proc.kill()
+        raise AssertionError(f"child said {line!r}, not {ready!r}: {proc.stderr.read()[-2000:]}")
     return proc
