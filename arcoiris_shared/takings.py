@@ -143,7 +143,7 @@ class Figures:
     def by_local_hour(self, zone: str) -> dict[dt.datetime, Bucket]:
         """``by_quarter`` summed per hour of ``zone``'s clock, keyed by the local hour's
         start (aware); hours with nothing sold are absent."""
-        tz = _zone(zone)
+        tz = time_zone(zone)
         out: dict[dt.datetime, list[Any]] = {}
         for quarter, b in self.by_quarter.items():
             local = dt.datetime.fromtimestamp(quarter * QUARTER, dt.UTC).astimezone(tz)
@@ -154,7 +154,7 @@ class Figures:
         return {h: Bucket(n, a) for h, (n, a) in sorted(out.items())}
 
 
-def _zone(name: str) -> dt.tzinfo:
+def time_zone(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):
@@ -163,7 +163,7 @@ def _zone(name: str) -> dt.tzinfo:
 
 def day_range(day: dt.date, zone: str, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
     """The instants (UTC) from ``day``'s local midnight to ``days`` later's, in ``zone``."""
-    tz = _zone(zone)
+    tz = time_zone(zone)
     start = dt.datetime.combine(day, dt.time(), tz)
     end = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(), tz)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
@@ -249,7 +249,53 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
         .group_by(Sale.kind, Sale.cashier_id, quarter)
     ).all()
     if not rows:
-        return _with_movements(session, scope, Figures())
+        return with_movements(session, scope, Figures())
+    pay_rows = session.execute(
+        select(Payment.method, Sale.kind, func.count(), func.sum(Payment.amount))
+        .join(Sale, _of_sales(scope, Payment))
+        .group_by(Payment.method, Sale.kind)
+    ).all()
+    tax_rows = session.execute(
+        select(
+            SaleTax.tax_code,
+            func.max(SaleTax.tax_name),
+            func.max(SaleTax.rate),
+            func.sum(SaleTax.base),
+            func.sum(SaleTax.amount),
+        )
+        .join(Sale, _of_sales(scope, SaleTax))
+        .group_by(SaleTax.tax_code)
+        .order_by(SaleTax.tax_code)
+    ).all()
+    item_rows = session.execute(
+        select(
+            SaleLine.item_id,
+            func.sum(case((Sale.kind == "sale", SaleLine.quantity), else_=0)),
+            func.sum(SaleLine.quantity),
+            func.sum(SaleLine.total),
+        )
+        .join(Sale, _of_sales(scope, SaleLine))
+        .group_by(SaleLine.item_id)
+    ).all()
+    figs = assemble(session, scope.org_id, rows, pay_rows, tax_rows, item_rows, top=top)
+    return with_movements(session, scope, figs)
+
+
+def assemble(
+    session: Session,
+    org_id: uuid.UUID,
+    rows: Sequence[Any],
+    pay_rows: Sequence[Any],
+    tax_rows: Sequence[Any],
+    item_rows: Sequence[Any],
+    *,
+    top: int = TOP,
+) -> Figures:
+    """The figures from their grouped sums (what ``figures`` reads from the facts, and the
+    till's rollup holds per day): sales by (kind, cashier, quarter key, count, gross,
+    discount, net, tax, total, rounding); payments by (method, kind, count, amount); taxes
+    by (code, name, rate, base, amount); lines by (item, sold quantity, quantity, total).
+    Cash movements are not in it (``with_movements``)."""
     counts = {"sale": 0, "refund": 0}
     totals = {"sale": ZERO, "refund": ZERO}
     gross = discounts = net = tax = rounding = ZERO
@@ -276,11 +322,7 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
 
     tenders: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO])
     cash = {"sale": ZERO, "refund": ZERO}
-    for method, kind, n, amount in session.execute(
-        select(Payment.method, Sale.kind, func.count(), func.sum(Payment.amount))
-        .join(Sale, _of_sales(scope, Payment))
-        .group_by(Payment.method, Sale.kind)
-    ):
+    for method, kind, n, amount in pay_rows:
         tenders[method][0] += n
         tenders[method][1] += amount
         if method == "cash":
@@ -288,34 +330,14 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
 
     taxes = tuple(
         TaxTotal(code, name, rate, base, amount)
-        for code, name, rate, base, amount in session.execute(
-            select(
-                SaleTax.tax_code,
-                func.max(SaleTax.tax_name),
-                func.max(SaleTax.rate),
-                func.sum(SaleTax.base),
-                func.sum(SaleTax.amount),
-            )
-            .join(Sale, _of_sales(scope, SaleTax))
-            .group_by(SaleTax.tax_code)
-            .order_by(SaleTax.tax_code)
-        )
+        for code, name, rate, base, amount in sorted(tax_rows, key=lambda t: t[0])
     )
 
     # Items summed by id only: the name and SKU (the lines' snapshot) are fetched for the
     # few that make a top list, not carried through the month's half a million lines.
     items_sold = ZERO
     sums: list[tuple[uuid.UUID, Decimal, Decimal]] = []
-    for item_id, sold, qty, amount in session.execute(
-        select(
-            SaleLine.item_id,
-            func.sum(case((Sale.kind == "sale", SaleLine.quantity), else_=0)),
-            func.sum(SaleLine.quantity),
-            func.sum(SaleLine.total),
-        )
-        .join(Sale, _of_sales(scope, SaleLine))
-        .group_by(SaleLine.item_id)
-    ):
+    for item_id, sold, qty, amount in item_rows:
         items_sold += _dec(sold)
         if qty > 0:  # an item that only came back was not sold
             sums.append((item_id, qty, amount))
@@ -324,7 +346,7 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
     labels = (
         {}  # a part to merge: its caller labels the merged tops (``with_item_labels``)
         if top >= ALL
-        else _item_labels(session, scope.org_id, {i[0] for i in (*by_revenue, *by_quantity)})
+        else _item_labels(session, org_id, {i[0] for i in (*by_revenue, *by_quantity)})
     )
 
     def item(i: tuple[uuid.UUID, Decimal, Decimal]) -> ItemFigure:
@@ -334,7 +356,7 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
     tops_revenue = sorted(map(item, by_revenue), key=lambda i: (-i.amount, i.sku))
     tops_quantity = sorted(map(item, by_quantity), key=lambda i: (-i.quantity, i.sku))
 
-    figs = Figures(
+    return Figures(
         sales_count=counts["sale"],
         refunds_count=counts["refund"],
         sales_total=totals["sale"],
@@ -364,7 +386,6 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
         top_by_revenue=tuple(tops_revenue),
         top_by_quantity=tuple(tops_quantity),
     )
-    return _with_movements(session, scope, figs)
 
 
 def _item_labels(
@@ -414,7 +435,7 @@ def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(int(value)).scaleb(-3)
 
 
-def _with_movements(session: Session, scope: Scope, figs: Figures) -> Figures:
+def with_movements(session: Session, scope: Scope, figs: Figures) -> Figures:
     paid = {"paid_in": ZERO, "paid_out": ZERO}
     n_moves = 0
     for kind, n, amount in session.execute(

@@ -15,7 +15,7 @@ from sqlalchemy import Index, Integer, MetaData, String, Text, UniqueConstraint,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from arcoiris_shared.db.base import NAMING_CONVENTION, utcnow
-from arcoiris_shared.db.types import JsonDoc, Quantity, UTCDateTime
+from arcoiris_shared.db.types import JsonDoc, Money, Quantity, UTCDateTime
 
 
 class LocalBase(DeclarativeBase):
@@ -164,3 +164,28 @@ class SnapshotSeen(LocalBase):
 
     entity: Mapped[str] = mapped_column(String(16), primary_key=True)
     entity_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class TakingsRollup(LocalBase):
+    """The till's takings summed per local day, kept in the transaction that writes each
+    sale or refund (``arcoiris_desktop.sales.rollup``), so the manager's takings screen
+    reads a month from a few thousand rows instead of half a million lines. One row per
+    (day, section, key): ``sales`` by kind|cashier|UTC quarter (n; v1..v6 gross, discount,
+    net, tax, total, cash rounding), ``pay`` by method|kind (n; v1 amount), ``tax`` by code
+    (label the name; v1 base, v2 amount, v3 rate), ``item`` by item id (v1 quantity sold,
+    v2 quantity net of refunds, v3 total). Rebuilt from the facts by migration t0008 (and
+    ``rollup.rebuild``); a test holds it equal to the figures read from the facts."""
+
+    __tablename__ = "takings_rollup"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    section: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    label: Mapped[str | None] = mapped_column(String(120))
+    n: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    v1: Mapped[Decimal] = mapped_column(Money(), server_default=text("0"))
+    v2: Mapped[Decimal] = mapped_column(Money(), server_default=text("0"))
+    v3: Mapped[Decimal] = mapped_column(Money(), server_default=text("0"))
+    v4: Mapped[Decimal] = mapped_column(Money(), server_default=text("0"))
+    v5: Mapped[Decimal] = mapped_column(Money(), server_default=text("0"))
+    v6: Mapped[Decimal] = mapped_column(Money(), server_default=text("0"))

@@ -9,10 +9,11 @@ overrides, discounts over the limit, refunds, no-sales, paid in/out, approvals a
 PINs, shifts opened and closed, stock moves: who did it and who approved it) and the items
 at or below their reorder point by the till's own level.
 
-Local days are ``day_range`` in the till's time zone. A day that has ended never changes on
-a till, so its figures are worked out once per process and kept (``_ENDED``); a range is
-the merge of its days (``arcoiris_shared.takings.merge``), today's worked out fresh.
-Labels are babel's, in the till's locale.
+Local days are ``day_range`` in the till's time zone. Days and ranges of days are read from
+the takings rollup the till keeps with every sale (``arcoiris_desktop.sales.rollup``, the
+same assembly as the figures from the facts), so a month costs a few thousand rows; a
+shift, which is not whole days, is read from the facts. Labels are babel's, in the till's
+locale.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from arcoiris_desktop.audit import VOID_ACTION
 from arcoiris_desktop.config import TerminalConfig, load_config
 from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import AckedMovement, AuditEntry
+from arcoiris_desktop.sales import rollup
 from arcoiris_desktop.shifts.service import staff_names
 from arcoiris_shared.db.base import utcnow
 from arcoiris_shared.db.inv import Item, StockLevel
@@ -41,15 +43,12 @@ from arcoiris_shared.db.pos import Shift
 from arcoiris_shared.money import format_money
 from arcoiris_shared.sync_protocol import MOVING_KINDS
 from arcoiris_shared.takings import (
-    ALL,
     ZERO,
     Figures,
     Scope,
-    _zone,
     day_range,
     figures,
-    merge,
-    with_item_labels,
+    time_zone,
 )
 
 
@@ -133,11 +132,19 @@ def period_for_shift(db: Database, shift_id: uuid.UUID) -> Period:
         shift = session.get(Shift, (config.org_id, shift_id))
         if shift is None:
             raise ValueError("That shift is not on this till")
-        tz = _zone(config.timezone)
+        tz = time_zone(config.timezone)
         end = shift.closed_at or utcnow()
         return Period(
             shift.opened_at.astimezone(tz).date(), end.astimezone(tz).date(), shift_id=shift.id
         )
+
+
+def change(value: Decimal | int | None, compared: Decimal | int | None) -> Decimal | None:
+    """(value - compared) / |compared|: the change against the comparison as a ratio, or
+    None when there is nothing to compare with."""
+    if value is None or compared is None or compared == 0:
+        return None
+    return (Decimal(value) - Decimal(compared)) / abs(Decimal(compared))
 
 
 def compare_days(period: Period) -> int:
@@ -172,7 +179,7 @@ def span_of(session: Session, config: TerminalConfig, period: Period) -> Span:
     docstring): local days through ``day_range`` in the till's time zone; a shift by its id,
     set against the same hours of the clock a week earlier."""
     org = config.org_id
-    tz = _zone(config.timezone)
+    tz = time_zone(config.timezone)
     if period.shift_id is not None:
         shift = session.get(Shift, (org, period.shift_id))
         if shift is None:
@@ -209,11 +216,20 @@ def takings_in(
     span = span_of(session, config, period)
     scope, compared_scope, start, end = span.scope, span.compared, span.start, span.end
     period, label, compare_label = span.period, span.label, span.compare_label
-    tz = _zone(config.timezone)
+    tz = time_zone(config.timezone)
     if period.shift_id is None:
-        figs = _days(session, config, period.first, period.last, top)
         back = dt.timedelta(days=compare_days(period))
-        compared = _days(session, config, period.first - back, period.last - back, top)
+        figs, compared = (
+            rollup.day_figures(
+                session,
+                org_id=config.org_id,
+                timezone=config.timezone,
+                first=period.first - b,
+                last=period.last - b,
+                top=top,
+            )
+            for b in (dt.timedelta(0), back)
+        )
     else:
         figs = figures(session, scope, top=top)
         compared = figures(session, compared_scope, top=top)
@@ -225,7 +241,7 @@ def takings_in(
         compare_label=compare_label,
         figures=figs,
         compared=compared,
-        hours=_hours(figs, compared, config.timezone),
+        hours=hours_of(figs, compared, config.timezone),
         cashier_names=names,
         audit=audit_lines,
         low_stock=low_stock(session, config),
@@ -237,47 +253,7 @@ def takings_in(
     )
 
 
-# Days that ended are facts that never change on a till (a sale is written at its own
-# moment; a refund is a new row, dated when it happens), so each ended day's figures are
-# worked out once per process and a month is the sum of its days: the manager going from a
-# day to the month and back waits for the SQL once. Keyed by database, org and time zone.
-_ENDED: dict[tuple[str, uuid.UUID, str, dt.date], Figures] = {}
-_ENDED_MAX = 800  # days kept (two years and a bit)
-_SETTLED = dt.timedelta(minutes=5)  # a day is ended this long after its local midnight
-
-
-def _days(
-    session: Session, config: TerminalConfig, first: dt.date, last: dt.date, top: int
-) -> Figures:
-    """The figures of the local days ``first``..``last``: ended days from the cache (or
-    worked out and kept), the rest (today, the future) in one scope, all merged."""
-    bind = session.get_bind()
-    db_key = str(getattr(bind, "url", id(bind)))
-    now = utcnow()
-    parts: list[Figures] = []
-    n = (last - first).days + 1
-    open_from: dt.date | None = None
-    for i in range(n):
-        day = first + dt.timedelta(days=i)
-        start, end = day_range(day, config.timezone)
-        if end + _SETTLED > now:
-            open_from = day
-            break
-        key = (db_key, config.org_id, config.timezone, day)
-        part = _ENDED.get(key)
-        if part is None:
-            part = figures(session, Scope(org_id=config.org_id, start=start, end=end), top=ALL)
-            if len(_ENDED) >= _ENDED_MAX:
-                _ENDED.pop(next(iter(_ENDED)))
-            _ENDED[key] = part
-        parts.append(part)
-    if open_from is not None:
-        start, end = day_range(open_from, config.timezone, (last - open_from).days + 1)
-        parts.append(figures(session, Scope(org_id=config.org_id, start=start, end=end), top=ALL))
-    return with_item_labels(session, config.org_id, merge(parts, top=top))
-
-
-def _hours(figs: Figures, compared: Figures, zone: str) -> dict[int, tuple[Decimal, Decimal]]:
+def hours_of(figs: Figures, compared: Figures, zone: str) -> dict[int, tuple[Decimal, Decimal]]:
     """Σ amount per hour of the local clock (0-23), this period's and the comparison's; a
     range's days are summed hour by hour."""
     out = {h: [ZERO, ZERO] for h in range(24)}
@@ -478,12 +454,6 @@ def _words(
 # the list is kept a short while per database; their levels are read fresh every time.
 _REORDER_ITEMS: dict[tuple[str, uuid.UUID], tuple[float, dict[uuid.UUID, Any]]] = {}
 REORDER_ITEMS_SECONDS = 120.0
-
-
-def forget_cached() -> None:
-    """Drop what the service keeps between calls (after a catalog pull, or in tests)."""
-    _ENDED.clear()
-    _REORDER_ITEMS.clear()
 
 
 def _reorder_items(session: Session, org: uuid.UUID) -> dict[uuid.UUID, Any]:

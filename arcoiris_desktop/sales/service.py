@@ -25,6 +25,7 @@ from arcoiris_desktop.db.database import Database
 from arcoiris_desktop.db.local import ParkedSale, StaffMember
 from arcoiris_desktop.outbox import enqueue, next_number
 from arcoiris_desktop.receipts.model import Receipt, ReceiptLine, ReceiptPayment, ReceiptTax
+from arcoiris_desktop.sales import rollup
 from arcoiris_desktop.sales.cart import MAX_LINE_AMOUNT, MAX_QUANTITY, MAX_SALE_TOTAL, Cart
 from arcoiris_desktop.sales.tender import Payment as TenderPayment
 from arcoiris_desktop.sales.tender import Tender
@@ -275,6 +276,7 @@ def record_sale_fact(
     session.add(sale)
     session.flush()
     session.add_all([*sale_lines, *sale_taxes, *sale_payments, *movements])
+    rollup.add(session, config.timezone, sale, sale_lines, sale_taxes, sale_payments)
     for approval, details in audit_entries:
         record_audit(
             session,

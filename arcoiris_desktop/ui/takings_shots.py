@@ -39,6 +39,9 @@ LAST_WEEK = (
 )
 
 
+from arcoiris_desktop.sales import rollup  # noqa: E402
+
+
 def move_sale(db: Database, receipt_code: str, when: dt.datetime) -> None:
     """Put a sale (and its payments) at ``when``: the till only ever sells now."""
     stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -53,14 +56,15 @@ def move_sale(db: Database, receipt_code: str, when: dt.datetime) -> None:
             text("UPDATE payments SET occurred_at = :t WHERE sale_id = :i"),
             {"t": stamp, "i": sale_id},
         )
+        rollup.rebuild(s.connection())  # the day it counts under moved too
 
 
 def seed_two_days(till: Till, day: dt.date) -> None:
     """Sales through the till's own services on ``day`` and a week earlier, at the hours of
     ``DAY`` and ``LAST_WEEK`` (the shift must be open)."""
-    from arcoiris_shared.takings import _zone
+    from arcoiris_shared.takings import time_zone
 
-    tz = _zone(till.config.timezone)
+    tz = time_zone(till.config.timezone)
     cashier = next(s for s in till.staff() if s.role == "cashier")
     for date, plan in ((day, DAY), (day - dt.timedelta(days=7), LAST_WEEK)):
         for hour, codes in plan:
@@ -86,7 +90,7 @@ def render_takings_screenshots(out_dir: Path) -> list[Path]:
     from arcoiris_desktop.ui.takings_screen import TakingsDialog
     from arcoiris_desktop.ui.theme import STYLE
     from arcoiris_desktop.ui.worker import Worker
-    from arcoiris_shared.takings import _zone
+    from arcoiris_shared.takings import time_zone
 
     app = QApplication.instance() or QApplication([])
     app.setStyleSheet(STYLE)  # type: ignore[attr-defined]
@@ -100,7 +104,7 @@ def render_takings_screenshots(out_dir: Path) -> list[Path]:
         manager = next(s for s in till.staff() if s.role == "manager")
         till.open_shift(manager, Decimal("100.00"))
         config = till.config
-        today = dt.datetime.now(_zone(config.timezone)).date()
+        today = dt.datetime.now(time_zone(config.timezone)).date()
         seed_two_days(till, today)
         worker = Worker()
         fmt = Formatter(config.currency, config.locale, config.timezone)
