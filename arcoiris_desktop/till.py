@@ -66,6 +66,11 @@ from arcoiris_desktop.receipts.printers import (
     printer_from_config,
 )
 from arcoiris_desktop.receipts.shift_report import shift_report_layout
+from arcoiris_desktop.receipts.takings_report import takings_layout
+from arcoiris_desktop.reports import export as takings_export
+from arcoiris_desktop.reports import takings as reports
+from arcoiris_desktop.reports.store import StoreUnavailable, store_takings
+from arcoiris_desktop.reports.takings import Period, TakingsView
 from arcoiris_desktop.sales import history, refunds, service
 from arcoiris_desktop.sales.cart import Cart
 from arcoiris_desktop.sales.refunds import RefundTo, SaleForReturn
@@ -80,6 +85,8 @@ from arcoiris_desktop.staff import SignInResult, Staff, approver_by_pin, list_st
 from arcoiris_desktop.stock import service as stock
 from arcoiris_desktop.stock.service import MoveLine, StockMove
 from arcoiris_shared.cash import DENOMINATIONS
+from arcoiris_shared.db.base import utcnow
+from arcoiris_shared.takings import time_zone
 
 if TYPE_CHECKING:
     from arcoiris_desktop.sync.engine import SyncEngine
@@ -476,6 +483,56 @@ class Till:
             logger.warning("printing the %s report failed: %s", report.kind, exc)
             return PrintOutcome(False, f"{report.kind} report not printed: {exc}", text)
         return PrintOutcome(True, f"{report.kind} report printed", text)
+
+    # -- the manager's takings -----------------------------------------------------------
+
+    def today(self) -> dt.date:
+        """The store's local date now."""
+        return utcnow().astimezone(time_zone(self.config.timezone)).date()
+
+    def takings(self, period: Period, whole_store: bool = False) -> TakingsView:
+        """The period's takings from this till's own database (works offline). With
+        ``whole_store`` the figures are HQ's for every till of the store, as of HQ's last
+        sync; when HQ cannot answer, this till's own, with the reason in ``note``. The audit
+        list and low stock are always this till's."""
+        own = reports.takings(self.db, self.config, period)
+        if not whole_store:
+            return own
+        engine = self.sync_engine()
+        if engine is None:
+            return dataclasses.replace(
+                own, note="This till is not connected to HQ: its own takings only."
+            )
+        try:
+            figs, compared, as_of, names = store_takings(engine, self.config, period)
+        except StoreUnavailable as exc:
+            return dataclasses.replace(own, note=str(exc))
+        return dataclasses.replace(
+            own,
+            figures=figs,
+            compared=compared,
+            hours=reports.hours_of(figs, compared, self.config.timezone),
+            cashier_names={**own.cashier_names, **names},
+            source="store",
+            as_of=None if as_of is None else as_of.astimezone(time_zone(self.config.timezone)),
+        )
+
+    def print_takings(self, view: TakingsView) -> PrintOutcome:
+        """The takings on the receipt printer; a failing printer is reported, never raised."""
+        layout = takings_layout(view, width=RECEIPT_WIDTH)
+        text = tuple(line.text for line in layout)
+        try:
+            self.printer.send(render_escpos_lines(layout, width=RECEIPT_WIDTH, logo=self.logo))
+        except PrinterError as exc:
+            logger.warning("printing the takings failed: %s", exc)
+            return PrintOutcome(False, f"Takings not printed: {exc}", text)
+        return PrintOutcome(True, "Takings printed", text)
+
+    def takings_csv(self, view: TakingsView) -> str:
+        return takings_export.takings_csv(view)
+
+    def sales_csv(self, period: Period) -> str:
+        return takings_export.sales_csv(self.db, self.config, period)
 
     def closed_shifts(self) -> list[ClosedShift]:
         """This till's closed shifts, the latest first: the Z reports a manager can reprint."""

@@ -36,11 +36,11 @@ from sqlalchemy import select
 
 from arcoiris_desktop.config import TerminalConfig
 from arcoiris_desktop.db.database import Database
-from arcoiris_desktop.reports.takings import Period, TakingsView, span_of
+from arcoiris_desktop.reports.takings import Period, TakingsView, change, span_of
 from arcoiris_desktop.shifts.service import staff_names
 from arcoiris_shared.db.pos import Payment, Sale
 from arcoiris_shared.money import currency_exponent
-from arcoiris_shared.takings import TENDER_ORDER, Figures, _zone
+from arcoiris_shared.takings import TENDER_ORDER, Figures, time_zone
 
 COLUMNS = ("section", "key", "label", "value", "compared", "change_pct")
 SALES_COLUMNS = ("receipt", "time", "kind", "cashier", "total", "tax", "tenders")
@@ -93,10 +93,8 @@ def qty(v: Decimal) -> str:
 
 
 def change_pct(value: Decimal | int | None, compared: Decimal | int | None) -> str:
-    if value is None or compared is None or compared == 0:
-        return ""
-    pct = (Decimal(value) - Decimal(compared)) / abs(Decimal(compared)) * 100
-    return f"{pct.quantize(_ONE_DECIMAL):f}"
+    ratio = change(value, compared)
+    return "" if ratio is None else f"{(ratio * 100).quantize(_ONE_DECIMAL):f}"
 
 
 def takings_csv(view: TakingsView) -> str:
@@ -189,7 +187,7 @@ def _top(row, n: _Numbers, section: str, items, compared: Figures, shown, attr: 
 def sales_csv(db: Database, config: TerminalConfig, period: Period) -> str:
     """Every sale and refund of the period, one row each (see the module's docstring)."""
     n = _Numbers(config.currency)
-    tz = _zone(config.timezone)
+    tz = time_zone(config.timezone)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(SALES_COLUMNS)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from arcoiris_desktop.approvals import Approval
 from arcoiris_desktop.catalog.lookup import CatalogItem
 from arcoiris_desktop.customers.service import CustomerInfo
+from arcoiris_desktop.reports.takings import TakingsView
 from arcoiris_desktop.shifts.cash import CashMovementInfo
 from arcoiris_desktop.shifts.history import ClosedShift
 from arcoiris_desktop.shifts.service import ReasonRequired, ShiftInfo, ShiftReport
@@ -35,6 +36,7 @@ from arcoiris_desktop.ui.messages import cashier_message
 from arcoiris_desktop.ui.printer_dialog import PrinterDialog
 from arcoiris_desktop.ui.shift_dialogs import CashCountDialog, PastZDialog, ShiftReportDialog
 from arcoiris_desktop.ui.stock_dialog import StockMoveDialog
+from arcoiris_desktop.ui.takings_screen import TakingsDialog
 from arcoiris_desktop.ui.theme import ACCENT, DANGER, WARN
 from arcoiris_desktop.ui.worker import Worker
 
@@ -188,6 +190,7 @@ class ManagerActions:
         )
         dialog.print_button.clicked.connect(lambda: self._print(report))
         dialog.printer_button.clicked.connect(lambda: self._printer_from(dialog))
+        dialog.takings_button.clicked.connect(lambda: self._takings_from(dialog))
         dialog.close_shift_button.clicked.connect(lambda: self._close_from(dialog))
         self._show(dialog)
         return dialog
@@ -344,6 +347,40 @@ class ManagerActions:
             f"{word} {self.fmt.money(abs(info.amount))}: {info.account_label} ({info.reason})"
         )
         self.host.facts_changed()
+
+    # -- the day's takings ------------------------------------------------------------------
+
+    def takings(self) -> None:
+        """Ctrl+T: the day's takings against last week (a manager's; a cashier signed in is
+        asked for a manager's PIN: the cashier's own never opens it)."""
+        self._as_manager("reports.takings", "see the day's takings", self._takings)
+
+    def _takings_from(self, report_dialog: QDialog) -> None:
+        report_dialog.reject()  # the manager is signed in or approved the report already
+        self._takings(None)
+
+    def _takings(self, approval: Approval | None) -> None:
+        self.worker.run(self.till.current_shift, done=self._open_takings, failed=self.host.fail)
+
+    def _open_takings(self, shift: ShiftInfo | None) -> None:
+        till = self.till
+
+        def print_view(view: TakingsView) -> None:
+            self.worker.run(
+                till.print_takings, view, done=self.host.note_print, failed=self.host.fail
+            )
+
+        dialog = TakingsDialog(
+            till.takings,
+            self.worker,
+            self.fmt,
+            today=till.today(),
+            shift_id=shift.id if shift is not None else None,
+            on_print=print_view,
+            store_available=till.sync_engine() is not None,
+            parent=self.parent,
+        )
+        self._show(dialog)
 
     def no_sale(self) -> None:
         """Ctrl+D: open the drawer with nothing sold; audited, counted on the X/Z."""

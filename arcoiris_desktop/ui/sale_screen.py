@@ -6,7 +6,8 @@ searches as you type; arrows and Enter pick a result. Function keys: F2 quantity
 discount, F4 price override, F5 sale discount, Del void line, F8 park, F9 resume,
 F12 pay, Ctrl+P reprint, Ctrl+R returns, Ctrl+L lock. A manager's keys (a cashier is asked
 for a manager's PIN): F6 shift (open it, or the X report and closing), F10 stock moves,
-Ctrl+I paid in, Ctrl+O paid out, Ctrl+D no-sale (opens the drawer); F7 attaches a customer.
+Ctrl+I paid in, Ctrl+O paid out, Ctrl+D no-sale (opens the drawer), Ctrl+T the day's
+takings; F7 attaches a customer.
 """
 
 from __future__ import annotations
@@ -204,7 +205,8 @@ class SaleScreen(QWidget):
             ("reprint", "Reprint  ^P", self.reprint, None),
             ("returns", "Returns  ^R", self.returns_requested.emit, None),
             ("lock", "Lock  ^L", self.lock_requested.emit, None),
-            # Paid in (^I) and no-sale (^D) are keys only: the grid's last cell is this one.
+            # Paid in (^I), no-sale (^D) and the takings (^T, also on the X report) are keys
+            # only: the grid's last cell is this one.
             ("paid_out", "Paid out  ^O", self.manager.paid_out, None),
         ]
         for i, (key, text, slot, role) in enumerate(spec):
@@ -239,6 +241,7 @@ class SaleScreen(QWidget):
             ("Ctrl+I", self.manager.paid_in),
             ("Ctrl+O", self.manager.paid_out),
             ("Ctrl+D", self.manager.no_sale),
+            ("Ctrl+T", self.manager.takings),
             ("Ctrl+P", self.reprint),
             ("Ctrl+R", self.returns_requested.emit),
             ("Ctrl+L", self.lock_requested.emit),

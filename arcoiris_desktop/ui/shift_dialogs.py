@@ -291,13 +291,18 @@ class ShiftReportDialog(QDialog):
         self.printer_button = button("Printer…")
         self.printer_button.setObjectName("printer-settings")
         self.printer_button.setVisible(closing_offered)
+        # The day's takings (also Ctrl+T on the sale screen), from the X or a Z report.
+        self.takings_button = button("Takings…  ^T")
+        self.takings_button.setObjectName("takings")
         row.addWidget(self.done_button)
         row.addStretch(1)
+        row.addWidget(self.takings_button)
         row.addWidget(self.close_shift_button)
         row.addWidget(self.printer_button)
         row.addWidget(self.print_button)
         layout.addLayout(row)
         QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.print_button.click)
+        QShortcut(QKeySequence("Ctrl+T"), self).activated.connect(self.takings_button.click)
         if closing_offered:
             QShortcut(QKeySequence("F6"), self).activated.connect(self.close_shift_button.click)
 

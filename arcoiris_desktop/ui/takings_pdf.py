@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from arcoiris_desktop.reports.takings import TakingsView
 from arcoiris_desktop.ui.charts import HourChart
 from arcoiris_desktop.ui.format import Formatter
-from arcoiris_desktop.ui.takings_screen import TILES, _short, change, percent, shown
+from arcoiris_desktop.ui.takings_words import TILES, change, percent, short_label, shown
 
 _CSS = """
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #1d1d1f; }
@@ -145,7 +145,7 @@ def takings_html(view: TakingsView, fmt: Formatter, store: str = "") -> str:
 
 def _chart_image(view: TakingsView, fmt: Formatter) -> QImage:
     chart = HourChart(fmt)
-    chart.set_data(view.hours, _short(view.label), _short(view.compare_label))
+    chart.set_data(view.hours, short_label(view.label), short_label(view.compare_label))
     image = QImage(1600, 560, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     p = QPainter(image)

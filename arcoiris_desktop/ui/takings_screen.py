@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
 
-from babel.numbers import format_percent
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -44,6 +42,7 @@ from arcoiris_desktop.reports.takings import Period, TakingsView, compare_days
 from arcoiris_desktop.ui.charts import BarList, HourChart
 from arcoiris_desktop.ui.dialogs import choice_row
 from arcoiris_desktop.ui.format import Formatter
+from arcoiris_desktop.ui.takings_words import TILES, change, percent, short_label, shown
 from arcoiris_desktop.ui.theme import ACCENT, DANGER, MUTED
 from arcoiris_desktop.ui.worker import Worker
 
@@ -55,41 +54,6 @@ PERIODS = (
     ("range", "Date &range"),
     ("shift", "This s&hift"),
 )
-# (figure, tile title, kind, whether more is better)
-TILES: tuple[tuple[str, str, str, bool], ...] = (
-    ("net_takings", "Net takings", "money", True),
-    ("gross", "Gross before discounts", "money", True),
-    ("refunds_total", "Refunds", "money", True),  # negative: nearer zero is better
-    ("discounts", "Discounts given", "money", False),
-    ("tax_total", "Tax", "money", True),
-    ("sales_count", "Sales", "count", True),
-    ("average_basket", "Average basket", "money", True),
-    ("items_per_basket", "Items per basket", "qty", True),
-)
-
-
-def change(value: Decimal | int | None, compared: Decimal | int | None) -> Decimal | None:
-    """(value - compared) / |compared|, or None when there is nothing to compare with."""
-    if value is None or compared is None or compared == 0:
-        return None
-    return (Decimal(value) - Decimal(compared)) / abs(Decimal(compared))
-
-
-def shown(fmt: Formatter, value: Decimal | int | None, kind: str) -> str:
-    if value is None:
-        return "\u2013"
-    if kind == "count":
-        return str(int(value))
-    if kind == "qty":
-        return f"{Decimal(value).quantize(Decimal('0.1')):f}"
-    return fmt.money(Decimal(value))
-
-
-def percent(fmt: Formatter, ratio: Decimal) -> str:
-    try:
-        return format_percent(ratio, format="+#,##0.0%;-#,##0.0%", locale=fmt.locale)
-    except ValueError:
-        return f"{ratio * 100:+.1f}%"
 
 
 class Tile(QFrame):
@@ -397,7 +361,7 @@ class TakingsDialog(QDialog):
                 colour = ACCENT if ratio == 0 or good else DANGER
                 tile.compare.setText(f"{before}\n{percent(fmt, ratio)}")
                 tile.compare.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        self.chart.set_data(view.hours, _short(view.label), _short(view.compare_label))
+        self.chart.set_data(view.hours, short_label(view.label), short_label(view.compare_label))
         self.tenders.set_rows(
             [(f"{t.method.capitalize()} ({t.count})", t.amount) for t in f.by_tender]
         )
@@ -497,11 +461,3 @@ class TakingsDialog(QDialog):
 
 def _date(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
-
-
-def _short(label: str) -> str:
-    """A legend's label: "Thursday 3 December 2026" -> "Thursday 3 December"."""
-    parts = label.split()
-    if len(parts) >= 3 and parts[-1].isdigit() and len(parts[-1]) == 4:
-        return " ".join(parts[:-1])
-    return label

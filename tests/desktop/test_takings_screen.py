@@ -21,12 +21,12 @@ from arcoiris_desktop.ui.takings_screen import TakingsDialog
 from arcoiris_desktop.ui.takings_shots import move_sale, seed_two_days
 from arcoiris_desktop.ui.theme import STYLE
 from arcoiris_desktop.ui.worker import Worker
-from arcoiris_shared.takings import _zone
+from arcoiris_shared.takings import time_zone
 from tests.desktop.conftest import MILK, sell_for_cash
 
 
 def _today(till) -> dt.date:
-    return dt.datetime.now(_zone(till.config.timezone)).date()
+    return dt.datetime.now(time_zone(till.config.timezone)).date()
 
 
 @pytest.fixture
@@ -71,7 +71,9 @@ def test_the_tiles_show_the_databases_figures(screen, till, db):
     make, _asked, fmt = screen
     dialog = make()
     today = _today(till)
-    start = dt.datetime.combine(today, dt.time(), _zone(till.config.timezone)).astimezone(dt.UTC)
+    start = dt.datetime.combine(today, dt.time(), time_zone(till.config.timezone)).astimezone(
+        dt.UTC
+    )
     since = start.strftime("%Y-%m-%dT%H:%M:%S")
     net = _sql_money(db, f"SELECT sum(total) FROM sales WHERE occurred_at >= '{since}'")
     tax = _sql_money(db, f"SELECT sum(tax_total) FROM sales WHERE occurred_at >= '{since}'")
@@ -95,7 +97,7 @@ def test_the_tiles_show_the_databases_figures(screen, till, db):
 def test_yesterday_and_a_range_ask_again(screen, till, db, cashier, qtbot):
     sale = sell_for_cash(till, cashier, [MILK])
     yesterday = _today(till) - dt.timedelta(days=1)
-    noon = dt.datetime.combine(yesterday, dt.time(12), _zone(till.config.timezone))
+    noon = dt.datetime.combine(yesterday, dt.time(12), time_zone(till.config.timezone))
     move_sale(db, sale.receipt_code, noon)
     make, asked, fmt = screen
     dialog = make()
