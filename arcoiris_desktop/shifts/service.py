@@ -435,7 +435,9 @@ def shift_figures(
         refunds_count=sum(1 for s in sales if s.kind == "refund"),
         sales_total=sum((s.total for s in sales if s.kind == "sale"), ZERO),
         refunds_total=sum((s.total for s in sales if s.kind == "refund"), ZERO),
-        discount_total=sum((s.discount_total for s in sales), ZERO),
+        # The discounts given: the sales' (as arcoiris_shared.takings counts them; a refund
+        # hands back a discounted price, it gives no discount).
+        discount_total=sum((s.discount_total for s in sales if s.kind == "sale"), ZERO),
         tax_total=sum((s.tax_total for s in sales), ZERO),
         by_tender=by_tender,
         cash_rounding=sum((s.cash_rounding for s in sales), ZERO),

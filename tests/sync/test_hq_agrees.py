@@ -233,13 +233,9 @@ def test_hq_z_is_the_tills_z_to_the_cent(day: Day):
         _same_z(t.till.past_z_report(z.shift_id), hq_z, mine)  # and as it is reprinted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the till's Z nets refunded discounts off (shifts.service sums discount_total "
-    "over sales and refunds); the shared definition (takings.figures, HQ's Z) counts the "
-    "sales' discounts only. One of them must change; then drop this mark.",
-)
 def test_hq_and_the_till_count_discounts_alike(day: Day):
+    """Discounts given are the sales' (a refund hands back a discounted price; it gives no
+    discount): the till's Z and HQ's say the same."""
     for _, z in day.tills:
         assert D(day.hq_z[z.shift_id]["discounts"]) == z.discount_total
 
