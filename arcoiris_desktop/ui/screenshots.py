@@ -271,6 +271,10 @@ def render(out: Path) -> list[Path]:
         shoot("17-shift-closed")
         window.close()
         db.close()
+    # The manager's takings: a real day on its own demo till, last week's beside it.
+    from arcoiris_desktop.ui.takings_shots import render_takings_screenshots
+
+    saved.extend(render_takings_screenshots(out))
     return saved
 
 

@@ -79,7 +79,7 @@ def seed_two_days(till: Till, day: dt.date) -> None:
 
 
 def render_takings_screenshots(out_dir: Path) -> list[Path]:
-    """``takings-1024x768.png`` and ``takings-1920x1080.png`` in ``out_dir``."""
+    """``18-takings-1024x768.png`` and ``18-takings-1920x1080.png`` in ``out_dir``."""
     from PySide6.QtWidgets import QApplication
 
     from arcoiris_desktop.catalog.demo import seed_demo
@@ -124,7 +124,7 @@ def render_takings_screenshots(out_dir: Path) -> list[Path]:
             dialog.resize(w, h)
             for _ in range(5):
                 app.processEvents()
-            path = out_dir / f"takings-{w}x{h}.png"
+            path = out_dir / f"18-takings-{w}x{h}.png"
             dialog.grab().save(str(path))
             saved.append(path)
         dialog.close()
