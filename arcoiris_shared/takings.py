@@ -44,7 +44,6 @@ from arcoiris_shared.db.pos import CashMovement, Payment, Sale, SaleLine, SaleTa
 ZERO = Decimal(0)
 QUARTER = 900  # seconds in a bucket of ``by_quarter``
 TOP = 10
-ALL = 10**9  # ``top`` for figures meant to be merged: every item kept
 TENDER_ORDER = {"cash": 0, "card": 1, "voucher": 2, "other": 3}
 
 
@@ -343,11 +342,7 @@ def assemble(
             sums.append((item_id, qty, amount))
     by_revenue = sorted(sums, key=lambda i: (-i[2], str(i[0])))[:top]
     by_quantity = sorted(sums, key=lambda i: (-i[1], str(i[0])))[:top]
-    labels = (
-        {}  # a part to merge: its caller labels the merged tops (``with_item_labels``)
-        if top >= ALL
-        else _item_labels(session, org_id, {i[0] for i in (*by_revenue, *by_quantity)})
-    )
+    labels = _item_labels(session, org_id, {i[0] for i in (*by_revenue, *by_quantity)})
 
     def item(i: tuple[uuid.UUID, Decimal, Decimal]) -> ItemFigure:
         sku, name = labels.get(i[0], ("", ""))
@@ -402,30 +397,6 @@ def _item_labels(
         if row is not None:
             out[item_id] = (row[0], row[1])
     return out
-
-
-def with_item_labels(session: Session, org_id: uuid.UUID, figs: Figures) -> Figures:
-    """``figs`` with its top items' SKU and name filled in (after ``merge``)."""
-    ids = {i.item_id for i in (*figs.top_by_revenue, *figs.top_by_quantity) if not i.sku}
-    if not ids:
-        return figs
-    labels = _item_labels(session, org_id, ids)
-
-    def label(items: tuple[ItemFigure, ...]) -> tuple[ItemFigure, ...]:
-        return tuple(
-            replace(i, sku=labels[i.item_id][0], name=labels[i.item_id][1])
-            if not i.sku and i.item_id in labels
-            else i
-            for i in items
-        )
-
-    return replace(
-        figs,
-        top_by_revenue=tuple(sorted(label(figs.top_by_revenue), key=lambda i: (-i.amount, i.sku))),
-        top_by_quantity=tuple(
-            sorted(label(figs.top_by_quantity), key=lambda i: (-i.quantity, i.sku))
-        ),
-    )
 
 
 def _dec(value: Any) -> Decimal:
@@ -491,90 +462,3 @@ def z_figures(session: Session, shift: Shift, *, top: int = TOP) -> ZFigures:
         over_short=None if counted is None else over_short(counted, expected),
         over_short_reason=shift.over_short_reason,
     )
-
-
-def merge(parts: Sequence[Figures], *, top: int = TOP) -> Figures:
-    """The figures of consecutive scopes (days) that do not overlap, as one: every sum
-    added, per tax code, tender, cashier, quarter and item. Exact for the tops only when
-    each part was worked out with ``top=ALL`` (every item)."""
-    if len(parts) == 1 and top >= ALL:
-        return parts[0]
-    taxes: dict[str, list[Any]] = {}
-    tenders: dict[str, list[Any]] = {}
-    cashiers: dict[uuid.UUID, list[Any]] = {}
-    quarters: dict[int, list[Any]] = {}
-    items: dict[uuid.UUID, list[Any]] = {}
-    sums = dict.fromkeys(_ADDED, ZERO)
-    for p in parts:
-        for name in _ADDED:
-            sums[name] += getattr(p, name)
-        for t in p.tax_by_rate:
-            acc = taxes.setdefault(t.code, [t.name, t.rate, ZERO, ZERO])
-            acc[2] += t.base
-            acc[3] += t.amount
-        for te in p.by_tender:
-            tacc = tenders.setdefault(te.method, [0, ZERO])
-            tacc[0] += te.count
-            tacc[1] += te.amount
-        for c in p.by_cashier:
-            cacc = cashiers.setdefault(c.cashier_id, [0, 0, ZERO])
-            cacc[0] += c.sales
-            cacc[1] += c.refunds
-            cacc[2] += c.amount
-        for q, b in p.by_quarter.items():
-            qacc = quarters.setdefault(q, [0, ZERO])
-            qacc[0] += b.sales
-            qacc[1] += b.amount
-        for i in {i.item_id: i for i in (*p.top_by_revenue, *p.top_by_quantity)}.values():
-            iacc = items.setdefault(i.item_id, [i.sku, i.name, ZERO, ZERO])
-            iacc[2] += i.quantity
-            iacc[3] += i.amount
-    merged = [ItemFigure(k, s, n, q, a) for k, (s, n, q, a) in items.items()]
-    return Figures(
-        **{k: (int(v) if k in _COUNTS else v) for k, v in sums.items()},  # type: ignore[arg-type]
-        tax_by_rate=tuple(TaxTotal(c, n, r, b, a) for c, (n, r, b, a) in sorted(taxes.items())),
-        by_tender=tuple(
-            Tender(m, n, a)
-            for m, (n, a) in sorted(
-                tenders.items(), key=lambda kv: (TENDER_ORDER.get(kv[0], 9), kv[0])
-            )
-        ),
-        by_cashier=tuple(
-            sorted(
-                (Cashier(cid, s, r, a) for cid, (s, r, a) in cashiers.items()),
-                key=lambda c: (-c.amount, str(c.cashier_id)),
-            )
-        ),
-        by_quarter={q: Bucket(n, a) for q, (n, a) in sorted(quarters.items())},
-        # Cut as ``figures`` cuts (ties by id), ordered as it orders (ties by SKU).
-        top_by_revenue=tuple(
-            sorted(
-                sorted(merged, key=lambda i: (-i.amount, str(i.item_id)))[:top],
-                key=lambda i: (-i.amount, i.sku),
-            )
-        ),
-        top_by_quantity=tuple(
-            sorted(
-                sorted(merged, key=lambda i: (-i.quantity, str(i.item_id)))[:top],
-                key=lambda i: (-i.quantity, i.sku),
-            )
-        ),
-    )
-
-
-_COUNTS = ("sales_count", "refunds_count", "movements_count")
-_ADDED = (
-    *_COUNTS,
-    "sales_total",
-    "refunds_total",
-    "gross",
-    "discounts",
-    "net_excl_tax",
-    "tax_total",
-    "cash_rounding",
-    "items_sold",
-    "cash_sales",
-    "cash_refunds",
-    "paid_in",
-    "paid_out",
-)

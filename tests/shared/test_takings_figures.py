@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from arcoiris_desktop.db.schema import terminal_metadata
 from arcoiris_shared.db.base import SQLITE_SCHEMA_MAP
 from arcoiris_shared.db.pos import CashMovement, Payment, Sale, SaleLine, SaleTax
-from arcoiris_shared.takings import ALL, Scope, day_range, figures, merge, with_item_labels
+from arcoiris_shared.takings import Scope, day_range, figures
 
 ORG = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 TERMINAL = uuid.UUID("00000000-0000-0000-0000-0000000000b1")
@@ -304,17 +304,6 @@ def test_the_figures_agree_with_direct_sql(session):
         {"s": s, "e": e},
     ).all()
     assert {m: D(a).scaleb(-4) for m, a in paid} == {t.method: t.amount for t in f.by_tender}
-
-
-def test_days_merged_are_the_range_worked_out_at_once(session):
-    write(session, the_day())
-    movement(session, "paid_in", D("20.00"), utc(5))
-    first = dt.date(2026, 12, 2)
-    days = [day_range(first + dt.timedelta(days=i), ZONE) for i in range(3)]
-    parts = [figures(session, Scope(org_id=ORG, start=s, end=e), top=ALL) for s, e in days]
-    merged = with_item_labels(session, ORG, merge(parts, top=2))
-    start, end = day_range(first, ZONE, 3)
-    assert merged == figures(session, Scope(org_id=ORG, start=start, end=end), top=2)
 
 
 def test_a_shift_or_a_terminal_scope_counts_only_its_own(session):
