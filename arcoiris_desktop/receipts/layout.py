@@ -411,3 +411,44 @@ def wrap(text: str, width: int, *, max_lines: int | None = None) -> list[str]:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: width - 3].rstrip() + "..."
     return lines
+
+
+class ReportLines:
+    """The lines of a printed report (the X/Z, the takings): rules, centred and wrapped
+    text, and label-amount rows that fit the paper, in the org's money and numbers."""
+
+    def __init__(self, width: int, currency: str, locale: str) -> None:
+        self.width = width
+        self.currency = currency
+        self.locale = locale
+        self.lines: list[LayoutLine] = []
+
+    def _rule(self) -> None:
+        self.lines.append(LayoutLine("-" * self.width))
+
+    def _centred(self, text: str, style: LineStyle = "normal") -> None:
+        for part in wrap(text, self.width):
+            self.lines.append(LayoutLine(part.center(self.width).rstrip(), style))
+
+    def _text(self, text: str, style: LineStyle = "normal") -> None:
+        for part in wrap(text, self.width):
+            self.lines.append(LayoutLine(part.rstrip(), style))
+
+    def _row(self, label: str, amount: Decimal, style: LineStyle = "normal") -> None:
+        left, right = plain(label), self._money(amount)
+        if len(left) + 1 + len(right) <= self.width:
+            self.lines.append(LayoutLine(left + right.rjust(self.width - len(left)), style))
+            return
+        for part in wrap(left, self.width):
+            self.lines.append(LayoutLine(part, style))
+        self.lines.append(LayoutLine(right.rjust(self.width), style))
+
+    def _money(self, amount: Decimal) -> str:
+        return plain(format_money(amount, self.currency, self.locale))
+
+    def _qty(self, quantity: Decimal) -> str:
+        return plain(
+            format_decimal(
+                quantity, format="#,##0.###", locale=self.locale, decimal_quantization=False
+            )
+        )

@@ -20,10 +20,14 @@ from typing import Protocol
 
 from babel import Locale
 from babel.dates import format_skeleton, format_time
-from babel.numbers import format_decimal
 
-from arcoiris_desktop.receipts.layout import MIN_WIDTH, LayoutLine, LineStyle, plain, wrap
-from arcoiris_shared.money import format_money
+from arcoiris_desktop.receipts.layout import (
+    MIN_WIDTH,
+    LayoutLine,
+    ReportLines,
+    plain,
+    wrap,
+)
 
 _ENGLISH = Locale("en")
 METHODS = {"cash": "Cash", "card": "Card", "voucher": "Voucher", "other": "Other"}
@@ -168,12 +172,11 @@ def shift_report_layout(
     return _Report(report, width, blind=blind and report.kind == "X").build()
 
 
-class _Report:
+class _Report(ReportLines):
     def __init__(self, report: ShiftReport, width: int, *, blind: bool = False) -> None:
+        super().__init__(width, report.currency, report.locale)
         self.r = report
-        self.width = width
         self.blind = blind
-        self.lines: list[LayoutLine] = []
 
     def build(self) -> list[LayoutLine]:
         r = self.r
@@ -270,36 +273,6 @@ class _Report:
         return sum(1 for m in self.r.cash_movements if m.kind == kind)
 
     # -- pieces ------------------------------------------------------------------------
-
-    def _rule(self) -> None:
-        self.lines.append(LayoutLine("-" * self.width))
-
-    def _centred(self, text: str, style: LineStyle = "normal") -> None:
-        for part in wrap(text, self.width):
-            self.lines.append(LayoutLine(part.center(self.width).rstrip(), style))
-
-    def _text(self, text: str, style: LineStyle = "normal") -> None:
-        for part in wrap(text, self.width):
-            self.lines.append(LayoutLine(part, style))
-
-    def _row(self, label: str, amount: Decimal, style: LineStyle = "normal") -> None:
-        left, right = plain(label), self._money(amount)
-        if len(left) + 1 + len(right) <= self.width:
-            self.lines.append(LayoutLine(left + right.rjust(self.width - len(left)), style))
-            return
-        for part in wrap(left, self.width):
-            self.lines.append(LayoutLine(part, style))
-        self.lines.append(LayoutLine(right.rjust(self.width), style))
-
-    def _money(self, amount: Decimal) -> str:
-        return plain(format_money(amount, self.r.currency, self.r.locale))
-
-    def _qty(self, quantity: Decimal) -> str:
-        return plain(
-            format_decimal(
-                quantity, format="#,##0.###", locale=self.r.locale, decimal_quantization=False
-            )
-        )
 
     def _at(self, moment: dt.datetime) -> str:
         date = format_skeleton("yMd", moment, locale=self.r.locale)

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
-from arcoiris_desktop.receipts.layout import MIN_WIDTH, LayoutLine, LineStyle, plain, wrap
+from arcoiris_desktop.receipts.layout import (
+    MIN_WIDTH,
+    LayoutLine,
+    LineStyle,
+    ReportLines,
+    wrap,
+)
 from arcoiris_desktop.receipts.shift_report import METHODS
-from arcoiris_desktop.reports.takings import TakingsView
-from arcoiris_shared.money import format_money
+from arcoiris_desktop.reports.takings import TakingsView, change
 
 WIDTH = 42
 
@@ -30,11 +33,10 @@ def takings_layout(view: TakingsView, *, width: int = WIDTH) -> list[LayoutLine]
     return _Takings(view, width).build()
 
 
-class _Takings:
+class _Takings(ReportLines):
     def __init__(self, view: TakingsView, width: int) -> None:
+        super().__init__(width, view.currency, view.locale)
         self.v = view
-        self.width = width
-        self.lines: list[LayoutLine] = []
 
     def build(self) -> list[LayoutLine]:
         v, f, c = self.v, self.v.figures, self.v.compared
@@ -117,38 +119,6 @@ class _Takings:
         self._row(label, amount, style)
         if compared is None:
             return
-        change = ""
-        if compared:
-            pct = (amount - compared) / abs(compared) * 100
-            change = f" ({'+' if pct >= 0 else ''}{pct.quantize(Decimal('1'))}%)"
-        self._text(f"  was {self._money(compared)}{change}".rstrip())
-
-    def _rule(self) -> None:
-        self.lines.append(LayoutLine("-" * self.width))
-
-    def _centred(self, text: str, style: LineStyle = "normal") -> None:
-        for part in wrap(plain(text), self.width):
-            self.lines.append(LayoutLine(part.center(self.width).rstrip(), style))
-
-    def _text(self, text: str, style: LineStyle = "normal") -> None:
-        for part in wrap(plain(text), self.width):
-            self.lines.append(LayoutLine(part.rstrip(), style))
-
-    def _row(self, label: str, amount: Decimal, style: LineStyle = "normal") -> None:
-        left, right = plain(label), self._money(amount)
-        if len(left) + 1 + len(right) <= self.width:
-            self.lines.append(LayoutLine(left + right.rjust(self.width - len(left)), style))
-            return
-        for part in wrap(left, self.width):
-            self.lines.append(LayoutLine(part, style))
-        self.lines.append(LayoutLine(right.rjust(self.width), style))
-
-    def _money(self, amount: Decimal) -> str:
-        return plain(format_money(amount, self.v.currency, self.v.locale))
-
-    def _qty(self, quantity: Decimal) -> str:
-        return plain(
-            format_decimal(
-                quantity, format="#,##0.###", locale=self.v.locale, decimal_quantization=False
-            )
-        )
+        ratio = change(amount, compared)
+        shown = "" if ratio is None else f" ({ratio * 100:+.0f}%)"
+        self._text(f"  was {self._money(compared)}{shown}".rstrip())
