@@ -45,7 +45,21 @@ from arcoiris_desktop.ui.worker import Worker
 
 RETURN_COLUMN = 4
 # The sale screen's keys that mean nothing here: they say where they work, never go dead.
-SALE_SCREEN_KEYS = ("F2", "F3", "F4", "F5", "F6", "F7", "F8", "F10", "Ctrl+P")
+SALE_SCREEN_KEYS = (
+    "F2",
+    "F3",
+    "F4",
+    "F5",
+    "F6",
+    "F7",
+    "F8",
+    "F10",
+    "Ctrl+P",
+    "Ctrl+I",
+    "Ctrl+O",
+    "Ctrl+D",
+    "Ctrl+T",
+)
 KEY_HINT = "Enter find · F9 recent sales · F12 refund · Esc back to the sale"
 
 
