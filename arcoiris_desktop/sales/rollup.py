@@ -92,20 +92,39 @@ def add(
                 "v3": ln.total,
             }
         )
-    for row in rows:
-        values = {"day": day, "label": None, **dict.fromkeys(_VALUES, 0), **row}
-        stmt = insert(TakingsRollup).values(**values)
-        added = {
-            name: getattr(TakingsRollup, name) + getattr(stmt.excluded, name)
-            for name in _VALUES
-            if name != "v3" or row["section"] != "tax"
-        }
-        if row["section"] == "tax":
-            added["label"] = stmt.excluded.label
-            added["v3"] = stmt.excluded.v3  # the rate: the latest, not a sum
+    summed = [
+        {"day": day, "label": None, **dict.fromkeys(_VALUES, 0), **row}
+        for row in rows
+        if row["section"] != "tax"
+    ]
+    session.execute(_ADD, summed)
+    if taxes:
         session.execute(
-            stmt.on_conflict_do_update(index_elements=["day", "section", "key"], set_=added)
+            _ADD_TAX,
+            [
+                {"day": day, **dict.fromkeys(_VALUES, 0), **row}
+                for row in rows
+                if row["section"] == "tax"
+            ],
         )
+
+
+def _upsert(*, latest: tuple[str, ...] = ()) -> Any:
+    """One statement for many rows (executemany): each value added to the row's own, but
+    for the ``latest`` columns, which take the newest value (a tax's name and rate)."""
+    stmt = insert(TakingsRollup)
+    added: dict[str, Any] = {
+        name: getattr(TakingsRollup, name) + getattr(stmt.excluded, name)
+        for name in _VALUES
+        if name not in latest
+    }
+    added.update({name: getattr(stmt.excluded, name) for name in latest})
+    return stmt.on_conflict_do_update(index_elements=["day", "section", "key"], set_=added)
+
+
+# Built once: compiling an upsert per row cost ~4 ms a sale; two executemany cost ~0.2 ms.
+_ADD = _upsert()
+_ADD_TAX = _upsert(latest=("label", "v3"))
 
 
 def day_figures(
