@@ -475,14 +475,18 @@ class Till:
     def print_shift_report(self, report: ShiftReport) -> PrintOutcome:
         """Print an X or Z report. The close is on disk already: a failing printer is
         reported, never raised, and the report can be printed again from the screen."""
-        layout = self._shift_report_layout(report)
+        return self._print_report(self._shift_report_layout(report), f"{report.kind} report")
+
+    def _print_report(self, layout: list[LayoutLine], what: str) -> PrintOutcome:
+        """A report's lines on the receipt printer; a failing printer is reported as the
+        outcome (with the text, for the screen), never raised."""
         text = tuple(line.text for line in layout)
         try:
             self.printer.send(render_escpos_lines(layout, width=RECEIPT_WIDTH, logo=self.logo))
         except PrinterError as exc:
-            logger.warning("printing the %s report failed: %s", report.kind, exc)
-            return PrintOutcome(False, f"{report.kind} report not printed: {exc}", text)
-        return PrintOutcome(True, f"{report.kind} report printed", text)
+            logger.warning("printing the %s failed: %s", what, exc)
+            return PrintOutcome(False, f"{what.capitalize()} not printed: {exc}", text)
+        return PrintOutcome(True, f"{what.capitalize()} printed", text)
 
     # -- the manager's takings -----------------------------------------------------------
 
@@ -519,14 +523,7 @@ class Till:
 
     def print_takings(self, view: TakingsView) -> PrintOutcome:
         """The takings on the receipt printer; a failing printer is reported, never raised."""
-        layout = takings_layout(view, width=RECEIPT_WIDTH)
-        text = tuple(line.text for line in layout)
-        try:
-            self.printer.send(render_escpos_lines(layout, width=RECEIPT_WIDTH, logo=self.logo))
-        except PrinterError as exc:
-            logger.warning("printing the takings failed: %s", exc)
-            return PrintOutcome(False, f"Takings not printed: {exc}", text)
-        return PrintOutcome(True, "Takings printed", text)
+        return self._print_report(takings_layout(view, width=RECEIPT_WIDTH), "takings")
 
     def takings_csv(self, view: TakingsView) -> str:
         return takings_export.takings_csv(view)
