@@ -96,7 +96,13 @@ def test_a_managers_whole_day_by_keys(qtbot, no_shift_window, db, printed):
     pin = w.refunds.active_dialog
     assert isinstance(pin, ApprovalDialog)
     type_into(qtbot, pin.field, MANAGER_PIN)
-    qtbot.waitUntil(lambda: "Refund" in w.refunds.banner.text())
+    # The PIN's argon2 check and the refund's durable write run on the worker: wait for the
+    # refund itself (and its receipt printed), not for a banner a later message may replace.
+    qtbot.waitUntil(
+        lambda: _one(db, "SELECT count(*) FROM sales WHERE kind = 'refund'") == 1,
+        timeout=20000,
+    )
+    qtbot.waitUntil(lambda: w.refunds.last_print is not None, timeout=20000)
     idle(qtbot, w)
     preview = w.refunds.active_dialog
     if preview is not None:
