@@ -192,39 +192,25 @@ def _epoch_quarter(key: Any, seen: dict[Any, int]) -> int:
     return value
 
 
-def _sale_filter(scope: Scope) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [Sale.org_id == scope.org_id]
+def _where(fact: type[Sale] | type[CashMovement], scope: Scope) -> list[ColumnElement[bool]]:
+    """``scope`` as conditions on a fact table (sales, cash movements: both have the org,
+    shift, terminal, store and moment columns by the same names)."""
+    where: list[ColumnElement[bool]] = [fact.org_id == scope.org_id]
     if scope.shift_ids is not None:
-        where.append(Sale.shift_id.in_(scope.shift_ids))
+        where.append(fact.shift_id.in_(scope.shift_ids))
     if scope.terminal_ids is not None:
-        where.append(Sale.terminal_id.in_(scope.terminal_ids))
+        where.append(fact.terminal_id.in_(scope.terminal_ids))
     if scope.location_id is not None:
-        where.append(Sale.location_id == scope.location_id)
+        where.append(fact.location_id == scope.location_id)
     if scope.start is not None:
-        where.append(Sale.occurred_at >= scope.start)
+        where.append(fact.occurred_at >= scope.start)
     if scope.end is not None:
-        where.append(Sale.occurred_at < scope.end)
-    return where
-
-
-def _movement_filter(scope: Scope) -> list[ColumnElement[bool]]:
-    m = CashMovement
-    where: list[ColumnElement[bool]] = [m.org_id == scope.org_id]
-    if scope.shift_ids is not None:
-        where.append(m.shift_id.in_(scope.shift_ids))
-    if scope.terminal_ids is not None:
-        where.append(m.terminal_id.in_(scope.terminal_ids))
-    if scope.location_id is not None:
-        where.append(m.location_id == scope.location_id)
-    if scope.start is not None:
-        where.append(m.occurred_at >= scope.start)
-    if scope.end is not None:
-        where.append(m.occurred_at < scope.end)
+        where.append(fact.occurred_at < scope.end)
     return where
 
 
 def _of_sales(scope: Scope, child: Any) -> ColumnElement[bool]:
-    return and_(Sale.org_id == child.org_id, Sale.id == child.sale_id, *_sale_filter(scope))
+    return and_(Sale.org_id == child.org_id, Sale.id == child.sale_id, *_where(Sale, scope))
 
 
 def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
@@ -244,7 +230,7 @@ def figures(session: Session, scope: Scope, *, top: int = TOP) -> Figures:
             func.sum(Sale.total),
             func.sum(Sale.cash_rounding),
         )
-        .where(*_sale_filter(scope))
+        .where(*_where(Sale, scope))
         .group_by(Sale.kind, Sale.cashier_id, quarter)
     ).all()
     if not rows:
@@ -411,7 +397,7 @@ def with_movements(session: Session, scope: Scope, figs: Figures) -> Figures:
     n_moves = 0
     for kind, n, amount in session.execute(
         select(CashMovement.kind, func.count(), func.sum(CashMovement.amount))
-        .where(*_movement_filter(scope))
+        .where(*_where(CashMovement, scope))
         .group_by(CashMovement.kind)
     ):
         paid[kind] += amount
